@@ -1,0 +1,1 @@
+"""Regiobot: the application core and, at its edge, the platform adapters."""

@@ -1,0 +1,116 @@
+"""The application's one door: adapters hand it typed events, it runs one unit of work
+per event and hands back a reply. It knows no platform."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.commands import GRAMMARS
+from bot.context import Ctx
+from bot.errors import FormInvalid, UserError
+from bot.forms import Form, RawValue, validate
+from bot.messages import Message, Section, line
+from bot.replies import Reply
+from bot.services import people
+from bot.texts import t, tn
+from handlers import forms
+from handlers.opgave import HANDLERS
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who acts, as the platform knows them."""
+
+    platform: str
+    team_id: str
+    user_id: str
+    channel: str | None = None
+
+
+def error_reply(error: UserError) -> Reply:
+    lines = [line(error.message)]
+    if error.usage:
+        lines.append(line(t("usage", usage=error.usage)))
+    return Reply(messages=[Message(sections=[Section(lines=lines)])],
+                 errors=getattr(error, "errors", {}))
+
+
+class Regiobot:
+    def __init__(self, db: Database, tz: ZoneInfo) -> None:
+        self.db = db
+        self.tz = tz
+
+    def _run(self, caller: Caller, now: datetime, write: bool,
+             work: Any) -> Reply:
+        """Identify the caller and run ``work(ctx)`` in one unit of work; refusals roll
+        everything back and answer in Dutch, anything else is logged with a reference."""
+        unit = self.db.write if write else self.db.read
+        try:
+            with unit() as session:
+                return work(self._ctx(session, caller, now))
+        except UserError as error:
+            return error_reply(error)
+        except Exception:
+            reference = uuid.uuid4().hex[:8]
+            log.exception("unexpected error (referentie %s) for %s", reference, caller)
+            return Reply.of(Message(sections=[Section(lines=[
+                line(t("error.unexpected", reference=reference))])]))
+
+    def _ctx(self, session: Session, caller: Caller, now: datetime) -> Ctx:
+        regio = people.regio_for(session, caller.platform, caller.team_id)
+        actor = people.identify(session, regio, caller.platform, caller.team_id, caller.user_id)
+        return Ctx(session=session, regio=regio, actor=actor, now=now, tz=self.tz,
+                   platform=caller.platform)
+
+    def command(self, caller: Caller, root: str, text: str, now: datetime,
+                extra: dict[str, str] | None = None) -> Reply:
+        grammar = GRAMMARS[root]
+        try:
+            parsed = grammar.parse(text, now.astimezone(self.tz).date())
+        except UserError as error:
+            return error_reply(error)
+        args = dict(parsed.args)
+        if extra and extra.get("page", "").isdigit():
+            args["page"] = int(extra["page"])
+        handler = HANDLERS[parsed.command.name]
+        return self._run(caller, now, parsed.command.writes, lambda ctx: handler(ctx, args))
+
+    def action(self, caller: Caller, action: str, args: dict[str, str], now: datetime) -> Reply:
+        """A button press. Navigation buttons carry the command they stand for, so they are
+        parsed and permission-checked exactly like the typed command."""
+        if action == "cmd":
+            extra = {k: v for k, v in args.items() if k != "text"}
+            return self.command(caller, args.get("root", "opgave"), args.get("text", ""), now,
+                                extra)
+        return error_reply(UserError(t("action.unknown")))
+
+    def submit(self, caller: Caller, form: Form, raw: dict[str, RawValue],
+               now: datetime) -> Reply:
+        """A filled-in form: validated here, once, for every platform; nothing is stored
+        unless every field is valid."""
+        _, submit = forms.FORMS[form.id]
+
+        def work(ctx: Ctx) -> Reply:
+            values, errors = validate(form, raw, forms.form_context(ctx))
+            errors |= {k: v for k, v in forms.cross_field_errors(form, values).items()
+                       if k not in errors}
+            if errors:
+                raise FormInvalid(errors, tn("form.invalid", len(errors)))
+            return submit(ctx, form, values)
+
+        return self._run(caller, now, True, work)
+
+    def direct_message(self, caller: Caller, text: str, now: datetime) -> Reply:
+        """What someone types to the bot outside a slash command."""
+        return self._run(caller, now, False, lambda ctx: Reply.of(Message(sections=[
+            Section(lines=[line(t("dm.unknown"))])])))

@@ -1,0 +1,141 @@
+"""The ``regiobot`` command. The wall clock is read here, at the edge, and handed inward.
+
+Each subcommand imports only what it needs: the console must answer fast, so platform
+SDKs, Alembic and APScheduler stay out of its path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+    from storage.db import Database
+
+
+class CliError(Exception):
+    """A problem the operator can fix, said in one line."""
+
+
+def parse_now(value: str | None, settings: Settings) -> Callable[[], datetime]:
+    if value is None:
+        return lambda: datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        from bot.texts import t
+
+        raise CliError(t("console.bad_time", value=value)) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings.tz)
+    return lambda: moment
+
+
+def open_database(settings: Settings) -> Database:
+    from storage.db import Database
+    from storage.migrate import ensure_current
+
+    db = Database(settings.database_url)
+    ensure_current(db)
+    return db
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    db = Database(settings.database_url)
+    upgrade(db, args.revision)
+    print(f"database bijgewerkt tot {db.schema_revision()}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import demo
+    from bot.texts import t
+
+    now = parse_now(args.now, settings)()
+    db = open_database(settings)
+    with db.write() as session:
+        result = demo.load(session, now, settings.tz)
+    with db.read() as session:
+        handles = demo.handles_with_roles(session, "lekstroom")
+    key = "demo.loaded" if result.created else "demo.existing"
+    print(t(key, regio=result.regio, count=result.opgaven))
+    print(t("demo.handles"))
+    width = max(len(h) for h, _, _ in handles)
+    for handle, naam, roles in handles:
+        print(f"  {handle:<{width}}  {naam} ({roles})")
+    print(t("demo.start"))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from bot.app import Regiobot
+    from bot.platforms.console import Console, UnknownHandle
+    from bot.texts import t
+    from storage.models import Regio
+
+    clock = parse_now(args.now, settings)
+    db = open_database(settings)
+    with db.read() as session:
+        slug = session.scalar(select(Regio.slug).where(Regio.slug == args.regio)) if (
+            args.regio) else session.scalar(select(Regio.slug).order_by(Regio.id).limit(1))
+    if slug is None:
+        raise CliError(t("console.no_database"))
+    interactive = sys.stdin.isatty()
+    try:
+        console = Console(Regiobot(db, settings.tz), db, slug, args.as_, clock, sys.stdout,
+                          echo=not interactive)
+    except UnknownHandle as error:
+        raise CliError(str(error)) from None
+    if interactive:
+        console.welcome()
+        sys.stdout.write("> ")
+        sys.stdout.flush()
+    console.run(iter(sys.stdin), prompt=interactive)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="regiobot", description="Regiobot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db = sub.add_parser("db", help="database-migraties")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="breng het schema bij")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(func=cmd_db)
+    demo = sub.add_parser("demo", help="laad de demoregio Lekstroom")
+    demo.add_argument("--now", help="tijdstip (ISO 8601) waar de demo omheen ligt")
+    demo.set_defaults(func=cmd_demo)
+    chat = sub.add_parser("chat", help="praat offline met de bot")
+    chat.add_argument("--as", dest="as_", required=True, metavar="HANDLE")
+    chat.add_argument("--now", help="doe alsof het dit tijdstip is (ISO 8601)")
+    chat.add_argument("--regio", help="slug van de regio (standaard de eerste)")
+    chat.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from config.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+        from bot.texts import use_language
+
+        use_language(settings.language)
+        return int(args.func(args, settings))
+    except (SettingsError, CliError) as error:
+        print(str(error), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""Parse a slash command's text once, for every platform, from the command table.
+
+The table (``bot.commands``) lists each command's keyword phrases (Dutch first, English
+aliases after), its arguments and the text key of its summary. Parsing matches the
+longest keyword phrase, then reads the arguments in order. Refusals are ``UserError``s
+that name what was wrong and end with the command's usage line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import get_close_matches
+from enum import StrEnum
+from typing import Any
+
+from bot.dates import match_date
+from bot.errors import UserError
+from bot.texts import t
+from bot.vocab import STATUS_ALIASES, STATUSES
+
+CODE = re.compile(r"^[A-Za-z]{2,6}-\d{1,4}$")
+MIJLPAAL_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#(\d{1,3})$")
+SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
+
+
+class Kind(StrEnum):
+    CODE = "code"
+    MIJLPAAL = "mijlpaal"
+    PERSOON = "persoon"
+    DATUM = "datum"
+    STATUS = "status"
+    KEUZE = "keuze"
+    GETAL = "getal"
+    WOORD = "woord"
+    TEKST = "tekst"
+    DOEL = "doel"
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: Kind
+    optional: bool = False
+    label: str | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        label = f"<{self.label or self.name}>"
+        return f"[{label}]" if self.optional else label
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    words: tuple[str, ...]
+    summary: str
+    args: tuple[Arg, ...] = ()
+    aliases: tuple[str, ...] = ()
+    topic: str = "register"
+    writes: bool = False
+    example: str | None = None
+
+    def usage(self, root: str) -> str:
+        parts = [f"/{root}", self.words[0], *(arg.shown for arg in self.args)]
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person as typed: a console handle, a Slack or a Mattermost mention."""
+
+    raw: str
+    handle: str | None = None
+    platform_user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MijlpaalRef:
+    code: str
+    volgnummer: int
+
+    def __str__(self) -> str:
+        return f"{self.code}#{self.volgnummer}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What ``status <code|zoekterm>`` points at."""
+
+    code: str | None = None
+    zoekterm: str | None = None
+
+
+@dataclass
+class Parsed:
+    command: Command
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start()) for m in re.finditer(r"\S+", text)]
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'“”":
+        return text[1:-1].strip()
+    if len(text) >= 2 and text[0] == "“" and text[-1] == "”":
+        return text[1:-1].strip()
+    return text
+
+
+def _match_phrase(tokens: Sequence[Token], phrases: Sequence[str]) -> tuple[str, int] | None:
+    """The longest of ``phrases`` (one or more words) that the tokens start with."""
+    best: tuple[str, int] | None = None
+    lowered = [tok.text.lower() for tok in tokens]
+    for phrase in phrases:
+        words = phrase.split()
+        if lowered[: len(words)] == words and (best is None or len(words) > best[1]):
+            best = (phrase, len(words))
+    return best
+
+
+class Grammar:
+    def __init__(self, root: str, commands: Sequence[Command], default: str) -> None:
+        self.root = root
+        self.commands = tuple(commands)
+        self.default = self.by_name(default)
+
+    def by_name(self, name: str) -> Command:
+        for command in self.commands:
+            if command.name == name:
+                return command
+        raise KeyError(name)
+
+    def _keywords(self) -> list[tuple[str, Command]]:
+        return [(p, c) for c in self.commands for p in (*c.words, *c.aliases) if p]
+
+    def parse(self, text: str, today: date) -> Parsed:
+        tokens = tokenize(text)
+        if not tokens:
+            return Parsed(self.default)
+        keywords = self._keywords()
+        best: tuple[Command, int] | None = None
+        for phrase, command in keywords:
+            matched = _match_phrase(tokens, [phrase])
+            if matched and (best is None or matched[1] > best[1]):
+                best = (command, matched[1])
+        if best is None:
+            raise self._unknown(tokens[0].text)
+        command, used = best
+        return Parsed(command, _ArgReader(self, command, text, tokens[used:], today).read())
+
+    def _unknown(self, word: str) -> UserError:
+        known = sorted({p.split()[0] for p, _ in self._keywords()})
+        close = get_close_matches(word.lower(), known, n=1)
+        hint = t("grammar.did_you_mean", suggestion=close[0]) if close else ""
+        return UserError(
+            t("grammar.unknown", word=word[:40], root=self.root) + hint,
+            usage=f"/{self.root} help",
+        )
+
+
+class _ArgReader:
+    def __init__(
+        self, grammar: Grammar, command: Command, text: str, tokens: list[Token], today: date
+    ) -> None:
+        self.grammar = grammar
+        self.command = command
+        self.text = text
+        self.tokens = tokens
+        self.today = today
+        self.usage = command.usage(grammar.root)
+
+    def fail(self, key: str, **values: Any) -> UserError:
+        return UserError(t(key, **values), usage=self.usage)
+
+    def read(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for arg in self.command.args:
+            if not self.tokens:
+                if not arg.optional:
+                    raise self.fail("grammar.missing", what=arg.label or arg.name)
+                values[arg.name] = None
+                continue
+            value = self._read_one(arg)
+            if value is None and not arg.optional:
+                raise self._wrong(arg)
+            values[arg.name] = value
+        if self.tokens:
+            rest = self.text[self.tokens[0].start :].strip()
+            raise self.fail("grammar.too_much", rest=rest[:60])
+        return values
+
+    def _wrong(self, arg: Arg) -> UserError:
+        word = self.tokens[0].text[:40]
+        if arg.kind is Kind.KEUZE:
+            return self.fail("grammar.bad_choice", word=word, choices=", ".join(arg.choices))
+        return self.fail(f"grammar.bad_{arg.kind.value}", word=word)
+
+    def _take(self, count: int = 1) -> None:
+        self.tokens = self.tokens[count:]
+
+    def _rest(self) -> str:
+        rest = self.text[self.tokens[0].start :]
+        self.tokens = []
+        return _unquote(rest)
+
+    def _read_one(self, arg: Arg) -> Any:
+        first = self.tokens[0].text
+        match arg.kind:
+            case Kind.CODE:
+                if CODE.match(first):
+                    self._take()
+                    return first.upper()
+                return None
+            case Kind.MIJLPAAL:
+                if m := MIJLPAAL_REF.match(first):
+                    self._take()
+                    return MijlpaalRef(m[1].upper(), int(m[2]))
+                return None
+            case Kind.PERSOON:
+                return self._mention(first)
+            case Kind.DATUM:
+                found = match_date([tok.text for tok in self.tokens], self.today)
+                if found is None:
+                    return None
+                self._take(found[1])
+                return found[0]
+            case Kind.STATUS:
+                return self._choice([*STATUSES, *STATUS_ALIASES], STATUS_ALIASES)
+            case Kind.KEUZE:
+                return self._choice(list(arg.choices), {})
+            case Kind.GETAL:
+                if first.isdigit() and len(first) < 7:
+                    self._take()
+                    return int(first)
+                return None
+            case Kind.WOORD:
+                self._take()
+                return first
+            case Kind.TEKST:
+                return self._rest() or None
+            case Kind.DOEL:
+                if len(self.tokens) == 1 and CODE.match(first):
+                    self._take()
+                    return Target(code=first.upper())
+                return Target(zoekterm=self._rest())
+        raise AssertionError(arg.kind)  # pragma: no cover - every kind is handled above
+
+    def _choice(self, phrases: list[str], aliases: dict[str, str]) -> str | None:
+        matched = _match_phrase(self.tokens, phrases)
+        if matched is None:
+            return None
+        self._take(matched[1])
+        return aliases.get(matched[0], matched[0])
+
+    def _mention(self, first: str) -> Mention | None:
+        if m := SLACK_MENTION.match(first):
+            self._take()
+            return Mention(raw=first, handle=m[2] or None, platform_user_id=m[1])
+        if m := HANDLE.match(first):
+            self._take()
+            return Mention(raw=first, handle=m[1].lower())
+        return None

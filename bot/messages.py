@@ -1,0 +1,79 @@
+"""The platform-neutral message model that every adapter renders.
+
+User text is kept raw here; each renderer escapes it for its platform (Slack mrkdwn,
+Mattermost markdown, plain text). Formatting is structural (a heading, a field label,
+``Strong``), never markup inside strings, so no user text can smuggle markup in.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class Strong(BaseModel):
+    kind: Literal["strong"] = "strong"
+    text: str
+
+
+class PersonRef(BaseModel):
+    """A person, rendered as a mention where the platform knows them, else by name."""
+
+    kind: Literal["persoon"] = "persoon"
+    persoon_id: int
+    naam: str
+
+
+Part = str | Strong | PersonRef
+
+
+class Button(BaseModel):
+    label: str
+    action: str
+    args: dict[str, str] = Field(default_factory=dict)
+    style: Literal["primary", "danger"] | None = None
+
+
+class Line(BaseModel):
+    parts: list[Part]
+    button: Button | None = None
+
+    @property
+    def plain(self) -> str:
+        return "".join(part if isinstance(part, str) else part.text if isinstance(
+            part, Strong) else part.naam for part in self.parts)
+
+
+class Fact(BaseModel):
+    label: str
+    value: list[Part]
+
+
+class Section(BaseModel):
+    title: str | None = None
+    lines: list[Line] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+
+
+class Message(BaseModel):
+    heading: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+    buttons: list[Button] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+
+
+def line(*parts: Part, button: Button | None = None) -> Line:
+    return Line(parts=list(parts), button=button)
+
+
+def fact(label: str, *parts: Part) -> Fact:
+    return Fact(label=label, value=list(parts))
+
+
+def text_message(text: str, heading: str | None = None) -> Message:
+    """A message of plain sentences, one line per paragraph."""
+    return Message(
+        heading=heading,
+        sections=[Section(lines=[line(p) for p in text.split("\n") if p.strip()])],
+    )

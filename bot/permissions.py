@@ -1,0 +1,47 @@
+"""The permission table of PRODUCT.md, enforced in the service layer.
+
+One row per action: the roles that may do it. A scoped role (projectleider, ambtelijk
+or bestuurlijk opdrachtgever, voorzitter, secretaris) counts only for its own opgave or
+overleg; the others count everywhere in the regio. ``help`` and the README render this
+same table.
+"""
+
+from __future__ import annotations
+
+from bot.context import Ctx
+from bot.errors import NotAllowed
+from bot.roles import SCOPED, Role, general_roles, opgave_roles, overleg_roles
+from bot.texts import t
+from storage.models import Opgave
+
+R = Role
+PERMISSIONS: dict[str, tuple[Role, ...]] = {
+    "opgave.aanmaken": (R.AMBTELIJK, R.PLO, R.PROGRAMMAMANAGER),
+}
+
+
+def allowed_roles(action: str) -> tuple[Role, ...]:
+    return PERMISSIONS[action]
+
+
+def who_may(action: str) -> str:
+    names = [t(f"role.{role.name.lower()}") for role in PERMISSIONS[action]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("list.and") + names[-1]
+
+
+def holds(ctx: Ctx, action: str, opgave: Opgave | None = None,
+          overleg_id: int | None = None) -> bool:
+    needed = set(PERMISSIONS[action])
+    roles = general_roles(ctx.session, ctx.actor)
+    if opgave is not None:
+        roles = (roles - SCOPED) | opgave_roles(opgave, ctx.actor)
+    elif overleg_id is not None:
+        roles = (roles - SCOPED) | overleg_roles(ctx.session, overleg_id, ctx.actor)
+    return bool(roles & needed)
+
+
+def require(ctx: Ctx, action: str, opgave: Opgave | None = None,
+            overleg_id: int | None = None) -> None:
+    if not holds(ctx, action, opgave, overleg_id):
+        raise NotAllowed(t("permission.denied", action=t(f"action.{action}"),
+                           who=who_may(action)))

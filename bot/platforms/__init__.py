@@ -1,0 +1,1 @@
+"""Platform adapters: verify, identify, parse into core events, render the replies."""

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from bot.forms import Form
+from bot.messages import Message
+
+
+class Reply(BaseModel):
+    """What the bot answers the person who acted: messages, a form to open, or the
+    per-field errors of a form they submitted."""
+
+    messages: list[Message] = Field(default_factory=list)
+    form: Form | None = None
+    errors: dict[str, str] = Field(default_factory=dict)
+    in_channel: bool = False
+
+    @classmethod
+    def of(cls, *messages: Message) -> Reply:
+        return cls(messages=list(messages))

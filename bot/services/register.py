@@ -1,0 +1,363 @@
+"""The opgave register: overview, cards, search, history and creating opgaven."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.context import Ctx
+from bot.errors import NotFound, UserError
+from bot.grammar import Target
+from bot.notices import new_opgave_notice
+from bot.permissions import require
+from bot.services import audit, notify
+from bot.texts import t
+from bot.vocab import (
+    DEFAULT_FASES,
+    DEFAULT_THEMAS,
+    GENERAL_PREFIX,
+    NEEDS_ATTENTION,
+    STATUSES,
+    THEMA_KEYWORDS,
+)
+from storage.models import (
+    AuditRegel,
+    Deelname,
+    Dilemma,
+    Mijlpaal,
+    Opgave,
+    Persoon,
+    StatusUpdate,
+)
+
+PAGE = 10
+ATTENTION_SHOWN = 5
+
+
+def fases(ctx: Ctx) -> tuple[str, ...]:
+    return tuple(ctx.regio.instellingen.get("fases") or DEFAULT_FASES)
+
+
+def themas(ctx: Ctx) -> dict[str, str]:
+    return dict(ctx.regio.instellingen.get("themas") or DEFAULT_THEMAS)
+
+
+def stale_after(ctx: Ctx) -> timedelta:
+    return timedelta(weeks=int(ctx.regio.instellingen.get("status_cadence_weeks", 4)))
+
+
+def _in_regio(ctx: Ctx) -> Select[tuple[Opgave]]:
+    return select(Opgave).where(Opgave.regio_id == ctx.regio.id)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    opgave: Opgave
+    # Why, worst first: geblokkeerd / risico / te_laat / vacant / geen_update.
+    reasons: list[str] = field(default_factory=list)
+    late_count: int = 0
+    late_since: date | None = None
+
+
+@dataclass
+class Overview:
+    total: int
+    per_fase: list[tuple[str, int]]
+    per_status: list[tuple[str | None, int]]
+    attention: list[Attention]
+    attention_total: int
+    mine: list[tuple[Opgave, str]]
+
+
+def overview(ctx: Ctx) -> Overview:
+    s = ctx.session
+    in_regio = Opgave.regio_id == ctx.regio.id
+    fase_counts = dict(s.execute(
+        select(Opgave.fase, func.count()).where(in_regio).group_by(Opgave.fase)).all())
+    per_fase = [(f, fase_counts.pop(f)) for f in fases(ctx) if f in fase_counts]
+    per_fase += sorted(fase_counts.items())
+    status_counts = dict(s.execute(
+        select(Opgave.status, func.count()).where(in_regio, Opgave.fase != "afgerond")
+        .group_by(Opgave.status)).all())
+    per_status = [(st, status_counts.pop(st)) for st in STATUSES if st in status_counts]
+    per_status += sorted(status_counts.items(), key=lambda row: (row[0] is None, row[0] or ""))
+    attention, attention_total = _attention(ctx)
+    total = sum(n for _, n in per_fase)
+    return Overview(total, per_fase, per_status, attention, attention_total, mine_flat(ctx))
+
+
+def _attention(ctx: Ctx) -> tuple[list[Attention], int]:
+    """Running opgaven that need attention, worst first, each once with all its reasons:
+    blocked, at risk, late milestones, vacant roles, no status update within the cadence."""
+    running = and_(Opgave.regio_id == ctx.regio.id, Opgave.fase != "afgerond")
+    late = (select(Mijlpaal.opgave_id, func.count(), func.min(Mijlpaal.datum))
+            .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < ctx.today)
+            .group_by(Mijlpaal.opgave_id).subquery())
+    vacant = or_(Opgave.projectleider_id.is_(None), Opgave.ambtelijk_opdrachtgever_id.is_(None),
+                 Opgave.bestuurlijk_opdrachtgever_id.is_(None))
+    stale = or_(Opgave.status_op.is_(None), Opgave.status_op < ctx.now - stale_after(ctx))
+    severity = case(
+        (Opgave.status == "geblokkeerd", 0), (Opgave.status == "risico", 1),
+        (late.c.opgave_id.is_not(None), 2), (vacant, 3), else_=4)
+    needs = or_(Opgave.status.in_(NEEDS_ATTENTION), late.c.opgave_id.is_not(None), vacant, stale)
+    query = (select(Opgave, late.c[1], late.c[2], vacant, stale)
+             .outerjoin(late, late.c.opgave_id == Opgave.id).where(running, needs))
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = ctx.session.execute(
+        query.order_by(severity, late.c[2], Opgave.agenda_volgorde, Opgave.code)
+        .limit(ATTENTION_SHOWN))
+    found = []
+    for opgave, late_count, late_since, is_vacant, is_stale in rows:
+        item = Attention(opgave, late_count=late_count or 0, late_since=late_since)
+        if opgave.status in NEEDS_ATTENTION:
+            item.reasons.append(opgave.status)
+        if late_count:
+            item.reasons.append("te_laat")
+        if is_vacant:
+            item.reasons.append("vacant")
+        if is_stale:
+            item.reasons.append("geen_update")
+        found.append(item)
+    return found, total
+
+
+def mine_flat(ctx: Ctx) -> list[tuple[Opgave, str]]:
+    rows: list[tuple[Opgave, str]] = []
+    for role, opgaven in mine(ctx).items():
+        rows += [(o, role) for o in opgaven]
+    return rows
+
+
+def mine(ctx: Ctx) -> dict[str, list[Opgave]]:
+    """The actor's opgaven per driehoek role, in agenda order."""
+    me = ctx.actor.id
+    result: dict[str, list[Opgave]] = {}
+    for role, column in (
+        ("projectleider", Opgave.projectleider_id),
+        ("ambtelijk_opdrachtgever", Opgave.ambtelijk_opdrachtgever_id),
+        ("bestuurlijk_opdrachtgever", Opgave.bestuurlijk_opdrachtgever_id),
+    ):
+        opgaven = list(ctx.session.scalars(
+            _in_regio(ctx).where(column == me).order_by(Opgave.agenda_volgorde, Opgave.code)))
+        if opgaven:
+            result[role] = opgaven
+    return result
+
+
+def next_milestones(session: Session, opgave_ids: list[int]) -> dict[int, Mijlpaal]:
+    """The first open milestone of each opgave, in one query."""
+    if not opgave_ids:
+        return {}
+    rows = session.scalars(
+        select(Mijlpaal).where(Mijlpaal.opgave_id.in_(opgave_ids), Mijlpaal.afgerond_op.is_(None))
+        .order_by(Mijlpaal.opgave_id, Mijlpaal.datum, Mijlpaal.volgnummer))
+    first: dict[int, Mijlpaal] = {}
+    for row in rows:
+        first.setdefault(row.opgave_id, row)
+    return first
+
+
+def get(ctx: Ctx, code: str) -> Opgave:
+    opgave = ctx.session.scalar(_in_regio(ctx).where(Opgave.code == code.upper()))
+    if opgave is None:
+        raise NotFound(t("opgave.not_found", code=code))
+    return opgave
+
+
+@dataclass
+class Card:
+    opgave: Opgave
+    open_mijlpalen: list[Mijlpaal]
+    done_count: int
+    last_update: StatusUpdate | None
+    open_dilemmas: int
+
+
+def card(ctx: Ctx, code: str) -> Card:
+    return card_of(ctx, get(ctx, code))
+
+
+def card_of(ctx: Ctx, opgave: Opgave) -> Card:
+    mijlpalen = list(ctx.session.scalars(
+        select(Mijlpaal).where(Mijlpaal.opgave_id == opgave.id)
+        .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)))
+    open_ones = [m for m in mijlpalen if m.afgerond_op is None]
+    last = ctx.session.scalar(select(StatusUpdate).where(StatusUpdate.opgave_id == opgave.id)
+                              .order_by(StatusUpdate.op.desc()).limit(1))
+    dilemmas = ctx.session.scalar(select(func.count()).where(
+        Dilemma.opgave_id == opgave.id, Dilemma.status != "opgelost",
+        _visible_dilemma(ctx, opgave)))
+    return Card(opgave, open_ones, len(mijlpalen) - len(open_ones), last, dilemmas or 0)
+
+
+def _visible_dilemma(ctx: Ctx, opgave: Opgave) -> object:
+    """A vertrouwelijk dilemma is seen only by the driehoek and the programmamanager."""
+    circle = {opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
+              opgave.bestuurlijk_opdrachtgever_id}
+    if ctx.actor.is_programmamanager or ctx.actor.id in circle:
+        return True
+    return Dilemma.vertrouwelijk.is_(False)
+
+
+@dataclass
+class Found:
+    items: list[Opgave]
+    total: int
+    page: int = 0
+
+
+def _search_query(ctx: Ctx, term: str) -> Select[tuple[Opgave]]:
+    conditions = []
+    for word in term.split():
+        pattern = f"%{word.lower()}%"
+        conditions.append(or_(
+            func.lower(Opgave.code).like(pattern), func.lower(Opgave.titel).like(pattern),
+            func.lower(func.coalesce(Opgave.thema, "")).like(pattern),
+            func.lower(func.coalesce(Opgave.opdracht, "")).like(pattern)))
+    return _in_regio(ctx).where(*conditions)
+
+
+def search(ctx: Ctx, term: str, page: int = 0) -> Found:
+    query = _search_query(ctx, term)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(ctx.session.scalars(
+        query.order_by(Opgave.agenda_volgorde, Opgave.code).offset(page * PAGE).limit(PAGE)))
+    return Found(items, total, page)
+
+
+def resolve(ctx: Ctx, target: Target) -> Card | Found:
+    """A code gives its card; a search term gives the one match's card, or the matches."""
+    if target.code:
+        return card(ctx, target.code)
+    found = search(ctx, target.zoekterm or "")
+    if found.total == 1:
+        return card_of(ctx, found.items[0])
+    if found.total == 0:
+        raise NotFound(t("opgave.nothing_found", term=target.zoekterm))
+    return found
+
+
+@dataclass
+class HistoryEntry:
+    entry: AuditRegel
+    door: str | None
+
+
+@dataclass
+class History:
+    opgave: Opgave
+    entries: list[HistoryEntry] = field(default_factory=list)
+    total: int = 0
+    page: int = 0
+
+
+def history(ctx: Ctx, code: str, page: int = 0) -> History:
+    opgave = get(ctx, code)
+    visible = AuditRegel.dilemma_id.is_(None) | AuditRegel.dilemma_id.in_(
+        select(Dilemma.id).where(Dilemma.opgave_id == opgave.id, _visible_dilemma(ctx, opgave)))
+    query = select(AuditRegel, Persoon.naam).outerjoin(
+        Persoon, Persoon.id == AuditRegel.door_id).where(
+        AuditRegel.opgave_id == opgave.id, visible)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = ctx.session.execute(
+        query.order_by(AuditRegel.op.desc(), AuditRegel.id.desc())
+        .offset(page * PAGE).limit(PAGE)).all()
+    return History(opgave, [HistoryEntry(a, naam) for a, naam in rows], total, page)
+
+
+# --- changing ------------------------------------------------------------------------
+
+
+def guess_thema(ctx: Ctx, titel: str) -> str | None:
+    lowered = titel.lower()
+    for name in themas(ctx):
+        if re.search(rf"\b{re.escape(name.lower())}\b", lowered):
+            return name
+    for keyword, name in THEMA_KEYWORDS.items():
+        # Keywords match at the start of a word: jeugdhulp is Jeugd, samenwerking not Werk.
+        if re.search(rf"\b{re.escape(keyword)}", lowered) and name in themas(ctx):
+            return name
+    return None
+
+
+def next_code(ctx: Ctx, thema: str | None) -> str:
+    prefix = themas(ctx).get(thema or "", GENERAL_PREFIX)
+    codes = ctx.session.scalars(select(Opgave.code).where(
+        Opgave.regio_id == ctx.regio.id, Opgave.code.like(f"{prefix}-%")))
+    numbers = [int(c.split("-", 1)[1]) for c in codes if c.split("-", 1)[1].isdigit()]
+    return f"{prefix}-{max(numbers, default=0) + 1:02d}"
+
+
+@dataclass
+class NewOpgave:
+    titel: str
+    thema: str | None = None
+    niveau: str | None = None
+    vorm: str | None = None
+    reikwijdte: str | None = None
+    jaar: int | None = None
+    opdracht: str | None = None
+    projectleider_id: int | None = None
+    ambtelijk_opdrachtgever_id: int | None = None
+    bestuurlijk_opdrachtgever_id: int | None = None
+    deelnemers: list[int] = field(default_factory=list)
+    mijlpaal_titel: str | None = None
+    mijlpaal_datum: date | None = None
+
+
+TITLE_MAX = 200
+
+
+def check_title(titel: str) -> str:
+    titel = " ".join(titel.split())
+    if not titel:
+        raise UserError(t("opgave.title_missing"))
+    if len(titel) > TITLE_MAX:
+        raise UserError(t("opgave.title_too_long", length=len(titel), max=TITLE_MAX))
+    return titel
+
+
+def create(ctx: Ctx, new: NewOpgave) -> Opgave:
+    require(ctx, "opgave.aanmaken")
+    new.titel = check_title(new.titel)
+    thema = new.thema or guess_thema(ctx, new.titel)
+    last = ctx.session.scalar(select(func.max(Opgave.agenda_volgorde)).where(
+        Opgave.regio_id == ctx.regio.id)) or 0
+    opgave = Opgave(
+        regio_id=ctx.regio.id, code=next_code(ctx, thema), titel=new.titel, thema=thema,
+        niveau=new.niveau, vorm=new.vorm, reikwijdte=new.reikwijdte,
+        jaar=new.jaar or ctx.today.year, opdracht=new.opdracht, fase=fases(ctx)[0],
+        projectleider_id=new.projectleider_id,
+        ambtelijk_opdrachtgever_id=new.ambtelijk_opdrachtgever_id,
+        bestuurlijk_opdrachtgever_id=new.bestuurlijk_opdrachtgever_id,
+        agenda_volgorde=last + 1, aangemaakt_op=ctx.now, gewijzigd_op=ctx.now,
+    )
+    ctx.session.add(opgave)
+    ctx.session.flush()
+    audit.record(ctx, "opgave", opgave.id, "aangemaakt", None, f"{opgave.code} {opgave.titel}",
+                 opgave_id=opgave.id)
+    _create_details(ctx, opgave, new)
+    notify.to_channel(ctx, notify.plo_channel(ctx), new_opgave_notice(opgave, ctx.actor),
+                      key=f"opgave-nieuw:{opgave.id}")
+    return opgave
+
+
+def _create_details(ctx: Ctx, opgave: Opgave, new: NewOpgave) -> None:
+    for gemeente_id in new.deelnemers:
+        ctx.session.add(Deelname(opgave_id=opgave.id, gemeente_id=gemeente_id, doet_mee=True))
+    if new.deelnemers:
+        audit.record(ctx, "opgave", opgave.id, "deelname", None,
+                     t("audit.deelnemers", count=len(new.deelnemers)), opgave_id=opgave.id)
+    if new.mijlpaal_titel and new.mijlpaal_datum:
+        ctx.session.add(Mijlpaal(opgave_id=opgave.id, volgnummer=1, titel=new.mijlpaal_titel,
+                                 datum=new.mijlpaal_datum))
+        audit.record(ctx, "mijlpaal", opgave.id, "mijlpaal", None,
+                     f"{opgave.code}#1 {new.mijlpaal_titel} {new.mijlpaal_datum.isoformat()}",
+                     opgave_id=opgave.id)

@@ -1,0 +1,1 @@
+"""One module per command family: parse → one service call → one Message."""

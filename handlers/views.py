@@ -1,0 +1,205 @@
+"""Turn service results into messages: lead with what the reader must do, fit a phone."""
+
+from __future__ import annotations
+
+from bot.context import Ctx
+from bot.dates import format_moment, format_short
+from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
+from bot.services.register import Attention, Card, Found, History, Overview, next_milestones
+from bot.texts import current_language, t, tn
+from bot.vocab import STATUS_ICONS
+from storage.models import Mijlpaal, Opgave, Persoon
+
+
+def person(persoon: Persoon | None) -> Part:
+    if persoon is None:
+        return t("role.vacant")
+    return PersonRef(persoon_id=persoon.id, naam=persoon.naam)
+
+
+def status_label(status: str | None) -> str:
+    if status is None:
+        return t("status.none")
+    return f"{STATUS_ICONS.get(status, '')} {status}".strip()
+
+
+def view_button(code: str) -> Button:
+    return Button(label=t("button.bekijk"), action="cmd", args={"text": f"status {code}"})
+
+
+def opgave_line(opgave: Opgave, extra: str | None = None, with_button: bool = False) -> Line:
+    parts: list[Part] = [f"{STATUS_ICONS.get(opgave.status or '', '⚪')} ",
+                         opgave.code, f" {opgave.titel}"]
+    if extra:
+        parts.append(f" · {extra}")
+    return line(*parts, button=view_button(opgave.code) if with_button else None)
+
+
+def milestone_text(ctx: Ctx, mijlpaal: Mijlpaal, code: str) -> str:
+    days = (mijlpaal.datum - ctx.today).days
+    when = format_short(mijlpaal.datum, current_language())
+    if days < 0:
+        when = t("mijlpaal.late", date=when, days=-days)
+    return f"{code}#{mijlpaal.volgnummer} {mijlpaal.titel} · {when}"
+
+
+def overview(ctx: Ctx, data: Overview) -> Message:
+    sections: list[Section] = []
+    if data.mine:
+        ids = [o.id for o, _ in data.mine]
+        nexts = next_milestones(ctx.session, ids)
+        lines = []
+        for opgave, role in data.mine:
+            nxt = nexts.get(opgave.id)
+            extra = t(f"role.{role}.short")
+            if nxt is not None:
+                extra += " · " + t("overview.next", date=format_short(nxt.datum))
+            lines.append(opgave_line(opgave, extra))
+        sections.append(Section(title=t("overview.mine"), lines=lines))
+    if data.attention:
+        lines = [_attention_line(ctx, item) for item in data.attention]
+        if data.attention_total > len(data.attention):
+            lines.append(line(t("overview.more", count=data.attention_total - len(lines))))
+        sections.append(Section(title=t("overview.attention"), lines=lines))
+    sections.append(Section(title=t("overview.per_fase"), facts=[
+        fact(fase, str(count)) for fase, count in data.per_fase]))
+    if data.per_status:
+        sections.append(Section(title=t("overview.per_status"), facts=[
+            fact(status_label(status), str(count)) for status, count in data.per_status]))
+    return Message(
+        heading=t("overview.heading", regio=ctx.regio.naam, total=data.total),
+        sections=sections,
+        context=[t("overview.hint")],
+    )
+
+
+def _attention_line(ctx: Ctx, item: Attention) -> Line:
+    reasons = []
+    for reason in item.reasons:
+        if reason == "te_laat" and item.late_since is not None:
+            days = (ctx.today - item.late_since).days
+            reasons.append(tn("attention.te_laat", item.late_count, days=days))
+        else:
+            reasons.append(t(f"attention.{reason}"))
+    return opgave_line(item.opgave, ", ".join(reasons))
+
+
+def card(ctx: Ctx, data: Card) -> Message:
+    opgave = data.opgave
+    lang = current_language()
+    facts = [
+        fact(t("card.fase"), opgave.fase),
+        fact(t("card.status"), status_label(opgave.status)),
+        fact(t("label.projectleider"), person(opgave.projectleider)),
+        fact(t("label.ambtelijk_opdrachtgever"), person(opgave.ambtelijk_opdrachtgever)),
+        fact(t("label.bestuurlijk_opdrachtgever"), person(opgave.bestuurlijk_opdrachtgever)),
+    ]
+    if opgave.thema:
+        facts.insert(0, fact(t("card.thema"), opgave.thema))
+    sections = [Section(facts=facts)]
+    todo = _card_todo(ctx, data)
+    if todo:
+        sections.insert(0, Section(title=t("card.todo"), lines=[line(x) for x in todo]))
+    if opgave.status_toelichting or opgave.status_op:
+        when = format_moment(opgave.status_op, ctx.tz, lang) if opgave.status_op else ""
+        sections.append(Section(title=t("card.toelichting", when=when), lines=[
+            line(opgave.status_toelichting or "–")]))
+    if data.open_mijlpalen:
+        sections.append(Section(title=t("card.mijlpalen"), lines=[
+            line(milestone_text(ctx, m, opgave.code)) for m in data.open_mijlpalen]))
+    if opgave.deelnames:
+        mee = sorted(d.gemeente.naam for d in opgave.deelnames if d.doet_mee)
+        niet = sorted(d.gemeente.naam for d in opgave.deelnames if not d.doet_mee)
+        lines = [line(t("card.doen_mee", names=", ".join(mee)))] if mee else []
+        if niet:
+            lines.append(line(t("card.doen_niet_mee", names=", ".join(niet))))
+        sections.append(Section(title=t("card.deelname"), lines=lines))
+    context = [tn("card.context", data.done_count, year=opgave.jaar or "–",
+                 niveau=opgave.niveau or "–", vorm=opgave.vorm or "–")]
+    if data.open_dilemmas:
+        context.append(tn("card.dilemmas", data.open_dilemmas))
+    return Message(
+        heading=f"{opgave.code} · {opgave.titel}",
+        sections=sections,
+        buttons=[Button(label=t("button.historie"), action="cmd",
+                        args={"text": f"historie {opgave.code}"})],
+        context=context,
+    )
+
+
+def _card_todo(ctx: Ctx, data: Card) -> list[str]:
+    opgave = data.opgave
+    todo = []
+    vacant = [t(f"role.{r}") for r, p in (
+        ("projectleider", opgave.projectleider_id),
+        ("ambtelijk_opdrachtgever", opgave.ambtelijk_opdrachtgever_id),
+        ("bestuurlijk_opdrachtgever", opgave.bestuurlijk_opdrachtgever_id)) if p is None]
+    if vacant:
+        todo.append(t("card.vacant", roles=", ".join(vacant)))
+    late = [m for m in data.open_mijlpalen if m.datum < ctx.today]
+    if late:
+        todo.append(tn("card.late", len(late)))
+    return todo
+
+
+def found(data: Found, term: str) -> Message:
+    lines = [opgave_line(o, o.fase, with_button=True) for o in data.items]
+    buttons = []
+    shown = (data.page + 1) * len(data.items) if data.items else 0
+    if data.total > data.page * 10 + len(data.items):
+        buttons.append(Button(label=t("button.meer"), action="cmd",
+                              args={"text": f"zoek {term}", "page": str(data.page + 1)}))
+    if data.total == 0:
+        return Message(heading=t("opgave.nothing_found", term=term),
+                       context=[t("found.none_hint")])
+    return Message(
+        heading=tn("found.heading", data.total, term=term),
+        sections=[Section(lines=lines)],
+        buttons=buttons,
+        context=[t("found.context", shown=min(shown, data.total), total=data.total)]
+        if data.total > len(data.items) else [],
+    )
+
+
+def history(ctx: Ctx, data: History) -> Message:
+    lang = current_language()
+    lines = []
+    for item in data.entries:
+        entry = item.entry
+        change = t("history.change", field=entry.veld, old=entry.oud or "–",
+                   new=entry.nieuw or "–")
+        who = item.door or t("history.system")
+        lines.append(line(f"{format_moment(entry.op, ctx.tz, lang)} · ", who, f" · {change}"))
+    if not lines:
+        lines = [line(t("history.empty"))]
+    buttons = []
+    if data.total > (data.page + 1) * 10:
+        buttons.append(Button(label=t("button.meer"), action="cmd", args={
+            "text": f"historie {data.opgave.code}", "page": str(data.page + 1)}))
+    return Message(heading=t("history.heading", code=data.opgave.code,
+                             titel=data.opgave.titel),
+                   sections=[Section(lines=lines)], buttons=buttons)
+
+
+def mine(ctx: Ctx, per_role: dict[str, list[Opgave]]) -> Message:
+    if not per_role:
+        return Message(heading=t("mine.heading"), sections=[Section(lines=[
+            line(t("mine.none"))])])
+    nexts = next_milestones(ctx.session, [o.id for os in per_role.values() for o in os])
+    sections = []
+    for role, opgaven in per_role.items():
+        lines = []
+        for opgave in opgaven:
+            nxt = nexts.get(opgave.id)
+            extra = milestone_text(ctx, nxt, opgave.code) if nxt else t("mine.no_milestone")
+            lines.append(opgave_line(opgave, extra, with_button=True))
+        sections.append(Section(title=t(f"mine.as.{role}"), lines=lines))
+    return Message(heading=t("mine.heading"), sections=sections)
+
+
+def created(opgave: Opgave) -> Message:
+    return Message(
+        heading=t("created.heading", code=opgave.code),
+        sections=[Section(lines=[line(opgave.titel), line(t("created.next", code=opgave.code))])],
+        buttons=[view_button(opgave.code)],
+    )

@@ -1,0 +1,1 @@
+"""SQLAlchemy models, the unit of work, queries, the outbox and Alembic migrations."""

@@ -1,0 +1,90 @@
+"""Engine and unit of work, behaving alike on SQLite and PostgreSQL.
+
+SQLite: the web, worker and console processes share one file, so the database runs in
+WAL mode and every writing unit of work starts with ``BEGIN IMMEDIATE``; a deferred
+transaction that later wants to write can fail with "database is locked" instead of
+waiting for the busy timeout. Reading units start a plain deferred ``BEGIN``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+_WRITE_OPTION = "regiobot_write"
+
+
+def _sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let us emit BEGIN ourselves (pysqlite's own transaction handling would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_hooks(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One engine and the two kinds of unit of work the application uses."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._writer = sessionmaker(
+            bind=self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+        self._reader = sessionmaker(
+            bind=self.engine.execution_options(**{_WRITE_OPTION: False}), expire_on_commit=False
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work that commits when the block ends without an exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    def has_schema(self) -> bool:
+        return inspect(self.engine).has_table("alembic_version")
+
+    def schema_revision(self) -> str | None:
+        if not self.has_schema():
+            return None
+        with self.engine.connect() as connection:
+            return connection.exec_driver_sql(
+                "SELECT version_num FROM alembic_version"
+            ).scalar_one_or_none()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

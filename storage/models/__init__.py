@@ -1,0 +1,27 @@
+"""Typed SQLAlchemy models: for a bot of this size they are the domain objects."""
+
+from storage.models.afweging import Afweging, Antwoord, Gesprek, Respondent, VragenlijstVersie
+from storage.models.audit import AuditRegel
+from storage.models.base import Base
+from storage.models.besluit import Besluit, BesluitStap, Dilemma
+from storage.models.opgave import (
+    Deelname,
+    FaseWijziging,
+    Inzet,
+    Mijlpaal,
+    Opgave,
+    OpgaveDraad,
+    StatusUpdate,
+)
+from storage.models.outbox import OutboxBericht
+from storage.models.overleg import Overleg, OverlegLid, Vergadering
+from storage.models.people import Identiteit, Persoon, PloLid
+from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
+
+__all__ = [
+    "Afweging", "Antwoord", "AuditRegel", "Base", "Besluit", "BesluitStap", "Deelname",
+    "Dilemma", "FaseWijziging", "Gemeente", "Gesprek", "Identiteit", "Inwoneraandeel", "Inzet",
+    "Mijlpaal", "Opgave", "OpgaveDraad", "OutboxBericht", "Overleg", "OverlegLid", "Persoon",
+    "PloLid", "Regio", "Respondent", "StatusUpdate", "Vergadering", "VragenlijstVersie",
+    "Werkruimte",
+]

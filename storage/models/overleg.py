@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base
+from storage.models.people import Persoon
+
+
+class Overleg(Base):
+    """A body (BPSDL, PLO, Ambtelijk Overleg Jeugd …); names differ per region."""
+
+    __tablename__ = "overleg"
+    __table_args__ = (UniqueConstraint("regio_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    naam: Mapped[str] = mapped_column(String(120))
+    soort: Mapped[str] = mapped_column(String(20))  # bestuurlijk / ambtelijk / werkgroep
+    kanaal: Mapped[str | None] = mapped_column(String(80))
+    stukken_termijn_dagen: Mapped[int] = mapped_column(default=5)
+    is_plo: Mapped[bool] = mapped_column(default=False)
+
+    leden: Mapped[list[OverlegLid]] = relationship(back_populates="overleg")
+    vergaderingen: Mapped[list[Vergadering]] = relationship(
+        back_populates="overleg", order_by="Vergadering.begint_op"
+    )
+
+
+class OverlegLid(Base):
+    __tablename__ = "overleg_lid"
+
+    overleg_id: Mapped[int] = mapped_column(ForeignKey("overleg.id"), primary_key=True)
+    persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"), primary_key=True)
+    rol: Mapped[str] = mapped_column(String(20), default="lid")  # lid / voorzitter / secretaris
+
+    overleg: Mapped[Overleg] = relationship(back_populates="leden")
+    persoon: Mapped[Persoon] = relationship()
+
+
+class Vergadering(Base):
+    __tablename__ = "vergadering"
+    __table_args__ = (UniqueConstraint("overleg_id", "begint_op"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overleg_id: Mapped[int] = mapped_column(ForeignKey("overleg.id"), index=True)
+    begint_op: Mapped[datetime]
+    afgesloten_op: Mapped[datetime | None]
+
+    overleg: Mapped[Overleg] = relationship(back_populates="vergaderingen")

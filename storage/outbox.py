@@ -1,0 +1,79 @@
+"""The transactional outbox: rows written with the change, claimed and sent afterwards.
+
+Claims are one conditional ``UPDATE … RETURNING``. On PostgreSQL the candidate rows are
+picked ``FOR UPDATE SKIP LOCKED`` so several dispatchers never wait on or take the same
+row; SQLite has no row locks (SQLAlchemy drops the clause there) but every writing unit
+of work holds the file's write lock, so a second dispatcher waits instead of sending twice.
+A claim is a lease: rows whose lease ran out are taken over.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxBericht
+
+
+def enqueue(session: Session, **row: Any) -> bool:
+    """Store a message once per delivery key; return whether it was new."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row.setdefault("status", "pending")
+    row.setdefault("pogingen", 0)
+    row.setdefault("volgende_poging_op", row["aangemaakt_op"])
+    statement = insert(OutboxBericht).values(**row).on_conflict_do_nothing(
+        index_elements=["delivery_key"]
+    ).returning(OutboxBericht.id)
+    return session.execute(statement).scalar() is not None
+
+
+def claim(
+    session: Session, platform: str, now: datetime, worker: str,
+    lease: timedelta = timedelta(minutes=2), limit: int = 50,
+) -> list[OutboxBericht]:
+    due = or_(
+        and_(OutboxBericht.status == "pending", OutboxBericht.volgende_poging_op <= now),
+        and_(OutboxBericht.status == "sending", OutboxBericht.geclaimd_tot < now),
+    )
+    candidates = (
+        select(OutboxBericht.id)
+        .where(OutboxBericht.platform == platform, due)
+        .order_by(OutboxBericht.volgende_poging_op, OutboxBericht.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    statement = (
+        update(OutboxBericht)
+        .where(OutboxBericht.id.in_(candidates), due)
+        .values(status="sending", geclaimd_tot=now + lease, geclaimd_door=worker,
+                pogingen=OutboxBericht.pogingen + 1)
+        .returning(OutboxBericht)
+        .execution_options(synchronize_session=False)
+    )
+    rows = list(session.scalars(statement))
+    return sorted(rows, key=lambda r: (r.volgende_poging_op, r.id))
+
+
+def mark_sent(session: Session, row_id: int, now: datetime, extern_id: str | None) -> None:
+    session.execute(
+        update(OutboxBericht).where(OutboxBericht.id == row_id)
+        .values(status="sent", verzonden_op=now, extern_id=extern_id, geclaimd_tot=None,
+                fout=None)
+    )
+
+
+def mark_failed(
+    session: Session, row_id: int, error: str, retry_at: datetime | None
+) -> None:
+    """Put a row back for a later attempt, or park it as failed for an operator."""
+    values: dict[str, Any] = {"fout": error[:2000], "geclaimd_tot": None}
+    if retry_at is None:
+        values["status"] = "failed"
+    else:
+        values.update(status="pending", volgende_poging_op=retry_at)
+    session.execute(update(OutboxBericht).where(OutboxBericht.id == row_id).values(**values))

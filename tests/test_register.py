@@ -1,0 +1,120 @@
+"""The register as people use it through /opgave (issue: foundation)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from storage.db import Database
+from storage.models import AuditRegel, Opgave, OutboxBericht, Persoon
+from tests.conftest import Chat
+
+
+def test_overview_counts_phases_and_statuses_and_leads_with_attention(chat: Chat) -> None:
+    text = chat.text("status")
+    assert text.startswith("*Lekstroom: 12 opgaven*")
+    assert "Jouw opgaven:" in text
+    assert "  uitvoering: 3" in text
+    assert "  🟠 risico: 1" in text
+    attention = text.split("Vraagt aandacht:")[1].split("Per fase:")[0]
+    assert attention.index("MOB-02") < attention.index("JGD-03")  # blocked before risk
+    assert "MOB-02 Wonen en zorg: huisvesting kwetsbare groepen · geblokkeerd, mijlpaal 2 " \
+           "dagen te laat" in attention
+    assert attention.count("MOB-02") == 1
+
+
+def test_a_card_lists_open_milestones_with_their_reference(chat: Chat) -> None:
+    text = chat.text("status JGD-01")
+    assert "*JGD-01 · Inkoop Jeugd 2027: regionale segmenten en Essentiële Functies*" in text
+    assert "JGD-01#1 Marktconsultatie afgerond · 20 nov 2026, 4 dagen te laat" in text
+    assert "JGD-01#2 Inkoopstrategie vastgesteld · 29 nov 2026" in text
+    assert "Projectleider: Femke Bakker" in text
+    assert "[Historie]" in text
+
+
+def test_a_vacant_role_shows_on_the_card(chat: Chat) -> None:
+    text = chat.text("status WMO-03")
+    assert "Vacant: projectleider." in text
+    assert "Projectleider: vacant" in text
+
+
+def test_status_with_a_search_term_gives_the_single_match_or_a_list(chat: Chat) -> None:
+    assert chat.text("status zorgfraude").startswith("*WMO-02 · Zorgfraude")
+    listed = chat.text("status jeugd")
+    assert listed.startswith("*4 opgaven gevonden voor ‘jeugd’*")
+    assert listed.count("[Bekijk]") == 4
+
+
+def test_unknown_code_and_search_say_so(chat: Chat) -> None:
+    assert "Ik vind geen opgave met code JGD-99" in chat.text("status JGD-99")
+    assert "Geen opgave gevonden voor ‘ruimtevaart’" in chat.text("zoek ruimtevaart")
+
+
+def test_search_pages_with_a_more_button(chat: Chat) -> None:
+    reply = chat("zoek e")
+    assert reply.messages[0].heading == "12 opgaven gevonden voor ‘e’"
+    more = reply.messages[0].buttons[0]
+    assert more.label == "Meer"
+    page_two = chat.bot.action(chat.caller, more.action, more.args, chat.now)
+    assert len(page_two.messages[0].sections[0].lines) == 2
+
+
+def test_mijn_lists_opgaven_per_driehoek_role(chat: Chat) -> None:
+    text = chat.text("mijn", as_="pl-jeugdinkoop")
+    assert text.startswith("*Mijn opgaven*\nAls projectleider:")
+    assert "JGD-03 Kostenbeheersing Jeugdhulp · JGD-03#1 Scenario's kostenbeheersing" in text
+    assert "geen rol in de driehoek" in chat.text("mijn", as_="medewerker-houten")
+
+
+def test_nieuw_creates_at_once_with_vacant_roles_and_tells_the_plo(
+    chat: Chat, demo_db: Database
+) -> None:
+    text = chat.text("nieuw Regiovisie Jeugd 2028")
+    assert text.startswith("*Opgave JGD-05 is aangemaakt*")
+    with demo_db.read() as s:
+        opgave = s.scalars(select(Opgave).where(Opgave.code == "JGD-05")).one()
+        assert (opgave.fase, opgave.thema) == ("voorstel", "Jeugd")
+        assert opgave.projectleider_id is None
+        audit = s.scalars(select(AuditRegel).where(AuditRegel.opgave_id == opgave.id)).all()
+        assert [(a.veld, a.nieuw) for a in audit] == [
+            ("aangemaakt", "JGD-05 Regiovisie Jeugd 2028")]
+        assert audit[0].door_id == opgave_creator(s)
+        outbox = s.scalars(select(OutboxBericht)).one()
+        assert (outbox.doel_soort, outbox.doel) == ("kanaal", "plo")
+        assert outbox.delivery_key == f"opgave-nieuw:{opgave.id}:#plo:console"
+
+
+def opgave_creator(session) -> int:  # type: ignore[no-untyped-def]
+    return session.scalar(select(Persoon.id).where(Persoon.handle == "plo-houten"))
+
+
+def test_a_title_without_theme_gets_the_general_prefix(chat: Chat) -> None:
+    assert chat.text("nieuw Samenwerkingsagenda 2027").startswith("*Opgave ALG-01")
+    assert chat.text("nieuw Nog een agenda").startswith("*Opgave ALG-02")
+
+
+def test_a_lid_may_not_create_and_nothing_changes(chat: Chat, demo_db: Database) -> None:
+    def counts() -> tuple[int, int, int]:
+        with demo_db.read() as s:
+            return tuple(s.scalar(select(func.count()).select_from(m))  # type: ignore[return-value]
+                         for m in (Opgave, AuditRegel, OutboxBericht))
+
+    before = counts()
+    text = chat.text("nieuw Iets", as_="medewerker-houten")
+    assert text.startswith("Dat mag jij niet (opgaven aanmaken). Dat mogen ambtelijk "
+                           "opdrachtgevers, PLO-leden en de programmamanager")
+    assert counts() == before
+
+
+def test_a_too_long_title_is_refused(chat: Chat) -> None:
+    assert "Die titel is te lang (201 tekens)" in chat.text("nieuw " + "x" * 201)
+
+
+def test_historie_shows_who_changed_what(chat: Chat) -> None:
+    chat("nieuw Regiovisie Jeugd 2028")
+    text = chat.text("historie JGD-05")
+    assert "24 nov 2026 10:00 · Anouk de Vries · aangemaakt: – → JGD-05 Regiovisie Jeugd 2028" \
+        in text
+
+
+def test_an_unknown_person_is_told_in_dutch(chat: Chat) -> None:
+    assert "Ik ken jou (‘onbekend’) nog niet" in chat.text("status", as_="onbekend")

@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/regiobot demo
-	$(BIN)/regiobot chat --as $(or $(AS),plo-houten)
+	$(BIN)/regiobot chat --as $(or $(HANDLE),plo-houten)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -173,5 +173,8 @@ def handles_with_roles(session: Session, slug: str) -> list[tuple[str, str, str]
     result = []
     for persoon, handle in rows:
         roles = sorted(r.value for r in general_roles(session, persoon) if r.value != "lid")
+        bodies = session.execute(select(OverlegLid.rol, Overleg.naam).join(Overleg).where(
+            OverlegLid.persoon_id == persoon.id, OverlegLid.rol != "lid")).all()
+        roles += [f"{rol} {naam}" for rol, naam in sorted(bodies)]
         result.append((handle, persoon.naam, ", ".join(roles) or "lid"))
     return result

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -15,26 +14,25 @@ from sqlalchemy.orm import Session
 from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
-from bot.forms import Form, RawValue, validate
+from bot.forms import RawValue, validate
 from bot.messages import Message, Section, line
 from bot.replies import Reply
 from bot.services import people
+from bot.services.people import Account
 from bot.texts import t, tn
 from handlers import forms
-from handlers.opgave import HANDLERS
+from handlers.routes import HANDLERS
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+# The adapters' word for who acts: a platform account.
+Caller = Account
+Work = Callable[[Ctx], Reply]
 
-@dataclass(frozen=True)
-class Caller:
-    """Who acts, as the platform knows them."""
 
-    platform: str
-    team_id: str
-    user_id: str
-    channel: str | None = None
+class _Unknown(Exception):
+    """The workspace or the account is new: onboarding needs a writing unit of work."""
 
 
 def error_reply(error: UserError) -> Reply:
@@ -45,30 +43,41 @@ def error_reply(error: UserError) -> Reply:
                  errors=getattr(error, "errors", {}))
 
 
+def _apology(caller: Caller) -> Reply:
+    reference = uuid.uuid4().hex[:8]
+    log.exception("unexpected error (referentie %s) for %s", reference, caller)
+    return Reply.of(Message(sections=[Section(lines=[
+        line(t("error.unexpected", reference=reference))])]))
+
+
 class Regiobot:
     def __init__(self, db: Database, tz: ZoneInfo) -> None:
         self.db = db
         self.tz = tz
 
-    def _run(self, caller: Caller, now: datetime, write: bool,
-             work: Any) -> Reply:
-        """Identify the caller and run ``work(ctx)`` in one unit of work; refusals roll
-        everything back and answer in Dutch, anything else is logged with a reference."""
+    def _run(self, caller: Caller, now: datetime, write: bool, work: Work) -> Reply:
+        """Identify the caller and run ``work(ctx)`` in one unit of work. Refusals roll
+        everything back and answer in Dutch; anything else is logged with a reference."""
         unit = self.db.write if write else self.db.read
         try:
-            with unit() as session:
-                return work(self._ctx(session, caller, now))
+            try:
+                with unit() as session:
+                    return work(self._ctx(session, caller, now))
+            except _Unknown:
+                with self.db.write() as session:
+                    people.onboard(session, caller, now, self.tz)
+                with unit() as session:
+                    return work(self._ctx(session, caller, now))
         except UserError as error:
             return error_reply(error)
         except Exception:
-            reference = uuid.uuid4().hex[:8]
-            log.exception("unexpected error (referentie %s) for %s", reference, caller)
-            return Reply.of(Message(sections=[Section(lines=[
-                line(t("error.unexpected", reference=reference))])]))
+            return _apology(caller)
 
     def _ctx(self, session: Session, caller: Caller, now: datetime) -> Ctx:
         regio = people.regio_for(session, caller.platform, caller.team_id)
-        actor = people.identify(session, regio, caller.platform, caller.team_id, caller.user_id)
+        actor = people.identify(session, regio, caller) if regio else None
+        if regio is None or actor is None:
+            raise _Unknown
         return Ctx(session=session, regio=regio, actor=actor, now=now, tz=self.tz,
                    platform=caller.platform)
 
@@ -82,8 +91,27 @@ class Regiobot:
         args = dict(parsed.args)
         if extra and extra.get("page", "").isdigit():
             args["page"] = int(extra["page"])
+        if parsed.command.name == "beheer.werkruimte":
+            linked = self._link_workspace(caller, args["regio"], now)
+            if linked is not None:
+                return linked
         handler = HANDLERS[parsed.command.name]
         return self._run(caller, now, parsed.command.writes, lambda ctx: handler(ctx, args))
+
+    def _link_workspace(self, caller: Caller, slug: str, now: datetime) -> Reply | None:
+        """Linking a workspace happens before anyone in it can be identified."""
+        with self.db.read() as session:
+            if people.regio_for(session, caller.platform, caller.team_id) is not None:
+                return None
+        try:
+            with self.db.write() as session:
+                regio = people.link_workspace(session, caller, slug, now, self.tz)
+                return Reply.of(Message(sections=[Section(lines=[
+                    line(t("workspace.linked", naam=regio.naam))])]))
+        except UserError as error:
+            return error_reply(error)
+        except Exception:
+            return _apology(caller)
 
     def action(self, caller: Caller, action: str, args: dict[str, str], now: datetime) -> Reply:
         """A button press. Navigation buttons carry the command they stand for, so they are
@@ -94,13 +122,16 @@ class Regiobot:
                                 extra)
         return error_reply(UserError(t("action.unknown")))
 
-    def submit(self, caller: Caller, form: Form, raw: dict[str, RawValue],
-               now: datetime) -> Reply:
-        """A filled-in form: validated here, once, for every platform; nothing is stored
-        unless every field is valid."""
-        _, submit = forms.FORMS[form.id]
+    def submit(self, caller: Caller, form_id: str, args: dict[str, str],
+               raw: dict[str, RawValue], now: datetime) -> Reply:
+        """A filled-in form: rebuilt from its id and arguments, validated here, once, for
+        every platform; nothing is stored unless every field is valid."""
+        if form_id not in forms.FORMS:
+            return error_reply(UserError(t("action.unknown")))
+        build, submit = forms.FORMS[form_id]
 
         def work(ctx: Ctx) -> Reply:
+            form = build(ctx, args).model_copy(update={"args": args})
             values, errors = validate(form, raw, forms.form_context(ctx))
             errors |= {k: v for k, v in forms.cross_field_errors(form, values).items()
                        if k not in errors}

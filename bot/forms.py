@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.amounts import parse_amount
 from bot.dates import parse_date
 from bot.texts import t
 
@@ -23,6 +24,7 @@ class FieldKind(StrEnum):
     MULTI_CHOICE = "multi_choice"
     PERSOON = "persoon"
     NUMBER = "number"
+    AMOUNT = "amount"
 
 
 class Option(BaseModel):
@@ -114,6 +116,11 @@ def _clean(form_field: FormField, raw: RawValue, ctx: FormContext) -> Any:
         if (low is not None and number < low) or (high is not None and number > high):
             raise ValueError(t("form.out_of_range", low=low, high=high))
         return number
+    if kind is FieldKind.AMOUNT:
+        amount = parse_amount(text)
+        if amount is None:
+            raise ValueError(t("change.bad_amount", word=text))
+        return amount
     if kind is FieldKind.CHOICE:
         value = _option_value(form_field, text)
         if value is None:

@@ -9,7 +9,7 @@ that name what was wrong and end with the command's usage line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import get_close_matches
@@ -23,6 +23,7 @@ from bot.vocab import STATUS_ALIASES, STATUSES
 
 CODE = re.compile(r"^[A-Za-z]{2,6}-\d{1,4}$")
 MIJLPAAL_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#(\d{1,3})$")
+DILEMMA_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#[Dd](\d{1,3})$")
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
 
@@ -30,6 +31,7 @@ HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
 class Kind(StrEnum):
     CODE = "code"
     MIJLPAAL = "mijlpaal"
+    DILEMMA = "dilemma"
     PERSOON = "persoon"
     DATUM = "datum"
     STATUS = "status"
@@ -47,6 +49,8 @@ class Arg:
     optional: bool = False
     label: str | None = None
     choices: tuple[str, ...] = ()
+    # Other words for a choice (English, abbreviations) and the choice they stand for.
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def shown(self) -> str:
@@ -86,6 +90,15 @@ class MijlpaalRef:
 
     def __str__(self) -> str:
         return f"{self.code}#{self.volgnummer}"
+
+
+@dataclass(frozen=True)
+class DilemmaRef:
+    code: str
+    volgnummer: int
+
+    def __str__(self) -> str:
+        return f"{self.code}#D{self.volgnummer}"
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,11 @@ class _ArgReader:
                     self._take()
                     return MijlpaalRef(m[1].upper(), int(m[2]))
                 return None
+            case Kind.DILEMMA:
+                if m := DILEMMA_REF.match(first):
+                    self._take()
+                    return DilemmaRef(m[1].upper(), int(m[2]))
+                return None
             case Kind.PERSOON:
                 return self._mention(first)
             case Kind.DATUM:
@@ -241,7 +259,7 @@ class _ArgReader:
             case Kind.STATUS:
                 return self._choice([*STATUSES, *STATUS_ALIASES], STATUS_ALIASES)
             case Kind.KEUZE:
-                return self._choice(list(arg.choices), {})
+                return self._choice([*arg.choices, *arg.aliases], arg.aliases)
             case Kind.GETAL:
                 if first.isdigit() and len(first) < 7:
                     self._take()
@@ -259,7 +277,7 @@ class _ArgReader:
                 return Target(zoekterm=self._rest())
         raise AssertionError(arg.kind)  # pragma: no cover - every kind is handled above
 
-    def _choice(self, phrases: list[str], aliases: dict[str, str]) -> str | None:
+    def _choice(self, phrases: list[str], aliases: Mapping[str, str]) -> str | None:
         matched = _match_phrase(self.tokens, phrases)
         if matched is None:
             return None

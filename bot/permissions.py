@@ -15,8 +15,22 @@ from bot.texts import t
 from storage.models import Opgave
 
 R = Role
+DRIEHOEK_WORK = (R.PROJECTLEIDER, R.AMBTELIJK, R.PLO, R.PROGRAMMAMANAGER)
+SPONSOR_WORK = (R.AMBTELIJK, R.PLO, R.PROGRAMMAMANAGER)
 PERMISSIONS: dict[str, tuple[Role, ...]] = {
-    "opgave.aanmaken": (R.AMBTELIJK, R.PLO, R.PROGRAMMAMANAGER),
+    "opgave.aanmaken": SPONSOR_WORK,
+    "opgave.wijzigen": SPONSOR_WORK,
+    "opgave.status": DRIEHOEK_WORK,
+    "opgave.fase": DRIEHOEK_WORK,
+    "opgave.mijlpalen": DRIEHOEK_WORK,
+    "opgave.rollen": SPONSOR_WORK,
+    "opgave.deelname": SPONSOR_WORK,
+    "opgave.inzet": DRIEHOEK_WORK,
+    "dilemma.melden": DRIEHOEK_WORK,
+    "dilemma.escaleren": SPONSOR_WORK,
+    "dilemma.oplossen": (R.AMBTELIJK, R.BESTUURLIJK, R.PLO, R.PROGRAMMAMANAGER),
+    "beheer.rooster": (R.PROGRAMMAMANAGER,),
+    "beheer.overleggen": (R.PROGRAMMAMANAGER,),
 }
 
 
@@ -24,8 +38,17 @@ def allowed_roles(action: str) -> tuple[Role, ...]:
     return PERMISSIONS[action]
 
 
+# Actions not about one opgave: a scoped role counts if held anywhere ("ambtelijk
+# opdrachtgevers"); for the others it means that opgave's ("de ambtelijk opdrachtgever").
+REGION_WIDE = frozenset({"opgave.aanmaken"})
+
+
 def who_may(action: str) -> str:
-    names = [t(f"role.{role.name.lower()}") for role in PERMISSIONS[action]]
+    def name(role: Role) -> str:
+        scoped = role in SCOPED and action not in REGION_WIDE
+        return t(f"role.scoped.{role.name.lower()}" if scoped else f"role.{role.name.lower()}")
+
+    names = [name(role) for role in PERMISSIONS[action]]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("list.and") + names[-1]
 
 

@@ -54,13 +54,15 @@ def render(message: Message, button: ButtonLabel) -> str:
 
 
 def field_prompt(form_field: FormField, required_word: str, choices_word: str,
-                 multi_word: str) -> str:
+                 multi_word: str, current_word: str) -> str:
     bits = [clean(form_field.label)]
     notes = []
     if form_field.required:
         notes.append(required_word)
     if form_field.hint:
         notes.append(clean(form_field.hint))
+    if isinstance(form_field.initial, str) and form_field.initial:
+        notes.append(f"{current_word}: {clean(form_field.initial[:60])}")
     if form_field.options:
         listed = ", ".join(f"{i} {clean(o.label)}" for i, o in enumerate(form_field.options, 1))
         notes.append(f"{choices_word}: {listed}")

@@ -1,4 +1,5 @@
-"""Forms of the register: opening them (with the region's choices) and their submissions."""
+"""Forms of the register: building them (with the region's choices and current values)
+and handling their submissions. Validation itself is the core's (``bot.forms``)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from bot.forms import FieldKind, Form, FormContext, FormField, Option
 from bot.grammar import HANDLE, SLACK_MENTION
 from bot.permissions import require
 from bot.replies import Reply
-from bot.services import register
+from bot.services import changes, milestones, register
 from bot.texts import t
 from bot.vocab import NIVEAUS, REIKWIJDTES, VORMEN
 from handlers import views
-from storage.models import Gemeente, Identiteit, Persoon
+from storage.models import Gemeente, Identiteit, Overleg, Persoon
 
+Build = Callable[[Ctx, dict[str, str]], Form]
 Submit = Callable[[Ctx, Form, dict[str, Any]], Reply]
 
 
@@ -25,26 +27,37 @@ def _options(values: list[str] | tuple[str, ...]) -> list[Option]:
     return [Option(value=v, label=v) for v in values]
 
 
-def new_opgave_form(ctx: Ctx) -> Form:
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opgave_fields(ctx: Ctx) -> list[FormField]:
+    return [
+        FormField(name="titel", label=t("field.titel"), kind=FieldKind.TEXT, required=True),
+        FormField(name="thema", label=t("field.thema"), kind=FieldKind.CHOICE,
+                  options=_options(list(register.themas(ctx)))),
+        FormField(name="niveau", label=t("field.niveau"), kind=FieldKind.CHOICE,
+                  options=_options(NIVEAUS)),
+        FormField(name="vorm", label=t("field.vorm"), kind=FieldKind.CHOICE,
+                  options=_options(VORMEN)),
+        FormField(name="reikwijdte", label=t("field.reikwijdte"), kind=FieldKind.CHOICE,
+                  options=_options(REIKWIJDTES)),
+        FormField(name="jaar", label=t("field.jaar"), kind=FieldKind.NUMBER,
+                  minimum=2000, maximum=2100, initial=str(ctx.today.year)),
+        FormField(name="opdracht", label=t("field.opdracht"), kind=FieldKind.LONG_TEXT,
+                  max_length=changes.LONG_TEXT_MAX, hint=t("field.opdracht.hint")),
+    ]
+
+
+def new_opgave_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    require(ctx, "opgave.aanmaken")
     gemeenten = ctx.session.scalars(
         select(Gemeente).where(Gemeente.regio_id == ctx.regio.id).order_by(Gemeente.naam))
     persoon = FieldKind.PERSOON
     return Form(
         id="opgave.nieuw", title=t("form.nieuw.title"), submit_label=t("form.nieuw.submit"),
         fields=[
-            FormField(name="titel", label=t("field.titel"), kind=FieldKind.TEXT, required=True),
-            FormField(name="thema", label=t("field.thema"), kind=FieldKind.CHOICE,
-                      options=_options(list(register.themas(ctx)))),
-            FormField(name="niveau", label=t("field.niveau"), kind=FieldKind.CHOICE,
-                      options=_options(NIVEAUS)),
-            FormField(name="vorm", label=t("field.vorm"), kind=FieldKind.CHOICE,
-                      options=_options(VORMEN)),
-            FormField(name="reikwijdte", label=t("field.reikwijdte"), kind=FieldKind.CHOICE,
-                      options=_options(REIKWIJDTES)),
-            FormField(name="jaar", label=t("field.jaar"), kind=FieldKind.NUMBER,
-                      minimum=2000, maximum=2100, initial=str(ctx.today.year)),
-            FormField(name="opdracht", label=t("field.opdracht"), kind=FieldKind.LONG_TEXT,
-                      max_length=3000, hint=t("field.opdracht.hint")),
+            *_opgave_fields(ctx),
             FormField(name="projectleider", label=t("label.projectleider"), kind=persoon),
             FormField(name="ambtelijk_opdrachtgever", label=t("label.ambtelijk_opdrachtgever"),
                       kind=persoon),
@@ -61,11 +74,6 @@ def new_opgave_form(ctx: Ctx) -> Form:
     )
 
 
-def open_new_opgave(ctx: Ctx) -> Reply:
-    require(ctx, "opgave.aanmaken")
-    return Reply(form=new_opgave_form(ctx))
-
-
 def submit_new_opgave(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
     new = register.NewOpgave(
         titel=values["titel"], thema=values.get("thema"), niveau=values.get("niveau"),
@@ -79,9 +87,65 @@ def submit_new_opgave(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
     return Reply.of(views.created(register.create(ctx, new)))
 
 
-FORMS: dict[str, tuple[Callable[[Ctx], Form], Submit]] = {
+EDITABLE = ("titel", "thema", "niveau", "vorm", "reikwijdte", "jaar", "opdracht", "budget",
+            "evaluatie")
+
+
+def edit_opgave_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    opgave = register.get(ctx, args["code"])
+    require(ctx, "opgave.wijzigen", opgave)
+    fields = [
+        *_opgave_fields(ctx),
+        FormField(name="budget", label=t("field.budget"), kind=FieldKind.AMOUNT,
+                  hint=t("field.budget.hint")),
+        FormField(name="evaluatie", label=t("field.evaluatie"), kind=FieldKind.LONG_TEXT,
+                  max_length=changes.LONG_TEXT_MAX),
+    ]
+    current = [f.model_copy(update={"initial": _text(getattr(opgave, f.name))}) for f in fields]
+    return Form(id="opgave.wijzig", title=t("form.wijzig.title", code=opgave.code),
+                submit_label=t("form.wijzig.submit"), fields=current,
+                args={"code": opgave.code, "versie": str(opgave.versie)})
+
+
+def submit_edit_opgave(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+    opgave = changes.edit(ctx, form.args["code"], {k: values.get(k) for k in EDITABLE},
+                          versie=int(form.args["versie"]))
+    return Reply.of(views.done(opgave.code, t("done.wijzig.form", code=opgave.code)))
+
+
+def new_milestone_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    opgave = register.get(ctx, args["code"])
+    require(ctx, "opgave.mijlpalen", opgave)
+    bodies = ctx.session.scalars(select(Overleg).where(Overleg.regio_id == ctx.regio.id)
+                                 .order_by(Overleg.code))
+    return Form(id="mijlpaal.nieuw", title=t("form.mijlpaal.title", code=opgave.code),
+                submit_label=t("form.mijlpaal.submit"), args={"code": opgave.code}, fields=[
+        FormField(name="titel", label=t("field.titel"), kind=FieldKind.TEXT, required=True),
+        FormField(name="datum", label=t("field.datum"), kind=FieldKind.DATE, required=True,
+                  hint=t("field.datum.hint")),
+        FormField(name="besluit_door", label=t("field.besluit_door"), kind=FieldKind.CHOICE,
+                  options=[Option(value=b.code, label=b.naam) for b in bodies]),
+    ])
+
+
+def submit_new_milestone(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+    opgave, mijlpaal = milestones.add(ctx, form.args["code"], values["datum"], values["titel"],
+                                      values.get("besluit_door"))
+    return Reply.of(views.done(opgave.code, t(
+        "done.mijlpaal.toevoegen", ref=f"{opgave.code}#{mijlpaal.volgnummer}",
+        titel=mijlpaal.titel, date=views.short_date(mijlpaal.datum))))
+
+
+FORMS: dict[str, tuple[Build, Submit]] = {
     "opgave.nieuw": (new_opgave_form, submit_new_opgave),
+    "opgave.wijzig": (edit_opgave_form, submit_edit_opgave),
+    "mijlpaal.nieuw": (new_milestone_form, submit_new_milestone),
 }
+
+
+def open_form(ctx: Ctx, form_id: str, args: dict[str, str]) -> Reply:
+    build, _ = FORMS[form_id]
+    return Reply(form=build(ctx, args))
 
 
 def cross_field_errors(form: Form, values: dict[str, Any]) -> dict[str, str]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
 from bot.services.register import Attention, Card, Found, History, Overview, next_milestones
-from bot.texts import current_language, t, tn
+from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
-from storage.models import Mijlpaal, Opgave, Persoon
+from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
 
 
 def person(persoon: Persoon | None) -> Part:
@@ -35,12 +38,49 @@ def opgave_line(opgave: Opgave, extra: str | None = None, with_button: bool = Fa
     return line(*parts, button=view_button(opgave.code) if with_button else None)
 
 
+def hours(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def short_date(value: date) -> str:
+    return format_short(value, current_language())
+
+
 def milestone_text(ctx: Ctx, mijlpaal: Mijlpaal, code: str) -> str:
     days = (mijlpaal.datum - ctx.today).days
-    when = format_short(mijlpaal.datum, current_language())
+    when = short_date(mijlpaal.datum)
     if days < 0:
         when = t("mijlpaal.late", date=when, days=-days)
-    return f"{code}#{mijlpaal.volgnummer} {mijlpaal.titel} · {when}"
+    text = f"{code}#{mijlpaal.volgnummer} {mijlpaal.titel} · {when}"
+    if mijlpaal.besluit_door is not None:
+        text += " · " + t("mijlpaal.besluit_door", overleg=mijlpaal.besluit_door.code.upper())
+    return text
+
+
+def dilemma_line(opgave: Opgave, dilemma: Dilemma) -> Line:
+    marker = "🔒 " if dilemma.vertrouwelijk else ""
+    state = t(f"dilemma.status.{dilemma.status}")
+    return line(f"{marker}{opgave.code}#D{dilemma.volgnummer} ", dilemma.tekst, f" · {state}")
+
+
+def deelname_lines(opgave: Opgave) -> list[Line]:
+    mee = sorted(d.gemeente.naam for d in opgave.deelnames if d.doet_mee)
+    lines = [line(t("card.doen_mee", names=", ".join(mee)))] if mee else []
+    for d in sorted((d for d in opgave.deelnames if not d.doet_mee), key=lambda d: d.gemeente.naam):
+        reason = f" ({d.reden})" if d.reden else ""
+        effect = t("card.effect_besproken") if d.negatief_effect_besproken else t(
+            "card.effect_open")
+        lines.append(line(t("card.doet_niet_mee", naam=d.gemeente.naam), reason, f" · {effect}"))
+    return lines
+
+
+def done(code: str, text: str) -> Message:
+    """A confirmation: what changed, and a button to look at the opgave."""
+    return Message(sections=[Section(lines=[line("✅ ", text)])], buttons=[view_button(code)])
+
+
+def note(text: str) -> Message:
+    return Message(sections=[Section(lines=[line(text)])])
 
 
 def overview(ctx: Ctx, data: Overview) -> Message:
@@ -84,7 +124,7 @@ def _attention_line(ctx: Ctx, item: Attention) -> Line:
     return opgave_line(item.opgave, ", ".join(reasons))
 
 
-def card(ctx: Ctx, data: Card) -> Message:
+def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None) -> Message:
     opgave = data.opgave
     lang = current_language()
     facts = [
@@ -100,24 +140,23 @@ def card(ctx: Ctx, data: Card) -> Message:
     todo = _card_todo(ctx, data)
     if todo:
         sections.insert(0, Section(title=t("card.todo"), lines=[line(x) for x in todo]))
-    if opgave.status_toelichting or opgave.status_op:
+    if opgave.status_toelichting:
         when = format_moment(opgave.status_op, ctx.tz, lang) if opgave.status_op else ""
         sections.append(Section(title=t("card.toelichting", when=when), lines=[
-            line(opgave.status_toelichting or "–")]))
+            line(opgave.status_toelichting)]))
     if data.open_mijlpalen:
         sections.append(Section(title=t("card.mijlpalen"), lines=[
             line(milestone_text(ctx, m, opgave.code)) for m in data.open_mijlpalen]))
+    if open_dilemmas:
+        sections.append(Section(title=t("card.dilemmas_open"), lines=[
+            dilemma_line(opgave, d) for d in open_dilemmas]))
     if opgave.deelnames:
-        mee = sorted(d.gemeente.naam for d in opgave.deelnames if d.doet_mee)
-        niet = sorted(d.gemeente.naam for d in opgave.deelnames if not d.doet_mee)
-        lines = [line(t("card.doen_mee", names=", ".join(mee)))] if mee else []
-        if niet:
-            lines.append(line(t("card.doen_niet_mee", names=", ".join(niet))))
-        sections.append(Section(title=t("card.deelname"), lines=lines))
+        sections.append(Section(title=t("card.deelname"), lines=deelname_lines(opgave)))
+    if data.inzet:
+        sections.append(Section(title=t("card.inzet", year=ctx.today.year), lines=[line(
+            ", ".join(f"{naam} {hours(uren)} uur" for naam, uren in data.inzet))]))
     context = [tn("card.context", data.done_count, year=opgave.jaar or "–",
                  niveau=opgave.niveau or "–", vorm=opgave.vorm or "–")]
-    if data.open_dilemmas:
-        context.append(tn("card.dilemmas", data.open_dilemmas))
     return Message(
         heading=f"{opgave.code} · {opgave.titel}",
         sections=sections,
@@ -166,7 +205,8 @@ def history(ctx: Ctx, data: History) -> Message:
     lines = []
     for item in data.entries:
         entry = item.entry
-        change = t("history.change", field=entry.veld, old=entry.oud or "–",
+        change = t("history.change", field=t_or(f"veld.{entry.veld}", entry.veld),
+                   old=entry.oud or "–",
                    new=entry.nieuw or "–")
         who = item.door or t("history.system")
         lines.append(line(f"{format_moment(entry.op, ctx.tz, lang)} · ", who, f" · {change}"))

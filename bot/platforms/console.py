@@ -86,7 +86,7 @@ class Console:
 
     @property
     def caller(self) -> Caller:
-        return Caller(PLATFORM, self.team_id, self.handle)
+        return Caller(PLATFORM, self.team_id, self.handle, display_name=self.name)
 
     # --- the loop -------------------------------------------------------------------
 
@@ -116,8 +116,9 @@ class Console:
             return
         if text.startswith("/"):
             root, _, rest = text[1:].partition(" ")
-            if root.lower() in ("opgave", "opgaven"):
-                self.show(self.bot.command(self.caller, "opgave", rest, self.clock()), lines)
+            root = {"opgaven": "opgave", "overleggen": "overleg"}.get(root.lower(), root.lower())
+            if root in ("opgave", "overleg"):
+                self.show(self.bot.command(self.caller, root, rest, self.clock()), lines)
                 return
         self.show(self.bot.direct_message(self.caller, text, self.clock()), lines)
 
@@ -157,7 +158,7 @@ class Console:
                     self.print(t("console.form_cancelled"))
                     return
                 values[name] = answer
-            reply = self.bot.submit(self.caller, form, values, self.clock())
+            reply = self.bot.submit(self.caller, form.id, form.args, values, self.clock())
             if not reply.errors:
                 self.show(reply, lines)
                 return
@@ -170,7 +171,7 @@ class Console:
     def ask(self, form: Form, name: str, lines: Iterator[str]) -> str | None:
         form_field = form.field(name)
         self.out.write(field_prompt(form_field, t("console.required"), t("console.choices"),
-                                    t("console.multi")))
+                                    t("console.multi"), t("console.current")))
         self.out.flush()
         answer = next(lines, None)
         if answer is None:
@@ -179,7 +180,11 @@ class Console:
         answer = answer.strip()
         if self.echo:
             self.out.write(answer + "\n")
-        return None if answer.lower() in CANCEL else answer
+        if answer.lower() in CANCEL:
+            return None
+        if not answer and isinstance(form_field.initial, str):
+            return form_field.initial  # an empty answer keeps the current value
+        return answer
 
 
 class UnknownHandle(Exception):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.context import Ctx
 from bot.messages import Message
+from bot.texts import t
 from storage import outbox
 from storage.models import Identiteit, Overleg, Persoon, Werkruimte
 
@@ -47,19 +48,48 @@ def _has_account(ctx: Ctx, persoon_id: int, platform: str) -> bool:
     ) is not None
 
 
-def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str) -> None:
+def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
+              circle: set[int] | None) -> Persoon | None:
+    """The person themselves, else the first stand-in in the chain who has an account
+    (and, for something confidential, is inside its circle)."""
+    recipient: Persoon | None = persoon
+    seen: set[int] = set()
+    while recipient is not None and recipient.id not in seen:
+        allowed = circle is None or recipient.id in circle or recipient is persoon
+        if allowed and _has_account(ctx, recipient.id, platform):
+            return recipient
+        seen.add(recipient.id)
+        recipient = recipient.vervanger
+    return None
+
+
+def _programme_managers(ctx: Ctx, platform: str) -> list[Persoon]:
+    managers = ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief))
+    return [m for m in managers if _has_account(ctx, m.id, platform)]
+
+
+def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
+              circle: set[int] | None = None) -> None:
+    """Deliver to a person, their stand-in, or — never silently nowhere — the PLO channel
+    (for something confidential: the programmamanager instead of a channel)."""
     for platform in platforms_of(ctx):
-        recipient: Persoon | None = persoon
-        seen: set[int] = set()
-        while recipient is not None and not _has_account(ctx, recipient.id, platform):
-            seen.add(recipient.id)
-            recipient = recipient.vervanger if recipient.vervanger_id not in seen else None
-        if recipient is None:
-            to_channel(ctx, plo_channel(ctx), message, f"{key}:@{persoon.id}")
+        recipient = _stand_in(ctx, persoon, platform, circle)
+        if recipient is None and circle is None:
+            to_channel(ctx, plo_channel(ctx), _for(message, persoon), f"{key}:@{persoon.id}")
             continue
-        outbox.enqueue(
-            ctx.session, delivery_key=f"{key}:@{persoon.id}:{platform}",
-            regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
-            doel=str(recipient.id), bericht=message.model_dump(mode="json"),
-            aangemaakt_op=ctx.now,
-        )
+        recipients = [recipient] if recipient else _programme_managers(ctx, platform)
+        for target in recipients:
+            sent = message if target.id == persoon.id else _for(message, persoon)
+            outbox.enqueue(
+                ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
+                regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
+                doel=str(target.id), bericht=sent.model_dump(mode="json"),
+                aangemaakt_op=ctx.now,
+            )
+
+
+def _for(message: Message, persoon: Persoon) -> Message:
+    """The same message, saying whom it was meant for."""
+    return message.model_copy(update={
+        "context": [t("notice.standin", naam=persoon.naam), *message.context]})

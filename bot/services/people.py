@@ -1,28 +1,131 @@
-"""Who is speaking: a platform account, matched to a roster entry."""
+"""Who is speaking: the workspace's regio, and the platform account's roster entry.
+
+Someone met for the first time is matched to the roster by a verified e-mail address
+when the platform gives one; otherwise they become a `lid` (reads, answers what they
+are asked, changes nothing) and the programmamanager is told to link them."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.context import Ctx
 from bot.errors import UserError
+from bot.messages import Message, Section, line
+from bot.services import audit, notify
 from bot.texts import t
 from storage.models import Identiteit, Persoon, Regio, Werkruimte
 
 
-def regio_for(session: Session, platform: str, team_id: str) -> Regio:
-    regio = session.scalar(select(Regio).join(Werkruimte).where(
+@dataclass(frozen=True)
+class Account:
+    """A platform account as the adapter knows it. ``email`` only when verified."""
+
+    platform: str
+    team_id: str
+    user_id: str
+    display_name: str | None = None
+    email: str | None = None
+
+
+def regio_for(session: Session, platform: str, team_id: str) -> Regio | None:
+    return session.scalar(select(Regio).join(Werkruimte).where(
         Werkruimte.platform == platform, Werkruimte.team_id == team_id))
+
+
+def identify(session: Session, regio: Regio, account: Account) -> Persoon | None:
+    return session.scalar(select(Persoon).join(Identiteit).where(
+        Identiteit.platform == account.platform, Identiteit.team_id == account.team_id,
+        Identiteit.extern_id == account.user_id, Persoon.regio_id == regio.id, Persoon.actief))
+
+
+def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> None:
+    """Make sure the workspace has a regio and the account a roster entry."""
+    regio = regio_for(session, account.platform, account.team_id)
     if regio is None:
-        raise UserError(t("workspace.unknown"))
-    return regio
-
-
-def identify(session: Session, regio: Regio, platform: str, team_id: str,
-             user_id: str) -> Persoon:
-    persoon = session.scalar(select(Persoon).join(Identiteit).where(
-        Identiteit.platform == platform, Identiteit.team_id == team_id,
-        Identiteit.extern_id == user_id, Persoon.regio_id == regio.id))
+        regios = list(session.scalars(select(Regio)))
+        if len(regios) != 1:
+            raise UserError(t("workspace.unknown"))
+        regio = regios[0]
+        session.add(Werkruimte(regio_id=regio.id, platform=account.platform,
+                               team_id=account.team_id))
+        session.flush()
+    if identify(session, regio, account) is not None:
+        return
+    if account.platform == "console":
+        raise UserError(t("person.unknown", user=account.user_id[:60]))
+    persoon = _by_email(session, regio, account.email)
+    first_contact = persoon is None
     if persoon is None:
-        raise UserError(t("person.unknown", user=user_id[:60]))
-    return persoon
+        persoon = Persoon(regio_id=regio.id, handle=_free_handle(session, regio, account),
+                          naam=(account.display_name or account.user_id)[:120],
+                          email=account.email)
+        session.add(persoon)
+        session.flush()
+    session.add(Identiteit(persoon_id=persoon.id, platform=account.platform,
+                           team_id=account.team_id, extern_id=account.user_id,
+                           gebruikersnaam=account.display_name))
+    session.flush()
+    ctx = Ctx(session=session, regio=regio, actor=persoon, now=now, tz=tz,
+              platform=account.platform)
+    audit.record(ctx, "persoon", persoon.id, f"@{persoon.handle} account {account.platform}",
+                 None, account.user_id)
+    if first_contact:
+        _tell_programme_managers(ctx, persoon, account)
+
+
+def _by_email(session: Session, regio: Regio, email: str | None) -> Persoon | None:
+    if not email:
+        return None
+    return session.scalar(select(Persoon).where(
+        Persoon.regio_id == regio.id, Persoon.actief,
+        func.lower(Persoon.email) == email.strip().lower()))
+
+
+def _free_handle(session: Session, regio: Regio, account: Account) -> str:
+    base = re.sub(r"[^a-z0-9.\-_]+", "-", (account.display_name or account.user_id).lower())
+    base = base.strip("-")[:50] or "lid"
+    handle, n = base, 1
+    while session.scalar(select(Persoon.id).where(Persoon.regio_id == regio.id,
+                                                  Persoon.handle == handle)):
+        n += 1
+        handle = f"{base}-{n}"
+    return handle
+
+
+def _tell_programme_managers(ctx: Ctx, persoon: Persoon, account: Account) -> None:
+    message = Message(
+        heading=t("onboard.heading", naam=persoon.naam),
+        sections=[Section(lines=[line(t("onboard.body", handle=persoon.handle)),
+                                 line(t("onboard.how", handle=persoon.handle))])])
+    managers = ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief))
+    for manager in managers:
+        notify.to_person(ctx, manager, message, key=f"kennismaking:{persoon.id}")
+
+
+def link_workspace(session: Session, account: Account, slug: str, now: datetime,
+                   tz: ZoneInfo) -> Regio:
+    """In a deployment with several regions: the programmamanager of ``slug``, known by
+    their verified e-mail address, links an unlinked workspace to it."""
+    regio = session.scalar(select(Regio).where(Regio.slug == slug.lower()))
+    if regio is None:
+        raise UserError(t("workspace.no_such_regio", slug=slug))
+    existing = regio_for(session, account.platform, account.team_id)
+    if existing is not None:
+        raise UserError(t("workspace.already", naam=existing.naam))
+    manager = _by_email(session, regio, account.email)
+    if manager is None or not manager.is_programmamanager:
+        raise UserError(t("workspace.only_manager", naam=regio.naam))
+    session.add(Werkruimte(regio_id=regio.id, platform=account.platform,
+                           team_id=account.team_id))
+    session.flush()
+    ctx = Ctx(session=session, regio=regio, actor=manager, now=now, tz=tz,
+              platform=account.platform)
+    audit.record(ctx, "regio", regio.id, f"werkruimte {account.platform}", None, account.team_id)
+    return regio

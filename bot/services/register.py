@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from bot.grammar import Target
 from bot.notices import new_opgave_notice
 from bot.permissions import require
 from bot.services import audit, notify
+from bot.services.visibility import dilemmas_of
 from bot.texts import t
 from bot.vocab import (
     DEFAULT_FASES,
@@ -28,6 +30,8 @@ from storage.models import (
     AuditRegel,
     Deelname,
     Dilemma,
+    Gemeente,
+    Inzet,
     Mijlpaal,
     Opgave,
     Persoon,
@@ -177,7 +181,7 @@ class Card:
     open_mijlpalen: list[Mijlpaal]
     done_count: int
     last_update: StatusUpdate | None
-    open_dilemmas: int
+    inzet: list[tuple[str, Decimal]]
 
 
 def card(ctx: Ctx, code: str) -> Card:
@@ -191,19 +195,10 @@ def card_of(ctx: Ctx, opgave: Opgave) -> Card:
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
     last = ctx.session.scalar(select(StatusUpdate).where(StatusUpdate.opgave_id == opgave.id)
                               .order_by(StatusUpdate.op.desc()).limit(1))
-    dilemmas = ctx.session.scalar(select(func.count()).where(
-        Dilemma.opgave_id == opgave.id, Dilemma.status != "opgelost",
-        _visible_dilemma(ctx, opgave)))
-    return Card(opgave, open_ones, len(mijlpalen) - len(open_ones), last, dilemmas or 0)
-
-
-def _visible_dilemma(ctx: Ctx, opgave: Opgave) -> object:
-    """A vertrouwelijk dilemma is seen only by the driehoek and the programmamanager."""
-    circle = {opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
-              opgave.bestuurlijk_opdrachtgever_id}
-    if ctx.actor.is_programmamanager or ctx.actor.id in circle:
-        return True
-    return Dilemma.vertrouwelijk.is_(False)
+    inzet = ctx.session.execute(select(Gemeente.naam, Inzet.uren).join(Gemeente).where(
+        Inzet.opgave_id == opgave.id, Inzet.jaar == ctx.today.year).order_by(Gemeente.naam))
+    return Card(opgave, open_ones, len(mijlpalen) - len(open_ones), last,
+                [(naam, uren) for naam, uren in inzet])
 
 
 @dataclass
@@ -261,7 +256,7 @@ class History:
 def history(ctx: Ctx, code: str, page: int = 0) -> History:
     opgave = get(ctx, code)
     visible = AuditRegel.dilemma_id.is_(None) | AuditRegel.dilemma_id.in_(
-        select(Dilemma.id).where(Dilemma.opgave_id == opgave.id, _visible_dilemma(ctx, opgave)))
+        select(Dilemma.id).where(Dilemma.opgave_id == opgave.id, dilemmas_of(ctx, opgave)))
     query = select(AuditRegel, Persoon.naam).outerjoin(
         Persoon, Persoon.id == AuditRegel.door_id).where(
         AuditRegel.opgave_id == opgave.id, visible)

@@ -36,3 +36,8 @@ def t(key: str, **values: Any) -> str:
 def tn(key: str, count: int, **values: Any) -> str:
     """A text that depends on a number: ``key.one`` for 1, ``key.other`` otherwise."""
     return t(f"{key}.{'one' if count == 1 else 'other'}", count=count, **values)
+
+
+def t_or(key: str, default: str) -> str:
+    """The text for ``key`` if the catalogue has one, else ``default`` (e.g. field names)."""
+    return catalogue(_language.get()).get(key) or catalogue("nl").get(key) or default

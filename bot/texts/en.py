@@ -13,5 +13,6 @@ TEXTS: dict[str, str] = {
     "permission.denied": "You may not do that ({action}). {who} may; nothing changed.",
     "error.unexpected": "Sorry, something went wrong on our side. Nothing changed. "
                         "Mention reference {reference} when you report it.",
-    "help.heading": "Regiobot: how /opgave works",
+    "help.heading.opgave": "Regiobot: how /opgave works",
+    "help.heading.overleg": "Regiobot: how /overleg works",
 }

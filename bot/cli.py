@@ -103,6 +103,48 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from bot.services import roster_import
+    from bot.texts import t
+    from storage.models import Regio
+
+    now = parse_now(args.now, settings)()
+    try:
+        text = Path(args.bestand).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise CliError(t("import.unreadable", path=args.bestand, error=error.strerror)) from None
+    db = open_database(settings)
+    with db.write() as session:
+        query = select(Regio).where(Regio.slug == args.regio) if args.regio else select(
+            Regio).order_by(Regio.id).limit(1)
+        regio = session.scalar(query)
+        if regio is None:
+            raise CliError(t("workspace.no_such_regio", slug=args.regio or "–"))
+        result = roster_import.plan(session, regio, text)
+        for error in result.errors:
+            print(error)
+        for item in result.new:
+            print(t("import.line.new", who=item))
+        for change in result.changes:
+            print(t("import.line.change", handle=change.handle, veld=change.veld,
+                    old=change.oud or "–", new=change.nieuw or "–"))
+        print(t("import.summary", new=len(result.new), changed=len(result.changes),
+                unchanged=result.unchanged))
+        if result.errors:
+            print(t("import.refused", count=len(result.errors)))
+            return 1
+        if not args.toepassen:
+            print(t("import.dry_run"))
+            return 0
+        roster_import.apply(session, regio, result, now)
+    print(t("import.applied"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="regiobot", description="Regiobot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--now", help="doe alsof het dit tijdstip is (ISO 8601)")
     chat.add_argument("--regio", help="slug van de regio (standaard de eerste)")
     chat.set_defaults(func=cmd_chat)
+    rooster = sub.add_parser("rooster", help="het rooster beheren")
+    rooster_sub = rooster.add_subparsers(dest="rooster_command", required=True)
+    importer = rooster_sub.add_parser("import", help="rooster uit een CSV-bestand")
+    importer.add_argument("bestand")
+    importer.add_argument("--regio", help="slug van de regio (standaard de eerste)")
+    importer.add_argument("--toepassen", action="store_true",
+                          help="voer de wijzigingen uit (zonder: alleen tonen)")
+    importer.add_argument("--now", help=argparse.SUPPRESS)
+    importer.set_defaults(func=cmd_roster_import)
     return parser
 
 

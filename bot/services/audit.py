@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot.context import Ctx
 from storage.models import AuditRegel
@@ -10,15 +13,26 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def write(
+    session: Session, regio_id: int, now: datetime, door_id: int | None, entiteit: str,
+    entiteit_id: int, veld: str, oud: Any, nieuw: Any, opgave_id: int | None = None,
+    dilemma_id: int | None = None,
+) -> None:
+    """One audit entry, in the caller's transaction; unchanged values write nothing.
+    ``door_id`` None means the system (an import, the scheduler)."""
+    if _text(oud) == _text(nieuw):
+        return
+    session.add(AuditRegel(
+        regio_id=regio_id, op=now, door_id=door_id, entiteit=entiteit,
+        entiteit_id=entiteit_id, opgave_id=opgave_id, veld=veld, oud=_text(oud),
+        nieuw=_text(nieuw), dilemma_id=dilemma_id,
+    ))
+
+
 def record(
     ctx: Ctx, entiteit: str, entiteit_id: int, veld: str, oud: Any, nieuw: Any,
     opgave_id: int | None = None, dilemma_id: int | None = None,
 ) -> None:
-    """One audit entry, in the caller's transaction; unchanged values write nothing."""
-    if _text(oud) == _text(nieuw):
-        return
-    ctx.session.add(AuditRegel(
-        regio_id=ctx.regio.id, op=ctx.now, door_id=ctx.actor.id, entiteit=entiteit,
-        entiteit_id=entiteit_id, opgave_id=opgave_id, veld=veld, oud=_text(oud),
-        nieuw=_text(nieuw), dilemma_id=dilemma_id,
-    ))
+    """An audit entry for what the acting person changed."""
+    write(ctx.session, ctx.regio.id, ctx.now, ctx.actor.id, entiteit, entiteit_id, veld, oud,
+          nieuw, opgave_id, dilemma_id)

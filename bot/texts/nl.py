@@ -357,4 +357,26 @@ TEXTS: dict[str, str] = {
     "veld.status_toelichting": "toelichting",
     "veld.aangemaakt": "aangemaakt",
     "veld.opdracht": "opdracht",
+    # roster import
+    "import.missing_columns": "Het bestand mist de kolom(men) {columns}.",
+    "import.unknown_columns": "Onbekende kolom(men): {columns}. Gebruik handle, naam, "
+                              "functie, email, gemeente, plo, programmamanager, vervanger.",
+    "import.bad_handle": "regel {line}: ‘{handle}’ kan geen handle zijn (kleine letters, "
+                         "cijfers en streepjes).",
+    "import.duplicate": "regel {line}: handle {handle} staat er twee keer in.",
+    "import.no_name": "regel {line}: de naam ontbreekt.",
+    "import.bad_email": "regel {line}: ‘{email}’ is geen e-mailadres.",
+    "import.bad_gemeente": "regel {line}: ‘{gemeente}’ is geen gemeente van deze regio.",
+    "import.bad_yes_no": "regel {line}: {column} moet ja of nee zijn, niet ‘{word}’.",
+    "import.plo_needs_gemeente": "regel {line}: een PLO-lid hoort bij een gemeente; vul die "
+                                 "in.",
+    "import.bad_vervanger": "regel {line}: vervanger ‘{handle}’ staat niet in het rooster of "
+                            "het bestand.",
+    "import.unreadable": "Kan {path} niet lezen: {error}.",
+    "import.line.new": "nieuw: {who}",
+    "import.line.change": "wijziging: @{handle} {veld}: {old} → {new}",
+    "import.summary": "{new} nieuw, {changed} wijzigingen, {unchanged} ongewijzigd.",
+    "import.refused": "{count} fout(en) in het bestand: er is niets veranderd.",
+    "import.dry_run": "Dit was een proefrun; er is niets veranderd. Voer uit met --toepassen.",
+    "import.applied": "Het rooster is bijgewerkt.",
 }

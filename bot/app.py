@@ -21,6 +21,7 @@ from bot.services import people
 from bot.services.people import Account
 from bot.texts import t, tn
 from handlers import forms
+from handlers.actions import ACTIONS
 from handlers.routes import HANDLERS
 from storage.db import Database
 
@@ -120,7 +121,10 @@ class Regiobot:
             extra = {k: v for k, v in args.items() if k != "text"}
             return self.command(caller, args.get("root", "opgave"), args.get("text", ""), now,
                                 extra)
-        return error_reply(UserError(t("action.unknown")))
+        if action not in ACTIONS:
+            return error_reply(UserError(t("action.unknown")))
+        handler, writes = ACTIONS[action]
+        return self._run(caller, now, writes, lambda ctx: handler(ctx, args))
 
     def submit(self, caller: Caller, form_id: str, args: dict[str, str],
                raw: dict[str, RawValue], now: datetime) -> Reply:

@@ -26,6 +26,7 @@ MIJLPAAL_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#(\d{1,3})$")
 DILEMMA_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#[Dd](\d{1,3})$")
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
 HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
+SHARE_WORDS = frozenset({"deel", "share"})
 
 
 class Kind(StrEnum):
@@ -103,10 +104,12 @@ class DilemmaRef:
 
 @dataclass(frozen=True)
 class Target:
-    """What ``status <code|zoekterm>`` points at."""
+    """What ``status <code|zoekterm>`` points at; ``deel`` at the end shares the answer in
+    the channel instead of showing it only to the asker."""
 
     code: str | None = None
     zoekterm: str | None = None
+    share: bool = False
 
 
 @dataclass
@@ -271,10 +274,14 @@ class _ArgReader:
             case Kind.TEKST:
                 return self._rest() or None
             case Kind.DOEL:
+                share = len(self.tokens) > 1 and self.tokens[-1].text.lower() in SHARE_WORDS
+                if share:
+                    self.tokens = self.tokens[:-1]
+                    self.text = self.text[: self.tokens[-1].start + len(self.tokens[-1].text)]
                 if len(self.tokens) == 1 and CODE.match(first):
                     self._take()
-                    return Target(code=first.upper())
-                return Target(zoekterm=self._rest())
+                    return Target(code=first.upper(), share=share)
+                return Target(zoekterm=self._rest(), share=share)
         raise AssertionError(arg.kind)  # pragma: no cover - every kind is handled above
 
     def _choice(self, phrases: list[str], aliases: Mapping[str, str]) -> str | None:

@@ -10,14 +10,14 @@ from sqlalchemy import func, or_, select
 
 from bot.context import Ctx
 from bot.forms import FieldKind, Form, FormContext, FormField, Option
-from bot.grammar import HANDLE, SLACK_MENTION
+from bot.grammar import HANDLE, SLACK_MENTION, MijlpaalRef
 from bot.permissions import require
 from bot.replies import Reply
 from bot.services import changes, milestones, register
 from bot.texts import t
-from bot.vocab import NIVEAUS, REIKWIJDTES, VORMEN
+from bot.vocab import NIVEAUS, REIKWIJDTES, STATUSES, VORMEN
 from handlers import views
-from storage.models import Gemeente, Identiteit, Overleg, Persoon
+from storage.models import Gemeente, Identiteit, Mijlpaal, Overleg, Persoon
 
 Build = Callable[[Ctx, dict[str, str]], Form]
 Submit = Callable[[Ctx, Form, dict[str, Any]], Reply]
@@ -136,7 +136,59 @@ def submit_new_milestone(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
         titel=mijlpaal.titel, date=views.short_date(mijlpaal.datum))))
 
 
+def status_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    opgave = register.get(ctx, args["code"])
+    require(ctx, "opgave.status", opgave)
+    return Form(id="opgave.status", title=t("form.status.title", code=opgave.code),
+                submit_label=t("form.status.submit"),
+                args={"code": opgave.code, "versie": args.get("versie", str(opgave.versie))},
+                fields=[
+        FormField(name="status", label=t("field.status"), kind=FieldKind.CHOICE, required=True,
+                  options=_options(STATUSES), initial=opgave.status),
+        FormField(name="toelichting", label=t("field.toelichting"), kind=FieldKind.LONG_TEXT,
+                  max_length=changes.LONG_TEXT_MAX),
+    ])
+
+
+def submit_status(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+    opgave = changes.update_status(ctx, form.args["code"], values["status"],
+                                   values.get("toelichting"), versie=int(form.args["versie"]))
+    return Reply.of(views.done(opgave.code, t("done.status", code=opgave.code,
+                                              status=views.status_label(opgave.status))))
+
+
+def move_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    opgave = register.get(ctx, args["code"])
+    require(ctx, "opgave.mijlpalen", opgave)
+    open_ones = ctx.session.scalars(select(Mijlpaal).where(
+        Mijlpaal.opgave_id == opgave.id, Mijlpaal.afgerond_op.is_(None))
+        .order_by(Mijlpaal.datum, Mijlpaal.volgnummer))
+    return Form(id="mijlpaal.verplaats", title=t("form.verplaats.title", code=opgave.code),
+                submit_label=t("form.verplaats.submit"),
+                args={"code": opgave.code, "versie": args.get("versie", str(opgave.versie))},
+                fields=[
+        FormField(name="mijlpaal", label=t("field.mijlpaal"), kind=FieldKind.CHOICE,
+                  required=True, options=[
+                      Option(value=str(m.volgnummer),
+                             label=f"#{m.volgnummer} {m.titel} ({views.short_date(m.datum)})")
+                      for m in open_ones]),
+        FormField(name="datum", label=t("field.nieuwe_datum"), kind=FieldKind.DATE,
+                  required=True, hint=t("field.datum.hint")),
+    ])
+
+
+def submit_move(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+    changes.check_version(register.get(ctx, form.args["code"]), int(form.args["versie"]))
+    ref = MijlpaalRef(form.args["code"], int(values["mijlpaal"]))
+    opgave, mijlpaal, old = milestones.move(ctx, ref, values["datum"])
+    return Reply.of(views.done(opgave.code, t(
+        "done.mijlpaal.verplaats", ref=str(ref), titel=mijlpaal.titel,
+        old=views.short_date(old), new=views.short_date(mijlpaal.datum))))
+
+
 FORMS: dict[str, tuple[Build, Submit]] = {
+    "opgave.status": (status_form, submit_status),
+    "mijlpaal.verplaats": (move_form, submit_move),
     "opgave.nieuw": (new_opgave_form, submit_new_opgave),
     "opgave.wijzig": (edit_opgave_form, submit_edit_opgave),
     "mijlpaal.nieuw": (new_milestone_form, submit_new_milestone),

@@ -25,8 +25,14 @@ def status(ctx: Ctx, args: dict[str, Any]) -> Reply:
         return Reply.of(views.overview(ctx, register.overview(ctx)))
     result = register.resolve(ctx, target)
     if isinstance(result, register.Found):
-        return Reply.of(views.found(result, target.zoekterm or ""))
-    return Reply.of(views.card(ctx, result, dilemmas.open_for(ctx, result.opgave)))
+        reply = Reply.of(views.found(result, target.zoekterm or ""))
+    elif target.share:
+        # Shared in a channel: no dilemmas, since the channel is wider than the asker.
+        reply = Reply.of(views.card(ctx, result, [], shared=True))
+    else:
+        reply = Reply.of(views.card(ctx, result, dilemmas.open_for(ctx, result.opgave)))
+    reply.in_channel = target.share
+    return reply
 
 
 @handles("mijn")

@@ -13,6 +13,8 @@ from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
 from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
 
+CARD_MILESTONES = 8
+
 
 def person(persoon: Persoon | None) -> Part:
     if persoon is None:
@@ -124,7 +126,8 @@ def _attention_line(ctx: Ctx, item: Attention) -> Line:
     return opgave_line(item.opgave, ", ".join(reasons))
 
 
-def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None) -> Message:
+def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
+         shared: bool = False) -> Message:
     opgave = data.opgave
     lang = current_language()
     facts = [
@@ -145,8 +148,13 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None) -> Me
         sections.append(Section(title=t("card.toelichting", when=when), lines=[
             line(opgave.status_toelichting)]))
     if data.open_mijlpalen:
-        sections.append(Section(title=t("card.mijlpalen"), lines=[
-            line(milestone_text(ctx, m, opgave.code)) for m in data.open_mijlpalen]))
+        shown = data.open_mijlpalen[:CARD_MILESTONES]
+        lines = [line(milestone_text(ctx, m, opgave.code),
+                      button=None if shared else done_button(opgave, m)) for m in shown]
+        if len(data.open_mijlpalen) > len(shown):
+            lines.append(line(t("card.more_milestones",
+                                count=len(data.open_mijlpalen) - len(shown), code=opgave.code)))
+        sections.append(Section(title=t("card.mijlpalen"), lines=lines))
     if open_dilemmas:
         sections.append(Section(title=t("card.dilemmas_open"), lines=[
             dilemma_line(opgave, d) for d in open_dilemmas]))
@@ -157,13 +165,25 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None) -> Me
             ", ".join(f"{naam} {hours(uren)} uur" for naam, uren in data.inzet))]))
     context = [tn("card.context", data.done_count, year=opgave.jaar or "–",
                  niveau=opgave.niveau or "–", vorm=opgave.vorm or "–")]
-    return Message(
-        heading=f"{opgave.code} · {opgave.titel}",
-        sections=sections,
-        buttons=[Button(label=t("button.historie"), action="cmd",
-                        args={"text": f"historie {opgave.code}"})],
-        context=context,
-    )
+    if shared:
+        context.append(t("card.shared", naam=ctx.actor.naam))
+    version = {"code": opgave.code, "versie": str(opgave.versie)}
+    buttons = [
+        Button(label=t("button.status"), action="form", style="primary",
+               args={"form": "opgave.status", **version}),
+        Button(label=t("button.verplaats"), action="form",
+               args={"form": "mijlpaal.verplaats", **version}),
+        Button(label=t("button.historie"), action="cmd", args={"text": f"historie {opgave.code}"}),
+    ]
+    if not data.open_mijlpalen:
+        del buttons[1]
+    return Message(heading=f"{opgave.code} · {opgave.titel}", sections=sections,
+                   buttons=buttons, context=context)
+
+
+def done_button(opgave: Opgave, mijlpaal: Mijlpaal) -> Button:
+    return Button(label=t("button.afgerond"), action="mijlpaal.klaar", args={
+        "ref": f"{opgave.code}#{mijlpaal.volgnummer}", "versie": str(opgave.versie)})
 
 
 def _card_todo(ctx: Ctx, data: Card) -> list[str]:

@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from storage.models import OutboxBericht
+from storage.models import OutboxBericht, VerwerktEvent
 
 
 def enqueue(session: Session, **row: Any) -> bool:
@@ -77,3 +77,13 @@ def mark_failed(
     else:
         values.update(status="pending", volgende_poging_op=retry_at)
     session.execute(update(OutboxBericht).where(OutboxBericht.id == row_id).values(**values))
+
+
+def first_time(session: Session, platform: str, event_id: str, now: datetime) -> bool:
+    """Record an event id; False when it was handled before (a platform's retry)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(VerwerktEvent).values(
+        platform=platform, event_id=event_id, ontvangen_op=now
+    ).on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(VerwerktEvent.id)
+    return session.execute(statement).scalar() is not None

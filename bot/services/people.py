@@ -7,7 +7,8 @@ are asked, changes nothing) and the programmamanager is told to link them."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -23,14 +24,29 @@ from storage.models import Identiteit, Persoon, Regio, Werkruimte
 
 
 @dataclass(frozen=True)
+class Profile:
+    display_name: str | None
+    email: str | None  # only a verified address
+
+
+@dataclass(frozen=True)
 class Account:
-    """A platform account as the adapter knows it. ``email`` only when verified."""
+    """A platform account as the adapter knows it. ``email`` only when verified;
+    ``profile`` fetches name and e-mail from the platform, called only on first contact."""
 
     platform: str
     team_id: str
     user_id: str
     display_name: str | None = None
     email: str | None = None
+    profile: Callable[[], Profile] | None = field(default=None, compare=False)
+
+    def completed(self) -> Account:
+        if self.email is not None or self.profile is None:
+            return self
+        found = self.profile()
+        return replace(self, display_name=found.display_name or self.display_name,
+                       email=found.email, profile=None)
 
 
 def regio_for(session: Session, platform: str, team_id: str) -> Regio | None:
@@ -59,6 +75,7 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
         return
     if account.platform == "console":
         raise UserError(t("person.unknown", user=account.user_id[:60]))
+    account = account.completed()
     persoon = _by_email(session, regio, account.email)
     first_contact = persoon is None
     if persoon is None:
@@ -119,7 +136,7 @@ def link_workspace(session: Session, account: Account, slug: str, now: datetime,
     existing = regio_for(session, account.platform, account.team_id)
     if existing is not None:
         raise UserError(t("workspace.already", naam=existing.naam))
-    manager = _by_email(session, regio, account.email)
+    manager = _by_email(session, regio, account.completed().email)
     if manager is None or not manager.is_programmamanager:
         raise UserError(t("workspace.only_manager", naam=regio.naam))
     session.add(Werkruimte(regio_id=regio.id, platform=account.platform,

@@ -379,4 +379,18 @@ TEXTS: dict[str, str] = {
     "import.refused": "{count} fout(en) in het bestand: er is niets veranderd.",
     "import.dry_run": "Dit was een proefrun; er is niets veranderd. Voer uit met --toepassen.",
     "import.applied": "Het rooster is bijgewerkt.",
+    # buttons and actions
+    "button.status": "Status bijwerken",
+    "button.verplaats": "Verplaats",
+    "button.afgerond": "Afgerond",
+    "card.shared": "Gedeeld door {naam}",
+    "card.more_milestones": "… en nog {count}; alle mijlpalen: /opgave historie {code}",
+    "form.status.title": "Status {code}",
+    "form.status.submit": "Bijwerken",
+    "form.verplaats.title": "Mijlpaal verplaatsen ({code})",
+    "form.verplaats.submit": "Verplaatsen",
+    "field.status": "Status",
+    "field.toelichting": "Toelichting",
+    "field.mijlpaal": "Mijlpaal",
+    "field.nieuwe_datum": "Nieuwe datum",
 }

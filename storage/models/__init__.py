@@ -13,15 +13,39 @@ from storage.models.opgave import (
     OpgaveDraad,
     StatusUpdate,
 )
-from storage.models.outbox import OutboxBericht
+from storage.models.outbox import OutboxBericht, VerwerktEvent
 from storage.models.overleg import Overleg, OverlegLid, Vergadering
 from storage.models.people import Identiteit, Persoon, PloLid
 from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
 
 __all__ = [
-    "Afweging", "Antwoord", "AuditRegel", "Base", "Besluit", "BesluitStap", "Deelname",
-    "Dilemma", "FaseWijziging", "Gemeente", "Gesprek", "Identiteit", "Inwoneraandeel", "Inzet",
-    "Mijlpaal", "Opgave", "OpgaveDraad", "OutboxBericht", "Overleg", "OverlegLid", "Persoon",
-    "PloLid", "Regio", "Respondent", "StatusUpdate", "Vergadering", "VragenlijstVersie",
+    "Afweging",
+    "Antwoord",
+    "AuditRegel",
+    "Base",
+    "Besluit",
+    "BesluitStap",
+    "Deelname",
+    "Dilemma",
+    "FaseWijziging",
+    "Gemeente",
+    "Gesprek",
+    "Identiteit",
+    "Inwoneraandeel",
+    "Inzet",
+    "Mijlpaal",
+    "Opgave",
+    "OpgaveDraad",
+    "OutboxBericht",
+    "Overleg",
+    "OverlegLid",
+    "Persoon",
+    "PloLid",
+    "Regio",
+    "Respondent",
+    "StatusUpdate",
+    "Vergadering",
+    "VerwerktEvent",
+    "VragenlijstVersie",
     "Werkruimte",
 ]

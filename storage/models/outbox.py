@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -36,3 +36,16 @@ class OutboxBericht(Base):
     verzonden_op: Mapped[datetime | None]
     extern_id: Mapped[str | None] = mapped_column(String(80))
     fout: Mapped[str | None] = mapped_column(Text)
+
+
+class VerwerktEvent(Base):
+    """An event id the bot has handled. Platforms retry events they think timed out
+    (Slack's X-Slack-Retry-Num, Mattermost reconnects): the second one is skipped."""
+
+    __tablename__ = "verwerkt_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(120))
+    ontvangen_op: Mapped[datetime] = mapped_column(index=True)

@@ -42,7 +42,7 @@ def test_demo_is_idempotent(workdir: Path) -> None:
 def test_a_piped_session_with_buttons_switches_and_a_form(workdir: Path) -> None:
     session = "\n".join([
         "/opgave status JGD-03",
-        "#1",
+        "#5",
         "als pl-jeugdinkoop",
         "/opgave mijn",
         "als niemand",
@@ -70,7 +70,8 @@ def test_a_piped_session_with_buttons_switches_and_a_form(workdir: Path) -> None
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "*JGD-03 · Kostenbeheersing Jeugdhulp*" in out
-    assert "[#1 Historie]" in out
+    assert "JGD-03#1 Scenario's kostenbeheersing · 25 nov 2026  [#1 Afgerond]" in out
+    assert "[#3 Status bijwerken] [#4 Verplaats] [#5 Historie]" in out
     assert "*Historie JGD-03 · Kostenbeheersing Jeugdhulp*\nNog geen wijzigingen." in out
     assert "Je bent nu Femke Bakker (@pl-jeugdinkoop)." in out
     assert "Als projectleider:" in out

@@ -1,0 +1,44 @@
+"""Button presses that are not a typed command: opening a form, closing a milestone.
+
+Each carries the versie of what it acts on, so a double click acts once and a click on
+a card that has changed since says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.context import Ctx
+from bot.grammar import MIJLPAAL_REF, MijlpaalRef
+from bot.replies import Reply
+from bot.services import changes, milestones, register
+from bot.texts import t
+from handlers import forms, views
+
+Action = Callable[[Ctx, dict[str, str]], Reply]
+
+
+def open_form(ctx: Ctx, args: dict[str, str]) -> Reply:
+    form_id = args.get("form", "")
+    if form_id not in forms.FORMS:
+        return Reply.of(views.note(t("action.unknown")))
+    return forms.open_form(ctx, form_id, {k: v for k, v in args.items() if k != "form"})
+
+
+def milestone_done(ctx: Ctx, args: dict[str, str]) -> Reply:
+    match = MIJLPAAL_REF.match(args.get("ref", ""))
+    if match is None:
+        return Reply.of(views.note(t("action.unknown")))
+    ref = MijlpaalRef(match[1], int(match[2]))
+    opgave, mijlpaal = milestones.find(ctx, ref)
+    if mijlpaal.afgerond_op is None:
+        changes.check_version(register.get(ctx, ref.code), int(args.get("versie", "0")))
+    opgave, mijlpaal = milestones.done(ctx, ref)  # says "al afgerond" on a double click
+    return Reply.of(views.done(opgave.code, t("done.mijlpaal.klaar", ref=str(ref),
+                                              titel=mijlpaal.titel)))
+
+
+# name → (handler, writes)
+ACTIONS: dict[str, tuple[Action, bool]] = {
+    "form": (open_form, False),
+    "mijlpaal.klaar": (milestone_done, True),
+}

@@ -17,10 +17,11 @@ from bot.errors import FormInvalid, UserError
 from bot.forms import RawValue, validate
 from bot.messages import Message, Section, line
 from bot.replies import Reply
+from bot.services import home as home_service
 from bot.services import people
 from bot.services.people import Account
 from bot.texts import t, tn
-from handlers import forms
+from handlers import forms, views
 from handlers.actions import ACTIONS
 from handlers.routes import HANDLERS
 from storage.db import Database
@@ -41,7 +42,7 @@ def error_reply(error: UserError) -> Reply:
     if error.usage:
         lines.append(line(t("usage", usage=error.usage)))
     return Reply(messages=[Message(sections=[Section(lines=lines)])],
-                 errors=getattr(error, "errors", {}))
+                 errors=getattr(error, "errors", {}), refused=True)
 
 
 def _apology(caller: Caller) -> Reply:
@@ -144,6 +145,11 @@ class Regiobot:
             return submit(ctx, form, values)
 
         return self._run(caller, now, True, work)
+
+    def home(self, caller: Caller, now: datetime) -> Reply:
+        """The person's own overview (Slack's App Home)."""
+        return self._run(caller, now, False,
+                         lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))))
 
     def direct_message(self, caller: Caller, text: str, now: datetime) -> Reply:
         """What someone types to the bot outside a slash command."""

@@ -145,6 +145,59 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def build_web(settings: Settings, clock: Callable[[], datetime]):  # type: ignore[no-untyped-def]
+    """The WSGI app for the platforms that are configured."""
+    from bot.app import Regiobot
+    from bot.texts import t
+    from bot.web import Router
+
+    db = open_database(settings)
+    bot = Regiobot(db, settings.tz)
+    routes = {}
+    if settings.slack_bot_token or settings.slack_signing_secret:
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        from bot.platforms.slack.app import SlackAdapter
+
+        routes["/slack"] = SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
+    if not routes:
+        raise CliError(t("web.no_platform"))
+    return Router(db, routes)
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.errors import UserError
+    from bot.web import serve
+
+    try:
+        app = build_web(settings, lambda: datetime.now(UTC))
+    except UserError as error:
+        raise CliError(error.message) from None
+    print(f"regiobot web op poort {settings.port}", flush=True)
+    serve(app, settings.port)
+    return 0
+
+
+def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import Regiobot
+    from bot.errors import UserError
+    from bot.platforms.slack.app import SlackAdapter
+    from bot.texts import t
+
+    if not settings.slack_app_token:
+        raise CliError(t("slack.no_app_token"))
+    db = open_database(settings)
+    try:
+        adapter = SlackAdapter(Regiobot(db, settings.tz), db, settings,
+                               lambda: datetime.now(UTC))
+    except UserError as error:
+        raise CliError(error.message) from None
+    SocketModeHandler(adapter.app, settings.slack_app_token).start()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="regiobot", description="Regiobot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -161,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--now", help="doe alsof het dit tijdstip is (ISO 8601)")
     chat.add_argument("--regio", help="slug van de regio (standaard de eerste)")
     chat.set_defaults(func=cmd_chat)
+    web = sub.add_parser("web", help="de HTTP-eindpunten van Slack en Mattermost op $PORT")
+    web.set_defaults(func=cmd_web)
+    slack = sub.add_parser("slack", help="Slack in Socket Mode (zonder publieke URL)")
+    slack.add_argument("--socket", action="store_true", required=True)
+    slack.set_defaults(func=cmd_slack)
     rooster = sub.add_parser("rooster", help="het rooster beheren")
     rooster_sub = rooster.add_subparsers(dest="rooster_command", required=True)
     importer = rooster_sub.add_parser("import", help="rooster uit een CSV-bestand")

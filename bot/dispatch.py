@@ -24,6 +24,7 @@ class Delivery:
     kind: str  # persoon / kanaal
     address: str  # the platform's user id or the channel
     message: Message
+    team_id: str | None = None
 
 
 class Sender(Protocol):
@@ -43,16 +44,16 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 3600))
 
 
-def _address(db: Database, row: OutboxBericht) -> str:
+def _address(db: Database, row: OutboxBericht) -> tuple[str, str | None]:
     if row.doel_soort != "persoon":
-        return row.doel
+        return row.doel, None
     with db.read() as session:
-        account = session.scalar(select(Identiteit.extern_id).where(
+        account = session.execute(select(Identiteit.extern_id, Identiteit.team_id).where(
             Identiteit.persoon_id == int(row.doel), Identiteit.platform == row.platform)
-            .order_by(Identiteit.id).limit(1))
+            .order_by(Identiteit.id).limit(1)).first()
     if account is None:
         raise LookupError(f"persoon {row.doel} has no {row.platform} account")
-    return account
+    return account[0], account[1]
 
 
 def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline",
@@ -63,8 +64,9 @@ def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline"
         session.expunge_all()
     for row in rows:
         try:
-            delivery = Delivery(row.delivery_key, row.doel_soort, _address(db, row),
-                                Message.model_validate(row.bericht))
+            address, team_id = _address(db, row)
+            delivery = Delivery(row.delivery_key, row.doel_soort, address,
+                                Message.model_validate(row.bericht), team_id)
             extern_id = sender.deliver(delivery)
         except Exception as error:  # every failure is kept and retried, never lost
             log.warning("delivery %s failed: %s", row.delivery_key, error)

@@ -14,6 +14,8 @@ class Reply(BaseModel):
     form: Form | None = None
     errors: dict[str, str] = Field(default_factory=dict)
     in_channel: bool = False
+    # True when the bot said no (a UserError): nothing was changed.
+    refused: bool = False
 
     @classmethod
     def of(cls, *messages: Message) -> Reply:

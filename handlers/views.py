@@ -8,6 +8,7 @@ from decimal import Decimal
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
+from bot.services.home import Home
 from bot.services.register import Attention, Card, Found, History, Overview, next_milestones
 from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
@@ -260,6 +261,31 @@ def mine(ctx: Ctx, per_role: dict[str, list[Opgave]]) -> Message:
 def created(opgave: Opgave) -> Message:
     return Message(
         heading=t("created.heading", code=opgave.code),
-        sections=[Section(lines=[line(opgave.titel), line(t("created.next", code=opgave.code))])],
+        sections=[Section(lines=[line(opgave.titel), line(t(
+            "created.next" if None in (opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
+                                       opgave.bestuurlijk_opdrachtgever_id)
+            else "created.next.complete", code=opgave.code))])],
         buttons=[view_button(opgave.code)],
     )
+
+
+def home(ctx: Ctx, data: Home) -> Message:
+    """App Home: what waits for me first, then my opgaven per role, then what is due."""
+    sections = []
+    waiting = [line(milestone_text(ctx, m, o.code), button=done_button(o, m))
+               for o, m in data.late]
+    waiting += [line(t("home.vacant", code=o.code, titel=o.titel)) for o in data.vacant]
+    waiting += [dilemma_line(o, d) for o, d in data.dilemmas]
+    if waiting:
+        sections.append(Section(title=t("home.waiting"), lines=waiting))
+    for role, opgaven in data.per_role.items():
+        sections.append(Section(title=t(f"mine.as.{role}"), lines=[
+            opgave_line(o, o.fase, with_button=True) for o in opgaven]))
+    if data.upcoming:
+        sections.append(Section(title=t("home.upcoming"), lines=[
+            line(milestone_text(ctx, m, o.code), button=done_button(o, m))
+            for o, m in data.upcoming]))
+    if not sections:
+        sections.append(Section(lines=[line(t("mine.none"))]))
+    return Message(heading=t("home.heading", naam=ctx.actor.naam), sections=sections,
+                   context=[t("home.context")])

@@ -122,8 +122,10 @@ TEXTS: dict[str, str] = {
     "mine.as.ambtelijk_opdrachtgever": "Als ambtelijk opdrachtgever",
     "mine.as.bestuurlijk_opdrachtgever": "Als bestuurlijk opdrachtgever",
     "created.heading": "Opgave {code} is aangemaakt",
-    "created.next": "De rollen zijn nog vacant en de fase is voorstel. Bekijk haar met "
-                    "/opgave status {code}.",
+    "created.next": "De fase is voorstel; rollen in de driehoek zijn nog vacant. Bekijk "
+                    "haar met /opgave status {code}.",
+    "created.next.complete": "De fase is voorstel en de driehoek is compleet. Bekijk haar "
+                             "met /opgave status {code}.",
     "notice.new_opgave.heading": "Nieuwe opgave {code}",
     "notice.new_opgave.by": "Aangemaakt door ",
     # forms
@@ -393,4 +395,19 @@ TEXTS: dict[str, str] = {
     "field.toelichting": "Toelichting",
     "field.mijlpaal": "Mijlpaal",
     "field.nieuwe_datum": "Nieuwe datum",
+    # App Home
+    "home.heading": "Mijn opgaven · {naam}",
+    "home.waiting": "Wacht op jou",
+    "home.upcoming": "Mijlpalen in de komende 14 dagen",
+    "home.vacant": "{code} {titel}: een rol in de driehoek is vacant",
+    "home.context": "Typ /opgave help voor alle commando's.",
+    # Slack
+    "slack.not_configured": "Slack is niet ingesteld: zet REGIOBOT_SLACK_BOT_TOKEN en "
+                            "REGIOBOT_SLACK_SIGNING_SECRET.",
+    "slack.cancel": "Annuleren",
+    "slack.close": "Sluiten",
+    "slack.title": "Regiobot",
+    "web.no_platform": "Geen platform ingesteld: zet REGIOBOT_SLACK_BOT_TOKEN en "
+                       "REGIOBOT_SLACK_SIGNING_SECRET (of de Mattermost-instellingen).",
+    "slack.no_app_token": "Socket Mode heeft REGIOBOT_SLACK_APP_TOKEN (xapp-…) nodig.",
 }

@@ -1,0 +1,230 @@
+"""Block Kit from the core's message and form models, built with ``slack_sdk.models``.
+
+All user text is escaped (``&``, ``<``, ``>``) and every mrkdwn text object is
+``verbatim``, so a title like ``<!channel>`` or ``@here`` is shown, never executed.
+Slack checks a view's 100 blocks but not a message's 50: ``fits`` does that here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DatePickerElement,
+    ExternalDataSelectElement,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.forms import FieldKind, Form, FormField, RawValue
+from bot.messages import Button, Line, Message, Part, PersonRef, Strong
+from bot.texts import t
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+SECTION_TEXT = 3000
+BUTTON_PREFIX = "rb:"
+FORM_CALLBACK = "rb-form"
+PERSON_OPTIONS = "rb-persoon"
+
+Mentions = Mapping[int, str]  # persoon id → Slack user id
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _part(part: Part, mentions: Mentions) -> str:
+    if isinstance(part, Strong):
+        return f"*{escape(part.text)}*"
+    if isinstance(part, PersonRef):
+        user = mentions.get(part.persoon_id)
+        return f"<@{user}>" if user else escape(part.naam)
+    return escape(part)
+
+
+def line_text(item: Line, mentions: Mentions) -> str:
+    return "".join(_part(p, mentions) for p in item.parts)
+
+
+def _mrkdwn(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text[:SECTION_TEXT], verbatim=True)
+
+
+def button(item: Button, index: int) -> ButtonElement:
+    value = json.dumps({"a": item.action, "g": item.args}, separators=(",", ":"))
+    return ButtonElement(text=PlainTextObject(text=item.label[:75], emoji=True),
+                         action_id=f"{BUTTON_PREFIX}{index}", value=value, style=item.style)
+
+
+def decode_button(value: str) -> tuple[str, dict[str, str]]:
+    data = json.loads(value)
+    return str(data["a"]), {str(k): str(v) for k, v in dict(data.get("g", {})).items()}
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """Join lines into texts that each fit one section block."""
+    chunks: list[str] = []
+    current = ""
+    for text in lines:
+        candidate = f"{current}\n{text}" if current else text
+        if len(candidate) > SECTION_TEXT and current:
+            chunks.append(current)
+            candidate = text
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def message_blocks(message: Message, mentions: Mentions) -> list[Block]:
+    blocks: list[Block] = []
+    counter = iter(range(10_000))
+    if message.heading:
+        blocks.append(HeaderBlock(text=PlainTextObject(text=message.heading[:150], emoji=True)))
+    for section in message.sections:
+        pending: list[str] = [f"*{escape(section.title)}*"] if section.title else []
+        bullet = "• " if section.title else ""
+        for item in section.lines:
+            text = bullet + line_text(item, mentions)
+            if item.button is None:
+                pending.append(text)
+                continue
+            blocks += [SectionBlock(text=_mrkdwn(t)) for t in _chunks(pending)]
+            pending = []
+            blocks.append(SectionBlock(text=_mrkdwn(text),
+                                       accessory=button(item.button, next(counter))))
+        blocks += [SectionBlock(text=_mrkdwn(t)) for t in _chunks(pending)]
+        facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value))
+                 for f in section.facts]
+        for start in range(0, len(facts), 10):
+            blocks.append(SectionBlock(fields=facts[start:start + 10]))
+    for start in range(0, len(message.buttons), 25):
+        blocks.append(ActionsBlock(elements=[
+            button(b, next(counter)) for b in message.buttons[start:start + 25]]))
+    if message.context:
+        blocks.append(ContextBlock(elements=[_mrkdwn(escape(c)) for c in message.context[:10]]))
+    return blocks
+
+
+def fits(blocks: list[Block], limit: int = MESSAGE_BLOCKS) -> list[Block]:
+    if len(blocks) > limit:
+        raise ValueError(f"{len(blocks)} blocks; Slack takes at most {limit}")
+    return blocks
+
+
+def fallback_text(message: Message) -> str:
+    """The notification text (``text`` beside ``blocks``): escaped like the blocks."""
+    first = message.heading or next(
+        (ln.plain for s in message.sections for ln in s.lines), t("slack.title"))
+    return escape(first)[:300]
+
+
+def payload(message: Message, mentions: Mentions) -> dict[str, Any]:
+    blocks = fits(message_blocks(message, mentions))
+    return {"blocks": [b.to_dict() for b in blocks], "text": fallback_text(message)}
+
+
+# --- forms as modals ---------------------------------------------------------------------
+
+
+def _option(value: str, label: str) -> Option:
+    return Option(value=value, label=label[:75])
+
+
+def _element(form_field: FormField) -> Any:
+    initial = form_field.initial if isinstance(form_field.initial, str) else None
+    match form_field.kind:
+        case FieldKind.LONG_TEXT:
+            return PlainTextInputElement(action_id="v", multiline=True, initial_value=initial,
+                                         max_length=min(form_field.max_length, 3000))
+        case FieldKind.DATE:
+            valid = initial if initial and _is_iso_date(initial) else None
+            return DatePickerElement(action_id="v", initial_date=valid)
+        case FieldKind.CHOICE:
+            options = [_option(o.value, o.label) for o in form_field.options]
+            chosen = next((o for o in options if o.value == initial), None)
+            return StaticSelectElement(action_id="v", options=options, initial_option=chosen)
+        case FieldKind.MULTI_CHOICE:
+            return StaticMultiSelectElement(action_id="v", options=[
+                _option(o.value, o.label) for o in form_field.options])
+        case FieldKind.PERSOON:
+            return ExternalDataSelectElement(action_id=PERSON_OPTIONS, min_query_length=1)
+        case _:
+            return PlainTextInputElement(action_id="v", initial_value=initial,
+                                         max_length=form_field.max_length)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def modal(form: Form, metadata: dict[str, Any]) -> View:
+    blocks = [InputBlock(block_id=f.name, label=PlainTextObject(text=f.label[:2000]),
+                         element=_element(f), optional=not f.required,
+                         hint=PlainTextObject(text=f.hint) if f.hint else None)
+              for f in form.fields]
+    return View(type="modal", callback_id=FORM_CALLBACK,
+                title=PlainTextObject(text=form.title[:24]),
+                submit=PlainTextObject(text=form.submit_label[:24]),
+                close=PlainTextObject(text=t("slack.cancel")),
+                private_metadata=json.dumps(metadata, separators=(",", ":")),
+                blocks=fits(blocks, VIEW_BLOCKS))
+
+
+def submitted_values(state: Mapping[str, Any]) -> dict[str, RawValue]:
+    """A view_submission's ``state.values`` as the raw values the core validates."""
+    values: dict[str, RawValue] = {}
+    for block_id, actions in state.items():
+        for element in actions.values():
+            kind = element.get("type")
+            if kind == "datepicker":
+                values[block_id] = element.get("selected_date")
+            elif kind in ("static_select", "external_select"):
+                selected = element.get("selected_option")
+                values[block_id] = selected["value"] if selected else None
+            elif kind == "multi_static_select":
+                values[block_id] = [o["value"] for o in element.get("selected_options") or []]
+            else:
+                values[block_id] = element.get("value")
+    return values
+
+
+MentionLookup = Callable[[set[int]], Mentions]
+
+
+def people_in(message: Message) -> set[int]:
+    found = set()
+    for section in message.sections:
+        for item in section.lines:
+            found |= {p.persoon_id for p in item.parts if isinstance(p, PersonRef)}
+        for f in section.facts:
+            found |= {p.persoon_id for p in f.value if isinstance(p, PersonRef)}
+    return found
+
+
+def notice_view(reply: Any) -> View:
+    """A modal that says why a submission was refused (not a field's fault)."""
+    texts = [escape(ln.plain) for m in reply.messages for s in m.sections for ln in s.lines]
+    return View(type="modal", title=PlainTextObject(text=t("slack.title")),
+                close=PlainTextObject(text=t("slack.close")),
+                blocks=[SectionBlock(text=_mrkdwn("\n".join(texts) or "–"))])

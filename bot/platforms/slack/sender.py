@@ -1,0 +1,42 @@
+"""Deliver outbox messages on Slack. Each message carries its delivery key in its
+``metadata`` (Slack takes no idempotency key), so a send that timed out can be looked up
+before it is sent again."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+
+from bot.dispatch import Delivery
+from bot.platforms.slack import blocks
+from bot.platforms.slack.directory import mentions
+from storage.db import Database
+
+EVENT_TYPE = "regiobot_delivery"
+
+
+class SlackSender:
+    platform = "slack"
+
+    def __init__(self, client: WebClient, db: Database) -> None:
+        self.client = client
+        self.db = db
+        # (user id, team id) of people who received something: their App Home is stale.
+        self.reached: set[tuple[str, str]] = set()
+
+    def channel_for(self, delivery: Delivery) -> str:
+        if delivery.kind == "persoon":
+            opened = self.client.conversations_open(users=delivery.address)
+            return str(opened["channel"]["id"])
+        return delivery.address.lstrip("#")
+
+    def deliver(self, delivery: Delivery) -> str | None:
+        body = blocks.payload(delivery.message,
+                              mentions(self.db, blocks.people_in(delivery.message)))
+        response = self.client.chat_postMessage(
+            channel=self.channel_for(delivery), **body,
+            metadata={"event_type": EVENT_TYPE,
+                      "event_payload": {"delivery_key": delivery.delivery_key}},
+        )
+        if delivery.kind == "persoon":
+            self.reached.add((delivery.address, delivery.team_id or ""))
+        return str(response["ts"])

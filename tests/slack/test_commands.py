@@ -1,0 +1,98 @@
+"""/opgave on Slack: signed requests in, the exact Web API calls out."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from storage.models import OutboxBericht
+from tests.slack.conftest import SlackClient, sign
+
+
+def test_status_answers_in_the_ack_itself(slack: SlackClient) -> None:
+    answer = slack.command("U0PLO", "status")
+    assert answer.status == 200
+    body = answer.json()
+    assert body["response_type"] == "ephemeral"
+    assert body["blocks"][0] == {"type": "header", "text": {
+        "type": "plain_text", "text": "Lekstroom: 12 opgaven", "emoji": True}}
+    assert "*Vraagt aandacht*" in answer.text
+
+
+def test_a_card_mentions_people_with_slack_accounts(slack: SlackClient) -> None:
+    text = slack.command("U0PLO", "status JGD-03").text
+    assert "*Projectleider*\n<@U0PL>" in text
+    assert "*Bestuurlijk opdrachtgever*\n<@U0BO>" in text
+
+
+def test_unsigned_wrongly_signed_and_replayed_requests_are_refused(slack: SlackClient) -> None:
+    body = b"command=%2Fopgave&text=nieuw+Ongetekend&team_id=T1&user_id=U0PLO"
+    form = "application/x-www-form-urlencoded"
+    assert slack.post(body, form, signature="").status == 401
+    assert slack.post(body, form, signature="v0=" + "0" * 64).status == 401
+    old = int(time.time()) - 6 * 60
+    assert slack.post(body, form, timestamp=old, signature=sign(body, old)).status == 401
+    assert slack.post(body, form, signature=sign(body, int(time.time()), "wrong")).status == 401
+    with slack.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxBericht)) == 0
+    assert slack.stand_in.calls == []
+
+
+def test_a_write_delivers_its_outbox_through_the_web_api(slack: SlackClient) -> None:
+    answer = slack.command("U0PLO", "nieuw Regiovisie Jeugd 2028")
+    assert "Opgave JGD-05 is aangemaakt" in answer.text
+    post = slack.stand_in.wait_for("chat.postMessage")[0]
+    assert post.body["channel"] == "plo"
+    assert post.body["metadata"] == {"event_type": "regiobot_delivery", "event_payload": {
+        "delivery_key": "opgave-nieuw:13:#plo:slack"}}
+    assert post.body["blocks"][0]["text"]["text"] == "Nieuwe opgave JGD-05"
+    assert "Aangemaakt door <@U0PLO>" in post.body["blocks"][1]["text"]["text"]
+
+
+def test_every_subcommand_answers_through_slack(slack: SlackClient) -> None:
+    expectations = [
+        ("U0PLO", "help", "/opgave status [&lt;code|zoekterm&gt;]"),
+        ("U0PLO", "mijn", "Als ambtelijk opdrachtgever"),
+        ("U0PLO", "zoek jeugd", "4 opgaven gevonden voor ‘jeugd’"),
+        ("U0PLO", "historie JGD-03", "Nog geen wijzigingen."),
+        ("U0PL", "update JGD-03 op koers loopt", "Status van JGD-03: 🟢 op koers."),
+        ("U0PL", "fase JGD-03 impactanalyse", "JGD-03 is nu in fase impactanalyse."),
+        ("U0PL", "mijlpaal toevoegen JGD-03 1 maart 2027 Evaluatie", "JGD-03#3 Evaluatie"),
+        ("U0PL", "mijlpaal klaar JGD-03#1", "is afgerond"),
+        ("U0PL", "mijlpaal verplaats JGD-03#2 12 januari 2027", "naar 12 jan 2027"),
+        ("U0PL", "mijlpaal besluit JGD-03#3 plo", "besluit Programmaleidersoverleg"),
+        ("U0PL", "mijlpaal verwijder JGD-03#3", "is verwijderd"),
+        ("U0AO", "wijzig JGD-03 niveau bovenregionaal", "niveau van JGD-03 is bijgewerkt"),
+        ("U0AO", "rol WMO-03 projectleider <@U0WMO|pl-wmo>", "Gerrit Visser is nu projectleider"),
+        ("U0AO", "deelname JGD-03 Lopik niet eigen regeling", "Lopik doet niet mee aan JGD-03"),
+        ("U0PL", "inzet JGD-03 Houten 40", "Houten zet 40 uur in"),
+        ("U0PL", "dilemma JGD-03 Scope schuift", "Dilemma JGD-03#D1 is gemeld"),
+        ("U0AO", "dilemma escaleer JGD-03#D1 bestuurder", "voorgelegd aan Karel Boer"),
+        ("U0BO", "dilemma opgelost JGD-03#D1", "Dilemma JGD-03#D1 is opgelost."),
+        ("U0PM", "beheer rooster", "Rooster ("),
+        ("U0PM", "beheer persoon toevoegen pl-vervoer Pieter Vos", "staat in het rooster"),
+        ("U0PM", "beheer persoon wijzig @pl-vervoer gemeente Lopik", "is bijgewerkt"),
+        ("U0PM", "beheer koppel @pl-vervoer <@U0NEW|pieter>", "is gekoppeld aan Pieter Vos"),
+        ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken"),
+        ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom"),
+        ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)"),
+        ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet."),
+    ]
+    for user, text, expected in expectations:
+        answer = slack.command(user, text)
+        assert answer.status == 200, text
+        assert answer.json()["response_type"] == "ephemeral"
+        assert expected in answer.text, (text, answer.text)
+
+
+def test_overleg_commands_answer_through_slack(slack: SlackClient) -> None:
+    assert "Overleggen van Lekstroom" in slack.command("U0PLO", "lijst", root="overleg").text
+    assert "is lid van Ambtelijk overleg Wmo" in slack.command(
+        "U0PM", "beheer lid ao-wmo <@U0PLO|plo-houten>", root="overleg").text
+
+
+def test_deel_posts_the_card_in_the_channel(slack: SlackClient) -> None:
+    answer = slack.command("U0PL", "status JGD-03 deel")
+    assert answer.json()["response_type"] == "in_channel"
+    assert "Gedeeld door" in answer.text

@@ -48,3 +48,29 @@ def serve(app: WsgiApp, port: int, threads: int = 8, host: str = "0.0.0.0") -> N
     import waitress
 
     waitress.serve(app, host=host, port=port, threads=threads, ident="regiobot")
+
+
+class Background:
+    """The same server in a thread, stoppable (tests and benchmarks): the loop polls a
+    stop flag and closes the server on its own thread, so no socket is pulled from
+    under a running select."""
+
+    def __init__(self, app: WsgiApp, port: int = 0, threads: int = 8) -> None:
+        import threading
+
+        import waitress
+
+        self.server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
+        self.port = self.server.effective_port
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
+        self.server.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)

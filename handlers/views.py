@@ -15,6 +15,9 @@ from bot.vocab import STATUS_ICONS
 from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
 
 CARD_MILESTONES = 8
+# Lines with a button each become a block of their own on Slack (50 per message, 100 in
+# App Home): lists with buttons show this many and say how many more there are.
+LIST_WITH_BUTTONS = 10
 
 
 def person(persoon: Persoon | None) -> Part:
@@ -250,10 +253,11 @@ def mine(ctx: Ctx, per_role: dict[str, list[Opgave]]) -> Message:
     sections = []
     for role, opgaven in per_role.items():
         lines = []
-        for opgave in opgaven:
+        for opgave in opgaven[:LIST_WITH_BUTTONS]:
             nxt = nexts.get(opgave.id)
             extra = milestone_text(ctx, nxt, opgave.code) if nxt else t("mine.no_milestone")
             lines.append(opgave_line(opgave, extra, with_button=True))
+        lines += more_line(len(opgaven))
         sections.append(Section(title=t(f"mine.as.{role}"), lines=lines))
     return Message(heading=t("mine.heading"), sections=sections)
 
@@ -269,22 +273,28 @@ def created(opgave: Opgave) -> Message:
     )
 
 
+def more_line(total: int) -> list[Line]:
+    hidden = total - LIST_WITH_BUTTONS
+    return [line(t("list.more", count=hidden))] if hidden > 0 else []
+
+
 def home(ctx: Ctx, data: Home) -> Message:
     """App Home: what waits for me first, then my opgaven per role, then what is due."""
     sections = []
     waiting = [line(milestone_text(ctx, m, o.code), button=done_button(o, m))
-               for o, m in data.late]
+               for o, m in data.late[:LIST_WITH_BUTTONS]] + more_line(len(data.late))
     waiting += [line(t("home.vacant", code=o.code, titel=o.titel)) for o in data.vacant]
     waiting += [dilemma_line(o, d) for o, d in data.dilemmas]
     if waiting:
         sections.append(Section(title=t("home.waiting"), lines=waiting))
     for role, opgaven in data.per_role.items():
         sections.append(Section(title=t(f"mine.as.{role}"), lines=[
-            opgave_line(o, o.fase, with_button=True) for o in opgaven]))
+            opgave_line(o, o.fase, with_button=True) for o in opgaven[:LIST_WITH_BUTTONS]
+        ] + more_line(len(opgaven))))
     if data.upcoming:
         sections.append(Section(title=t("home.upcoming"), lines=[
             line(milestone_text(ctx, m, o.code), button=done_button(o, m))
-            for o, m in data.upcoming]))
+            for o, m in data.upcoming[:LIST_WITH_BUTTONS]] + more_line(len(data.upcoming))))
     if not sections:
         sections.append(Section(lines=[line(t("mine.none"))]))
     return Message(heading=t("home.heading", naam=ctx.actor.naam), sections=sections,

@@ -410,4 +410,5 @@ TEXTS: dict[str, str] = {
     "web.no_platform": "Geen platform ingesteld: zet REGIOBOT_SLACK_BOT_TOKEN en "
                        "REGIOBOT_SLACK_SIGNING_SECRET (of de Mattermost-instellingen).",
     "slack.no_app_token": "Socket Mode heeft REGIOBOT_SLACK_APP_TOKEN (xapp-…) nodig.",
+    "list.more": "… en nog {count}; zoek gericht met /opgave zoek of /opgave status <code>.",
 }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,13 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import waitress
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import select
 
 from bot.app import Regiobot
 from bot.platforms.slack.app import SlackAdapter
-from bot.web import Router
+from bot.web import Background, Router
 from config.settings import Settings
 from storage.db import Database
 from storage.models import Identiteit, Persoon, Werkruimte
@@ -152,8 +150,7 @@ def slack(demo_db: Database, stand_in: StandIn) -> Iterator[SlackClient]:
                         slack_api_url=stand_in.url, database_url=demo_db.url)
     adapter = SlackAdapter(Regiobot(demo_db, AMS), demo_db, settings, clock=lambda: NOW)
     router = Router(demo_db, {"/slack": SlackRequestHandler(adapter.app)})
-    server = waitress.create_server(router, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield SlackClient(f"http://127.0.0.1:{server.effective_port}", stand_in, demo_db)
-    server.close()
+    server = Background(router, threads=4)
+    yield SlackClient(f"http://127.0.0.1:{server.port}", stand_in, demo_db)
+    server.stop()
+    adapter.executor.shutdown(wait=True)

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -56,7 +57,10 @@ class SlackAdapter:
         # Work handed from an ack to its lazy listener (same process, moments later).
         self._pending: dict[str, tuple[Form | Reply, str | None]] = {}
         self._lock = threading.Lock()
+        # Lazy listeners run here; stopping it lets the work in flight finish.
+        self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-lazy")
         self.app = App(
+            listener_executor=self.executor,
             signing_secret=settings.slack_signing_secret,
             client=self.client,
             process_before_response=True,

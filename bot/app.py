@@ -76,10 +76,10 @@ class Regiobot:
             return _apology(caller)
 
     def _ctx(self, session: Session, caller: Caller, now: datetime) -> Ctx:
-        regio = people.regio_for(session, caller.platform, caller.team_id)
-        actor = people.identify(session, regio, caller) if regio else None
-        if regio is None or actor is None:
+        known = people.who(session, caller)
+        if known is None:
             raise _Unknown
+        regio, actor = known
         return Ctx(session=session, regio=regio, actor=actor, now=now, tz=self.tz,
                    platform=caller.platform)
 

@@ -31,6 +31,7 @@ from storage.models import (
     Vergadering,
     Werkruimte,
 )
+from storage.queries import refresh_first_open
 
 DEMO_FILE = DATA_DIR / "demo" / "lekstroom.toml"
 
@@ -86,6 +87,8 @@ class _Loader:
         self.session.flush()
         for order, row in enumerate(data["opgaven"], start=1):
             self._opgave(row, order)
+        self.session.flush()
+        refresh_first_open(self.session)
 
     def _gemeente(self, row: dict[str, Any]) -> None:
         gemeente = self.add(Gemeente(regio_id=self.regio.id, naam=row["naam"]))

@@ -101,6 +101,8 @@ def overview(ctx: Ctx, data: Overview) -> Message:
             if nxt is not None:
                 extra += " · " + t("overview.next", date=format_short(nxt.datum))
             lines.append(opgave_line(opgave, extra))
+        if data.mine_total > len(data.mine):
+            lines.append(line(t("overview.more_mine", count=data.mine_total - len(data.mine))))
         sections.append(Section(title=t("overview.mine"), lines=lines))
     if data.attention:
         lines = [_attention_line(ctx, item) for item in data.attention]

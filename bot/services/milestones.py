@@ -16,6 +16,7 @@ from bot.services.changes import touch
 from bot.services.register import get
 from bot.texts import t
 from storage.models import Mijlpaal, Opgave, Overleg
+from storage.queries import refresh_first_open
 
 TITLE_MAX = 200
 
@@ -50,6 +51,11 @@ def _audit(ctx: Ctx, opgave: Opgave, mijlpaal: Mijlpaal, veld: str, old: object,
     touch(ctx, opgave)
 
 
+def _dates_changed(ctx: Ctx, opgave: Opgave) -> None:
+    ctx.session.flush()
+    refresh_first_open(ctx.session, [opgave.id])
+
+
 def add(ctx: Ctx, code: str, datum: date, titel: str, besluit_door: str | None = None) -> tuple[
         Opgave, Mijlpaal]:
     opgave = get(ctx, code)
@@ -67,6 +73,7 @@ def add(ctx: Ctx, code: str, datum: date, titel: str, besluit_door: str | None =
     audit.record(ctx, "mijlpaal", mijlpaal.id, f"{opgave.code}#{number}", None,
                  _describe(mijlpaal), opgave_id=opgave.id)
     touch(ctx, opgave)
+    _dates_changed(ctx, opgave)
     return opgave, mijlpaal
 
 
@@ -78,6 +85,7 @@ def done(ctx: Ctx, ref: MijlpaalRef) -> tuple[Opgave, Mijlpaal]:
                           date=format_short(mijlpaal.afgerond_op.astimezone(ctx.tz).date())))
     mijlpaal.afgerond_op = ctx.now
     _audit(ctx, opgave, mijlpaal, "afgerond", None, format_short(ctx.today))
+    _dates_changed(ctx, opgave)
     return opgave, mijlpaal
 
 
@@ -90,6 +98,7 @@ def move(ctx: Ctx, ref: MijlpaalRef, datum: date) -> tuple[Opgave, Mijlpaal, dat
     if old != datum:
         mijlpaal.datum = datum
         _audit(ctx, opgave, mijlpaal, "datum", format_short(old), format_short(datum))
+        _dates_changed(ctx, opgave)
     return opgave, mijlpaal, old
 
 
@@ -99,6 +108,7 @@ def remove(ctx: Ctx, ref: MijlpaalRef) -> tuple[Opgave, str]:
     description = _describe(mijlpaal)
     _audit(ctx, opgave, mijlpaal, "verwijderd", description, None)
     ctx.session.delete(mijlpaal)
+    _dates_changed(ctx, opgave)
     return opgave, description
 
 

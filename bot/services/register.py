@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.context import Ctx
 from bot.errors import NotFound, UserError
@@ -35,7 +35,6 @@ from storage.models import (
     Mijlpaal,
     Opgave,
     Persoon,
-    StatusUpdate,
 )
 
 PAGE = 10
@@ -78,81 +77,119 @@ class Overview:
     attention: list[Attention]
     attention_total: int
     mine: list[tuple[Opgave, str]]
+    mine_total: int
+
+
+MINE_SHOWN = 5
+ROLE_OF = (("projectleider", "projectleider_id"),
+           ("ambtelijk_opdrachtgever", "ambtelijk_opdrachtgever_id"),
+           ("bestuurlijk_opdrachtgever", "bestuurlijk_opdrachtgever_id"))
+
+
+def _conditions(ctx: Ctx) -> dict[str, ColumnElement[bool]]:
+    """Why a running opgave needs attention, as SQL on the opgave row alone (the earliest
+    open milestone is kept on the row), so thousands are judged in one scan."""
+    return {
+        "late": Opgave.eerste_open_mijlpaal < ctx.today,
+        "vacant": or_(Opgave.projectleider_id.is_(None),
+                      Opgave.ambtelijk_opdrachtgever_id.is_(None),
+                      Opgave.bestuurlijk_opdrachtgever_id.is_(None)),
+        "stale": or_(Opgave.status_op.is_(None),
+                     Opgave.status_op < ctx.now - stale_after(ctx)),
+    }
 
 
 def overview(ctx: Ctx) -> Overview:
-    s = ctx.session
-    in_regio = Opgave.regio_id == ctx.regio.id
-    fase_counts = dict(s.execute(
-        select(Opgave.fase, func.count()).where(in_regio).group_by(Opgave.fase)).all())
+    c = _conditions(ctx)
+    running = Opgave.fase != "afgerond"
+    needs = and_(running, or_(Opgave.status.in_(NEEDS_ATTENTION), c["late"], c["vacant"],
+                              c["stale"]))
+    rows = ctx.session.execute(
+        select(Opgave.fase, Opgave.status, func.count(), func.sum(case((needs, 1), else_=0)))
+        .where(Opgave.regio_id == ctx.regio.id).group_by(Opgave.fase, Opgave.status)).all()
+    fase_counts: dict[str, int] = {}
+    status_counts: dict[str | None, int] = {}
+    attention_total = 0
+    for fase, status, count, needing in rows:
+        fase_counts[fase] = fase_counts.get(fase, 0) + count
+        if fase != "afgerond":
+            status_counts[status] = status_counts.get(status, 0) + count
+        attention_total += needing or 0
     per_fase = [(f, fase_counts.pop(f)) for f in fases(ctx) if f in fase_counts]
     per_fase += sorted(fase_counts.items())
-    status_counts = dict(s.execute(
-        select(Opgave.status, func.count()).where(in_regio, Opgave.fase != "afgerond")
-        .group_by(Opgave.status)).all())
     per_status = [(st, status_counts.pop(st)) for st in STATUSES if st in status_counts]
     per_status += sorted(status_counts.items(), key=lambda row: (row[0] is None, row[0] or ""))
-    attention, attention_total = _attention(ctx)
-    total = sum(n for _, n in per_fase)
-    return Overview(total, per_fase, per_status, attention, attention_total, mine_flat(ctx))
+    mine_rows, mine_total = _mine_preview(ctx)
+    return Overview(sum(n for _, n in per_fase), per_fase, per_status,
+                    _attention(ctx, needs, c), attention_total, mine_rows, mine_total)
 
 
-def _attention(ctx: Ctx) -> tuple[list[Attention], int]:
-    """Running opgaven that need attention, worst first, each once with all its reasons:
+def _attention(ctx: Ctx, needs: ColumnElement[bool],
+               c: dict[str, ColumnElement[bool]]) -> list[Attention]:
+    """The opgaven that need attention most, worst first, each once with all reasons:
     blocked, at risk, late milestones, vacant roles, no status update within the cadence."""
-    running = and_(Opgave.regio_id == ctx.regio.id, Opgave.fase != "afgerond")
-    late = (select(Mijlpaal.opgave_id, func.count(), func.min(Mijlpaal.datum))
-            .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < ctx.today)
-            .group_by(Mijlpaal.opgave_id).subquery())
-    vacant = or_(Opgave.projectleider_id.is_(None), Opgave.ambtelijk_opdrachtgever_id.is_(None),
-                 Opgave.bestuurlijk_opdrachtgever_id.is_(None))
-    stale = or_(Opgave.status_op.is_(None), Opgave.status_op < ctx.now - stale_after(ctx))
-    severity = case(
-        (Opgave.status == "geblokkeerd", 0), (Opgave.status == "risico", 1),
-        (late.c.opgave_id.is_not(None), 2), (vacant, 3), else_=4)
-    needs = or_(Opgave.status.in_(NEEDS_ATTENTION), late.c.opgave_id.is_not(None), vacant, stale)
-    query = (select(Opgave, late.c[1], late.c[2], vacant, stale)
-             .outerjoin(late, late.c.opgave_id == Opgave.id).where(running, needs))
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = ctx.session.execute(
-        query.order_by(severity, late.c[2], Opgave.agenda_volgorde, Opgave.code)
-        .limit(ATTENTION_SHOWN))
+    severity = case((Opgave.status == "geblokkeerd", 0), (Opgave.status == "risico", 1),
+                    (c["late"], 2), (c["vacant"], 3), else_=4)
+    # Pick the ids from the covering index first; load just those few rows after.
+    picked = ctx.session.execute(
+        select(Opgave.id, c["late"], c["vacant"], c["stale"])
+        .where(Opgave.regio_id == ctx.regio.id, needs)
+        .order_by(severity, Opgave.eerste_open_mijlpaal, Opgave.agenda_volgorde, Opgave.code)
+        .limit(ATTENTION_SHOWN)).all()
+    loaded = {o.id: o for o in ctx.session.scalars(
+        select(Opgave).where(Opgave.id.in_([row[0] for row in picked])))}
+    rows = [(loaded[opgave_id], *flags) for opgave_id, *flags in picked]
+    late_ids = [opgave.id for opgave, is_late, _, _ in rows if is_late]
+    late = {opgave_id: (count, first) for opgave_id, count, first in ctx.session.execute(
+        select(Mijlpaal.opgave_id, func.count(), func.min(Mijlpaal.datum)).where(
+            Mijlpaal.opgave_id.in_(late_ids), Mijlpaal.afgerond_op.is_(None),
+            Mijlpaal.datum < ctx.today).group_by(Mijlpaal.opgave_id))} if late_ids else {}
     found = []
-    for opgave, late_count, late_since, is_vacant, is_stale in rows:
-        item = Attention(opgave, late_count=late_count or 0, late_since=late_since)
-        if opgave.status in NEEDS_ATTENTION:
-            item.reasons.append(opgave.status)
-        if late_count:
-            item.reasons.append("te_laat")
-        if is_vacant:
-            item.reasons.append("vacant")
-        if is_stale:
-            item.reasons.append("geen_update")
+    for opgave, is_late, is_vacant, is_stale in rows:
+        count, first = late.get(opgave.id, (0, None))
+        item = Attention(opgave, late_count=count, late_since=first)
+        flags = (opgave.status in NEEDS_ATTENTION, bool(is_late), bool(is_vacant),
+                 bool(is_stale))
+        for flag, reason in zip(flags, (opgave.status, "te_laat", "vacant", "geen_update"),
+                                strict=True):
+            if flag and reason:
+                item.reasons.append(reason)
         found.append(item)
-    return found, total
+    return found
 
 
-def mine_flat(ctx: Ctx) -> list[tuple[Opgave, str]]:
-    rows: list[tuple[Opgave, str]] = []
-    for role, opgaven in mine(ctx).items():
-        rows += [(o, role) for o in opgaven]
-    return rows
+def _mine_query(ctx: Ctx) -> Select[tuple[Opgave]]:
+    """The actor's opgaven. No regio filter on purpose: roles are only ever given to
+    people of the opgave's own regio, and without it the database unions the three role
+    indexes instead of scanning the regio."""
+    me = ctx.actor.id
+    return select(Opgave).where(or_(
+        Opgave.projectleider_id == me, Opgave.ambtelijk_opdrachtgever_id == me,
+        Opgave.bestuurlijk_opdrachtgever_id == me))
+
+
+def _mine_preview(ctx: Ctx) -> tuple[list[tuple[Opgave, str]], int]:
+    """The first few of the actor's opgaven with the (first) role they hold there."""
+    query = _mine_query(ctx)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if total == 0:
+        return [], 0
+    opgaven = ctx.session.scalars(
+        query.order_by(Opgave.agenda_volgorde, Opgave.code).limit(MINE_SHOWN))
+    rows = [(o, next(role for role, column in ROLE_OF
+                     if getattr(o, column) == ctx.actor.id)) for o in opgaven]
+    return rows, total
 
 
 def mine(ctx: Ctx) -> dict[str, list[Opgave]]:
-    """The actor's opgaven per driehoek role, in agenda order."""
-    me = ctx.actor.id
+    """The actor's opgaven per driehoek role, in agenda order (one query)."""
     result: dict[str, list[Opgave]] = {}
-    for role, column in (
-        ("projectleider", Opgave.projectleider_id),
-        ("ambtelijk_opdrachtgever", Opgave.ambtelijk_opdrachtgever_id),
-        ("bestuurlijk_opdrachtgever", Opgave.bestuurlijk_opdrachtgever_id),
-    ):
-        opgaven = list(ctx.session.scalars(
-            _in_regio(ctx).where(column == me).order_by(Opgave.agenda_volgorde, Opgave.code)))
-        if opgaven:
-            result[role] = opgaven
-    return result
+    for opgave in ctx.session.scalars(_mine_query(ctx).order_by(Opgave.agenda_volgorde,
+                                                                 Opgave.code)):
+        for role, column in ROLE_OF:
+            if getattr(opgave, column) == ctx.actor.id:
+                result.setdefault(role, []).append(opgave)
+    return {role: result[role] for role, _ in ROLE_OF if role in result}
 
 
 def next_milestones(session: Session, opgave_ids: list[int]) -> dict[int, Mijlpaal]:
@@ -180,24 +217,28 @@ class Card:
     opgave: Opgave
     open_mijlpalen: list[Mijlpaal]
     done_count: int
-    last_update: StatusUpdate | None
     inzet: list[tuple[str, Decimal]]
 
 
 def card(ctx: Ctx, code: str) -> Card:
-    return card_of(ctx, get(ctx, code))
+    opgave = ctx.session.scalar(_in_regio(ctx).where(Opgave.code == code.upper()).options(
+        joinedload(Opgave.projectleider), joinedload(Opgave.ambtelijk_opdrachtgever),
+        joinedload(Opgave.bestuurlijk_opdrachtgever),
+        selectinload(Opgave.deelnames).joinedload(Deelname.gemeente)))
+    if opgave is None:
+        raise NotFound(t("opgave.not_found", code=code))
+    return card_of(ctx, opgave)
 
 
 def card_of(ctx: Ctx, opgave: Opgave) -> Card:
     mijlpalen = list(ctx.session.scalars(
         select(Mijlpaal).where(Mijlpaal.opgave_id == opgave.id)
+        .options(joinedload(Mijlpaal.besluit_door))
         .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)))
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
-    last = ctx.session.scalar(select(StatusUpdate).where(StatusUpdate.opgave_id == opgave.id)
-                              .order_by(StatusUpdate.op.desc()).limit(1))
     inzet = ctx.session.execute(select(Gemeente.naam, Inzet.uren).join(Gemeente).where(
         Inzet.opgave_id == opgave.id, Inzet.jaar == ctx.today.year).order_by(Gemeente.naam))
-    return Card(opgave, open_ones, len(mijlpalen) - len(open_ones), last,
+    return Card(opgave, open_ones, len(mijlpalen) - len(open_ones),
                 [(naam, uren) for naam, uren in inzet])
 
 
@@ -356,3 +397,4 @@ def _create_details(ctx: Ctx, opgave: Opgave, new: NewOpgave) -> None:
         audit.record(ctx, "mijlpaal", opgave.id, "mijlpaal", None,
                      f"{opgave.code}#1 {new.mijlpaal_titel} {new.mijlpaal_datum.isoformat()}",
                      opgave_id=opgave.id)
+        opgave.eerste_open_mijlpaal = new.mijlpaal_datum

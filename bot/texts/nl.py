@@ -81,6 +81,7 @@ TEXTS: dict[str, str] = {
     "overview.next": "volgende mijlpaal {date}",
     "overview.attention": "Vraagt aandacht",
     "overview.more": "… en nog {count}",
+    "overview.more_mine": "… en nog {count}: /opgave mijn",
     "overview.per_fase": "Per fase",
     "overview.per_status": "Per status (lopende opgaven)",
     "overview.hint": "Kaart van één opgave: /opgave status <code>. Alles: /opgave help.",

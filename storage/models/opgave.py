@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -19,10 +19,17 @@ class Opgave(Base):
     """
 
     __tablename__ = "opgave"
-    __table_args__ = (UniqueConstraint("regio_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("regio_id", "code"),
+        # Covers the region overview (counts and "needs attention" in one index scan, no
+        # table rows read); its leading column serves every lookup by regio too.
+        Index("ix_opgave_overzicht", "regio_id", "fase", "status", "eerste_open_mijlpaal",
+              "status_op", "projectleider_id", "ambtelijk_opdrachtgever_id",
+              "bestuurlijk_opdrachtgever_id", "agenda_volgorde", "code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"), index=True)
+    regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"))
     code: Mapped[str] = mapped_column(String(20))
     titel: Mapped[str] = mapped_column(String(200))
     thema: Mapped[str | None] = mapped_column(String(60))
@@ -48,6 +55,9 @@ class Opgave(Base):
     budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     evaluatie: Mapped[str | None] = mapped_column(Text)
     agenda_volgorde: Mapped[int] = mapped_column(default=0)
+    # The date of the earliest open milestone, kept by storage.queries.refresh_first_open
+    # whenever milestones change: the overview asks "late?" of thousands of opgaven at once.
+    eerste_open_mijlpaal: Mapped[date | None]
     aangemaakt_op: Mapped[datetime]
     gewijzigd_op: Mapped[datetime]
     # Buttons carry this so a click on a card that has changed since is recognised.

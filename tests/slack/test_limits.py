@@ -39,5 +39,5 @@ def test_every_view_of_a_busy_person_fits_slack(demo_db: Database) -> None:
     home = bot.home(me, NOW).messages[0]
     rendered = blocks.fits(blocks.message_blocks(home, {}), blocks.VIEW_BLOCKS)
     assert len(rendered) <= 100
-    texts = [b.to_dict().get("text", {}).get("text", "") for b in rendered]
+    texts = [b.get("text", {}).get("text", "") for b in rendered]
     assert any("… en nog 50" in t for t in texts)

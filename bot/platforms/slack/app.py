@@ -15,8 +15,8 @@ import logging
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -113,8 +113,7 @@ class SlackAdapter:
             view_blocks += blocks.message_blocks(
                 message, mentions(self.db, blocks.people_in(message)))
         client.views_publish(user_id=user_id, view={
-            "type": "home", "blocks": [b.to_dict() for b in blocks.fits(
-                view_blocks, blocks.VIEW_BLOCKS)]})
+            "type": "home", "blocks": blocks.fits(view_blocks, blocks.VIEW_BLOCKS)})
 
     def tell(self, client: WebClient, body: dict[str, Any], reply: Reply,
              channel: str | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Block Kit from the core's message and form models, built with ``slack_sdk.models``.
+"""Block Kit from the core's message and form models: message blocks as checked dicts,
+modals with ``slack_sdk.models``.
 
 All user text is escaped (``&``, ``<``, ``>``) and every mrkdwn text object is
 ``verbatim``, so a title like ``<!channel>`` or ``@here`` is shown, never executed.
@@ -13,13 +14,8 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
     DatePickerElement,
     ExternalDataSelectElement,
-    HeaderBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -62,14 +58,28 @@ def line_text(item: Line, mentions: Mentions) -> str:
     return "".join(_part(p, mentions) for p in item.parts)
 
 
-def _mrkdwn(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text[:SECTION_TEXT], verbatim=True)
+# Message blocks are built as plain dicts on the hot path: slack_sdk's model objects
+# re-validate every nested object in to_dict(), which cost more than the database work
+# of a card (measured in bench/slack_status.py). Tests parse every shape built here with
+# slack_sdk.models and validate it, so the dicts stay what Block Kit accepts.
+Dict = dict[str, Any]
 
 
-def button(item: Button, index: int) -> ButtonElement:
+def _mrkdwn(text: str) -> Dict:
+    return {"type": "mrkdwn", "text": text[:SECTION_TEXT], "verbatim": True}
+
+
+def _plain(text: str, limit: int) -> Dict:
+    return {"type": "plain_text", "text": text[:limit], "emoji": True}
+
+
+def button(item: Button, index: int) -> Dict:
     value = json.dumps({"a": item.action, "g": item.args}, separators=(",", ":"))
-    return ButtonElement(text=PlainTextObject(text=item.label[:75], emoji=True),
-                         action_id=f"{BUTTON_PREFIX}{index}", value=value, style=item.style)
+    element: Dict = {"type": "button", "text": _plain(item.label, 75),
+                     "action_id": f"{BUTTON_PREFIX}{index}", "value": value}
+    if item.style:
+        element["style"] = item.style
+    return element
 
 
 def decode_button(value: str) -> tuple[str, dict[str, str]]:
@@ -92,11 +102,15 @@ def _chunks(lines: list[str]) -> list[str]:
     return chunks
 
 
-def message_blocks(message: Message, mentions: Mentions) -> list[Block]:
-    blocks: list[Block] = []
+def _sections(texts: list[str]) -> list[Dict]:
+    return [{"type": "section", "text": _mrkdwn(text)} for text in _chunks(texts)]
+
+
+def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
+    blocks: list[Dict] = []
     counter = iter(range(10_000))
     if message.heading:
-        blocks.append(HeaderBlock(text=PlainTextObject(text=message.heading[:150], emoji=True)))
+        blocks.append({"type": "header", "text": _plain(message.heading, 150)})
     for section in message.sections:
         pending: list[str] = [f"*{escape(section.title)}*"] if section.title else []
         bullet = "• " if section.title else ""
@@ -105,24 +119,25 @@ def message_blocks(message: Message, mentions: Mentions) -> list[Block]:
             if item.button is None:
                 pending.append(text)
                 continue
-            blocks += [SectionBlock(text=_mrkdwn(t)) for t in _chunks(pending)]
+            blocks += _sections(pending)
             pending = []
-            blocks.append(SectionBlock(text=_mrkdwn(text),
-                                       accessory=button(item.button, next(counter))))
-        blocks += [SectionBlock(text=_mrkdwn(t)) for t in _chunks(pending)]
+            blocks.append({"type": "section", "text": _mrkdwn(text),
+                           "accessory": button(item.button, next(counter))})
+        blocks += _sections(pending)
         facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value))
                  for f in section.facts]
         for start in range(0, len(facts), 10):
-            blocks.append(SectionBlock(fields=facts[start:start + 10]))
+            blocks.append({"type": "section", "fields": facts[start:start + 10]})
     for start in range(0, len(message.buttons), 25):
-        blocks.append(ActionsBlock(elements=[
-            button(b, next(counter)) for b in message.buttons[start:start + 25]]))
+        blocks.append({"type": "actions", "elements": [
+            button(b, next(counter)) for b in message.buttons[start:start + 25]]})
     if message.context:
-        blocks.append(ContextBlock(elements=[_mrkdwn(escape(c)) for c in message.context[:10]]))
+        blocks.append({"type": "context", "elements": [
+            _mrkdwn(escape(c)) for c in message.context[:10]]})
     return blocks
 
 
-def fits(blocks: list[Block], limit: int = MESSAGE_BLOCKS) -> list[Block]:
+def fits(blocks: list[Any], limit: int = MESSAGE_BLOCKS) -> list[Any]:
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks; Slack takes at most {limit}")
     return blocks
@@ -136,8 +151,7 @@ def fallback_text(message: Message) -> str:
 
 
 def payload(message: Message, mentions: Mentions) -> dict[str, Any]:
-    blocks = fits(message_blocks(message, mentions))
-    return {"blocks": [b.to_dict() for b in blocks], "text": fallback_text(message)}
+    return {"blocks": fits(message_blocks(message, mentions)), "text": fallback_text(message)}
 
 
 # --- forms as modals ---------------------------------------------------------------------
@@ -227,4 +241,5 @@ def notice_view(reply: Any) -> View:
     texts = [escape(ln.plain) for m in reply.messages for s in m.sections for ln in s.lines]
     return View(type="modal", title=PlainTextObject(text=t("slack.title")),
                 close=PlainTextObject(text=t("slack.close")),
-                blocks=[SectionBlock(text=_mrkdwn("\n".join(texts) or "–"))])
+                blocks=[SectionBlock(text=MarkdownTextObject(text="\n".join(texts) or "–",
+                                                             verbatim=True))])

@@ -14,7 +14,7 @@ from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
 from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
 
-CARD_MILESTONES = 8
+CARD_MILESTONE_BUTTONS = 8
 # Lines with a button each become a block of their own on Slack (50 per message, 100 in
 # App Home): lists with buttons show this many and say how many more there are.
 LIST_WITH_BUTTONS = 10
@@ -154,12 +154,11 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
         sections.append(Section(title=t("card.toelichting", when=when), lines=[
             line(opgave.status_toelichting)]))
     if data.open_mijlpalen:
-        shown = data.open_mijlpalen[:CARD_MILESTONES]
-        lines = [line(milestone_text(ctx, m, opgave.code),
-                      button=None if shared else done_button(opgave, m)) for m in shown]
-        if len(data.open_mijlpalen) > len(shown):
-            lines.append(line(t("card.more_milestones",
-                                count=len(data.open_mijlpalen) - len(shown), code=opgave.code)))
+        # Every open milestone is listed; the first few carry an Afgerond button (each
+        # button line is a block of its own on Slack, the rest share one).
+        lines = [line(milestone_text(ctx, m, opgave.code), button=None if shared or n >=
+                      CARD_MILESTONE_BUTTONS else done_button(opgave, m))
+                 for n, m in enumerate(data.open_mijlpalen)]
         sections.append(Section(title=t("card.mijlpalen"), lines=lines))
     if open_dilemmas:
         sections.append(Section(title=t("card.dilemmas_open"), lines=[

@@ -387,7 +387,6 @@ TEXTS: dict[str, str] = {
     "button.verplaats": "Verplaats",
     "button.afgerond": "Afgerond",
     "card.shared": "Gedeeld door {naam}",
-    "card.more_milestones": "… en nog {count}; alle mijlpalen: /opgave historie {code}",
     "form.status.title": "Status {code}",
     "form.status.submit": "Bijwerken",
     "form.verplaats.title": "Mijlpaal verplaatsen ({code})",

@@ -43,6 +43,7 @@ def test_a_piped_session_with_buttons_switches_and_a_form(workdir: Path) -> None
     session = "\n".join([
         "/opgave status JGD-03",
         "#5",
+        "#1",
         "als pl-jeugdinkoop",
         "/opgave mijn",
         "als niemand",
@@ -73,6 +74,7 @@ def test_a_piped_session_with_buttons_switches_and_a_form(workdir: Path) -> None
     assert "JGD-03#1 Scenario's kostenbeheersing · 25 nov 2026  [#1 Afgerond]" in out
     assert "[#3 Status bijwerken] [#4 Verplaats] [#5 Historie]" in out
     assert "*Historie JGD-03 · Kostenbeheersing Jeugdhulp*\nNog geen wijzigingen." in out
+    assert "✅ Mijlpaal JGD-03#1 Scenario's kostenbeheersing is afgerond." in out
     assert "Je bent nu Femke Bakker (@pl-jeugdinkoop)." in out
     assert "Als projectleider:" in out
     assert "Ik ken ‘niemand’ niet. Kies uit: medewerker-houten," in out

@@ -41,3 +41,17 @@ def test_every_view_of_a_busy_person_fits_slack(demo_db: Database) -> None:
     assert len(rendered) <= 100
     texts = [b.get("text", {}).get("text", "") for b in rendered]
     assert any("… en nog 50" in t for t in texts)
+
+
+def test_a_card_lists_every_open_milestone_and_still_fits(demo_db: Database) -> None:
+    with demo_db.write() as s:
+        opgave = s.scalars(select(Opgave).where(Opgave.code == "JGD-03")).one()
+        for k in range(3, 63):
+            s.add(Mijlpaal(opgave_id=opgave.id, volgnummer=k, titel=f"Deelstap {k}",
+                           datum=date(2027, 1, 1) + timedelta(days=k)))
+    bot = Regiobot(demo_db, AMS)
+    card = bot.command(Caller("console", "lekstroom", "plo-houten"), "opgave",
+                       "status JGD-03", NOW).messages[0]
+    rendered = blocks.fits(blocks.message_blocks(card, {}))
+    text = "\n".join(str(b) for b in rendered)
+    assert all(f"JGD-03#{k} Deelstap {k}" in text for k in range(3, 63))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,14 +18,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.services import audit
+from bot.services.roster import EMAIL, HANDLE, NO, YES
 from bot.texts import t
 from storage.models import Gemeente, Persoon, PloLid, Regio
 
-HANDLE = re.compile(r"^[a-z0-9][a-z0-9.\-_]{1,59}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COLUMNS = ("handle", "naam", "functie", "email", "gemeente", "plo", "programmamanager",
            "vervanger")
-YES, NO = {"ja", "yes", "1", "true"}, {"nee", "no", "0", "false"}
 
 
 @dataclass

@@ -19,7 +19,7 @@ def rooster(ctx: Ctx, args: dict[str, Any]) -> Reply:
     lines = []
     for row in rows:
         accounts = ", ".join(row.accounts) if row.accounts else t("roster.no_account")
-        roles = ", ".join(row.roles) or t("role.lid")
+        roles = ", ".join(row.roles) or t("roster.lid")
         lines.append(line(f"@{row.persoon.handle} · ", row.persoon.naam,
                           f" · {roles} · {accounts}"))
     return Reply.of(Message(heading=t("roster.heading", count=len(rows)),

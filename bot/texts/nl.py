@@ -307,6 +307,7 @@ TEXTS: dict[str, str] = {
     # roster and bodies
     "roster.heading": "Rooster ({count} personen)",
     "roster.no_account": "geen chat-account",
+    "roster.lid": "lid",
     "roster.unknown": "Ik ken ‘{who}’ niet in het rooster. Noem iemand met @handle; "
                       "/opgave beheer rooster toont iedereen.",
     "roster.bad_handle": "‘{handle}’ kan geen handle zijn: gebruik kleine letters, cijfers "

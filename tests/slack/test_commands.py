@@ -96,3 +96,31 @@ def test_deel_posts_the_card_in_the_channel(slack: SlackClient) -> None:
     answer = slack.command("U0PL", "status JGD-03 deel")
     assert answer.json()["response_type"] == "in_channel"
     assert "Gedeeld door" in answer.text
+
+
+def test_a_new_slack_user_is_matched_by_the_email_slack_gives(slack: SlackClient) -> None:
+    from storage.models import Identiteit, Persoon
+
+    with slack.db.write() as s:
+        s.add(Persoon(regio_id=1, handle="pl-vervoer", naam="Pieter Vos",
+                      email="u0new@example.org"))
+    answer = slack.command("U0NEW", "mijn")
+    assert "geen rol in de driehoek" in answer.text
+    info = slack.stand_in.of("users.info")
+    assert [c.body["user"] for c in info] == ["U0NEW"]
+    with slack.db.read() as s:
+        owner = s.scalar(select(Persoon.handle).join(Identiteit).where(
+            Identiteit.extern_id == "U0NEW"))
+    assert owner == "pl-vervoer"
+    slack.command("U0NEW", "mijn")
+    assert len(slack.stand_in.of("users.info")) == 1  # known now: Slack is not asked again
+
+
+def test_an_unknown_slack_user_becomes_a_lid_and_the_manager_hears_of_it(
+    slack: SlackClient,
+) -> None:
+    assert "Dat mag jij niet (opgaven aanmaken)" in slack.command("U0XYZ", "nieuw Iets").text
+    notice = slack.stand_in.wait_for("chat.postMessage")[0]
+    assert notice.body["channel"] == "DU0PM"
+    assert notice.body["blocks"][0]["text"]["text"] == \
+        "Nieuw: Gebruiker U0XYZ is nog niet gekoppeld"

@@ -9,7 +9,16 @@ from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
 from bot.services.home import Home
-from bot.services.register import Attention, Card, Found, History, Overview, next_milestones
+from bot.services.register import (
+    Attention,
+    Brief,
+    Card,
+    DeelnameRow,
+    Found,
+    History,
+    Overview,
+    next_milestones,
+)
 from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
 from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
@@ -36,7 +45,8 @@ def view_button(code: str) -> Button:
     return Button(label=t("button.bekijk"), action="cmd", args={"text": f"status {code}"})
 
 
-def opgave_line(opgave: Opgave, extra: str | None = None, with_button: bool = False) -> Line:
+def opgave_line(opgave: Opgave | Brief, extra: str | None = None,
+                with_button: bool = False) -> Line:
     parts: list[Part] = [f"{STATUS_ICONS.get(opgave.status or '', '⚪')} ",
                          opgave.code, f" {opgave.titel}"]
     if extra:
@@ -69,14 +79,13 @@ def dilemma_line(opgave: Opgave, dilemma: Dilemma) -> Line:
     return line(f"{marker}{opgave.code}#D{dilemma.volgnummer} ", dilemma.tekst, f" · {state}")
 
 
-def deelname_lines(opgave: Opgave) -> list[Line]:
-    mee = sorted(d.gemeente.naam for d in opgave.deelnames if d.doet_mee)
+def deelname_lines(rows: list[DeelnameRow]) -> list[Line]:
+    mee = [d.gemeente for d in rows if d.doet_mee]
     lines = [line(t("card.doen_mee", names=", ".join(mee)))] if mee else []
-    for d in sorted((d for d in opgave.deelnames if not d.doet_mee), key=lambda d: d.gemeente.naam):
+    for d in (d for d in rows if not d.doet_mee):
         reason = f" ({d.reden})" if d.reden else ""
-        effect = t("card.effect_besproken") if d.negatief_effect_besproken else t(
-            "card.effect_open")
-        lines.append(line(t("card.doet_niet_mee", naam=d.gemeente.naam), reason, f" · {effect}"))
+        effect = t("card.effect_besproken") if d.besproken else t("card.effect_open")
+        lines.append(line(t("card.doet_niet_mee", naam=d.gemeente), reason, f" · {effect}"))
     return lines
 
 
@@ -163,8 +172,8 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
     if open_dilemmas:
         sections.append(Section(title=t("card.dilemmas_open"), lines=[
             dilemma_line(opgave, d) for d in open_dilemmas]))
-    if opgave.deelnames:
-        sections.append(Section(title=t("card.deelname"), lines=deelname_lines(opgave)))
+    if data.deelname:
+        sections.append(Section(title=t("card.deelname"), lines=deelname_lines(data.deelname)))
     if data.inzet:
         sections.append(Section(title=t("card.inzet", year=ctx.today.year), lines=[line(
             ", ".join(f"{naam} {hours(uren)} uur" for naam, uren in data.inzet))]))

@@ -118,3 +118,16 @@ def test_historie_shows_who_changed_what(chat: Chat) -> None:
 
 def test_an_unknown_person_is_told_in_dutch(chat: Chat) -> None:
     assert "Ik ken jou (‘onbekend’) nog niet" in chat.text("status", as_="onbekend")
+
+
+def test_the_overview_follows_every_change_of_the_register(chat: Chat) -> None:
+    before = chat.text("status")
+    assert "  🟢 op koers: 6" in before
+    chat("update JGD-02 risico", as_="pl-jeugdinkoop")
+    after = chat.text("status")
+    assert "  🟢 op koers: 5" in after and "  🟠 risico: 2" in after
+    line_before = next(ln for ln in after.splitlines() if "MOB-02" in ln)
+    assert "te laat" in line_before
+    chat("mijlpaal klaar MOB-02#1", as_="pl-beschermdwonen")
+    line_after = next(ln for ln in chat.text("status").splitlines() if "MOB-02" in ln)
+    assert "geblokkeerd" in line_after and "te laat" not in line_after

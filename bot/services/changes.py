@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.errors import UserError
 from bot.messages import Message, Section, line
 from bot.permissions import require
-from bot.services import audit, notify
+from bot.services import audit, notify, register
 from bot.services.register import check_title, fases, get, themas
 from bot.texts import t
 from bot.vocab import NEEDS_ATTENTION, NIVEAUS, REIKWIJDTES, VORMEN
@@ -32,6 +32,7 @@ LONG_TEXT_MAX = 3000
 def touch(ctx: Ctx, opgave: Opgave) -> None:
     opgave.versie += 1
     opgave.gewijzigd_op = ctx.now
+    register.region_changed(ctx)
 
 
 def check_version(opgave: Opgave, versie: int | None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx
@@ -54,18 +54,23 @@ def regio_for(session: Session, platform: str, team_id: str) -> Regio | None:
         Werkruimte.platform == platform, Werkruimte.team_id == team_id))
 
 
+# Every request asks this: built once, with parameters.
+_WHO = (
+    select(Regio, Persoon)
+    .join(Werkruimte, and_(Werkruimte.regio_id == Regio.id,
+                           Werkruimte.platform == bindparam("platform"),
+                           Werkruimte.team_id == bindparam("team")))
+    .join(Persoon, Persoon.regio_id == Regio.id)
+    .join(Identiteit, Identiteit.persoon_id == Persoon.id)
+    .where(Identiteit.platform == bindparam("platform"), Identiteit.team_id == bindparam("team"),
+           Identiteit.extern_id == bindparam("user"), Persoon.actief)
+)
+
+
 def who(session: Session, account: Account) -> tuple[Regio, Persoon] | None:
-    """Regio and roster entry of a known account in a linked workspace, in one query
-    (every request asks this)."""
-    row = session.execute(
-        select(Regio, Persoon)
-        .join(Werkruimte, and_(Werkruimte.regio_id == Regio.id,
-                               Werkruimte.platform == account.platform,
-                               Werkruimte.team_id == account.team_id))
-        .join(Persoon, Persoon.regio_id == Regio.id)
-        .join(Identiteit, Identiteit.persoon_id == Persoon.id)
-        .where(Identiteit.platform == account.platform, Identiteit.team_id == account.team_id,
-               Identiteit.extern_id == account.user_id, Persoon.actief)).first()
+    """Regio and roster entry of a known account in a linked workspace, in one query."""
+    row = session.execute(_WHO, {"platform": account.platform, "team": account.team_id,
+                                 "user": account.user_id}).first()
     return (row[0], row[1]) if row else None
 
 

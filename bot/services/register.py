@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from bot.context import Ctx
 from bot.errors import NotFound, UserError
@@ -35,6 +35,7 @@ from storage.models import (
     Mijlpaal,
     Opgave,
     Persoon,
+    Regio,
 )
 
 PAGE = 10
@@ -60,9 +61,20 @@ def _in_regio(ctx: Ctx) -> Select[tuple[Opgave]]:
 # --- reading -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Brief:
+    """The few fields of an opgave a list line shows; cheap to keep between requests."""
+
+    id: int
+    code: str
+    titel: str
+    status: str | None
+    fase: str
+
+
 @dataclass
 class Attention:
-    opgave: Opgave
+    opgave: Brief
     # Why, worst first: geblokkeerd / risico / te_laat / vacant / geen_update.
     reasons: list[str] = field(default_factory=list)
     late_count: int = 0
@@ -99,7 +111,42 @@ def _conditions(ctx: Ctx) -> dict[str, ColumnElement[bool]]:
     }
 
 
+def region_changed(ctx: Ctx) -> None:
+    """Every change to an opgave bumps its regio's versie (atomically, in SQL)."""
+    ctx.regio.versie = Regio.versie + 1
+
+
+@dataclass(frozen=True)
+class _RegionPart:
+    per_fase: list[tuple[str, int]]
+    per_status: list[tuple[str | None, int]]
+    attention: list[Attention]
+    attention_total: int
+
+
+# The region-wide half of the overview is the same for everyone in the regio until
+# something changes: kept per (database, regio, versie, day, hour of the staleness
+# cut-off). Whatever changes an opgave calls region_changed (changes.touch does).
+_REGION_CACHE: dict[tuple[object, ...], _RegionPart] = {}
+_REGION_CACHE_SIZE = 64
+
+
 def overview(ctx: Ctx) -> Overview:
+    cutoff = (ctx.now - stale_after(ctx)).replace(minute=0, second=0, microsecond=0)
+    database = id(ctx.session.get_bind().pool)  # one process may serve several databases
+    key = (database, ctx.regio.id, ctx.regio.versie, ctx.today, cutoff, fases(ctx))
+    part = _REGION_CACHE.get(key)
+    if part is None:
+        part = _region_part(ctx)
+        if len(_REGION_CACHE) >= _REGION_CACHE_SIZE:
+            _REGION_CACHE.clear()
+        _REGION_CACHE[key] = part
+    mine_rows, mine_total = _mine_preview(ctx)
+    return Overview(sum(n for _, n in part.per_fase), part.per_fase, part.per_status,
+                    part.attention, part.attention_total, mine_rows, mine_total)
+
+
+def _region_part(ctx: Ctx) -> _RegionPart:
     c = _conditions(ctx)
     running = Opgave.fase != "afgerond"
     needs = and_(running, or_(Opgave.status.in_(NEEDS_ATTENTION), c["late"], c["vacant"],
@@ -119,9 +166,7 @@ def overview(ctx: Ctx) -> Overview:
     per_fase += sorted(fase_counts.items())
     per_status = [(st, status_counts.pop(st)) for st in STATUSES if st in status_counts]
     per_status += sorted(status_counts.items(), key=lambda row: (row[0] is None, row[0] or ""))
-    mine_rows, mine_total = _mine_preview(ctx)
-    return Overview(sum(n for _, n in per_fase), per_fase, per_status,
-                    _attention(ctx, needs, c), attention_total, mine_rows, mine_total)
+    return _RegionPart(per_fase, per_status, _attention(ctx, needs, c), attention_total)
 
 
 def _attention(ctx: Ctx, needs: ColumnElement[bool],
@@ -136,8 +181,10 @@ def _attention(ctx: Ctx, needs: ColumnElement[bool],
         .where(Opgave.regio_id == ctx.regio.id, needs)
         .order_by(severity, Opgave.eerste_open_mijlpaal, Opgave.agenda_volgorde, Opgave.code)
         .limit(ATTENTION_SHOWN)).all()
-    loaded = {o.id: o for o in ctx.session.scalars(
-        select(Opgave).where(Opgave.id.in_([row[0] for row in picked])))}
+    loaded = {row.id: Brief(row.id, row.code, row.titel, row.status, row.fase)
+              for row in ctx.session.execute(
+                  select(Opgave.id, Opgave.code, Opgave.titel, Opgave.status, Opgave.fase)
+                  .where(Opgave.id.in_([row[0] for row in picked])))}
     rows = [(loaded[opgave_id], *flags) for opgave_id, *flags in picked]
     late_ids = [opgave.id for opgave, is_late, _, _ in rows if is_late]
     late = {opgave_id: (count, first) for opgave_id, count, first in ctx.session.execute(
@@ -158,34 +205,38 @@ def _attention(ctx: Ctx, needs: ColumnElement[bool],
     return found
 
 
-def _mine_query(ctx: Ctx) -> Select[tuple[Opgave]]:
-    """The actor's opgaven. No regio filter on purpose: roles are only ever given to
-    people of the opgave's own regio, and without it the database unions the three role
-    indexes instead of scanning the regio."""
-    me = ctx.actor.id
-    return select(Opgave).where(or_(
-        Opgave.projectleider_id == me, Opgave.ambtelijk_opdrachtgever_id == me,
-        Opgave.bestuurlijk_opdrachtgever_id == me))
+# The actor's opgaven. No regio filter on purpose: roles are only ever given to people
+# of the opgave's own regio, and without it the database unions the three role indexes
+# instead of scanning the regio.
+_MINE = select(Opgave).where(or_(
+    Opgave.projectleider_id == bindparam("me"), Opgave.ambtelijk_opdrachtgever_id ==
+    bindparam("me"), Opgave.bestuurlijk_opdrachtgever_id == bindparam("me"))).order_by(
+    Opgave.agenda_volgorde, Opgave.code)
+# The first few, and how many there are (two queries: a window count makes the database
+# number every row before it can stop at five).
+_MINE_PREVIEW = _MINE.limit(MINE_SHOWN)
+_MINE_COUNT = select(func.count()).select_from(_MINE.order_by(None).subquery())
+_NEXT_MILESTONES = select(Mijlpaal).where(
+    Mijlpaal.opgave_id.in_(bindparam("ids", expanding=True)), Mijlpaal.afgerond_op.is_(None)
+).order_by(Mijlpaal.opgave_id, Mijlpaal.datum, Mijlpaal.volgnummer)
 
 
 def _mine_preview(ctx: Ctx) -> tuple[list[tuple[Opgave, str]], int]:
     """The first few of the actor's opgaven with the (first) role they hold there."""
-    query = _mine_query(ctx)
-    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if total == 0:
+    found = list(ctx.session.scalars(_MINE_PREVIEW, {"me": ctx.actor.id}))
+    if not found:
         return [], 0
-    opgaven = ctx.session.scalars(
-        query.order_by(Opgave.agenda_volgorde, Opgave.code).limit(MINE_SHOWN))
+    total = len(found) if len(found) < MINE_SHOWN else ctx.session.scalar(
+        _MINE_COUNT, {"me": ctx.actor.id}) or 0
     rows = [(o, next(role for role, column in ROLE_OF
-                     if getattr(o, column) == ctx.actor.id)) for o in opgaven]
+                     if getattr(o, column) == ctx.actor.id)) for o in found]
     return rows, total
 
 
 def mine(ctx: Ctx) -> dict[str, list[Opgave]]:
     """The actor's opgaven per driehoek role, in agenda order (one query)."""
     result: dict[str, list[Opgave]] = {}
-    for opgave in ctx.session.scalars(_mine_query(ctx).order_by(Opgave.agenda_volgorde,
-                                                                 Opgave.code)):
+    for opgave in ctx.session.scalars(_MINE, {"me": ctx.actor.id}):
         for role, column in ROLE_OF:
             if getattr(opgave, column) == ctx.actor.id:
                 result.setdefault(role, []).append(opgave)
@@ -196,9 +247,7 @@ def next_milestones(session: Session, opgave_ids: list[int]) -> dict[int, Mijlpa
     """The first open milestone of each opgave, in one query."""
     if not opgave_ids:
         return {}
-    rows = session.scalars(
-        select(Mijlpaal).where(Mijlpaal.opgave_id.in_(opgave_ids), Mijlpaal.afgerond_op.is_(None))
-        .order_by(Mijlpaal.opgave_id, Mijlpaal.datum, Mijlpaal.volgnummer))
+    rows = session.scalars(_NEXT_MILESTONES, {"ids": opgave_ids})
     first: dict[int, Mijlpaal] = {}
     for row in rows:
         first.setdefault(row.opgave_id, row)
@@ -212,34 +261,54 @@ def get(ctx: Ctx, code: str) -> Opgave:
     return opgave
 
 
+@dataclass(frozen=True)
+class DeelnameRow:
+    gemeente: str
+    doet_mee: bool
+    reden: str | None
+    besproken: bool | None
+
+
 @dataclass
 class Card:
     opgave: Opgave
     open_mijlpalen: list[Mijlpaal]
     done_count: int
     inzet: list[tuple[str, Decimal]]
+    deelname: list[DeelnameRow]
+
+
+# A card is asked for all day long: its statements are built once, with parameters
+# (building a statement costs SQLAlchemy more than running it on a small table).
+_CARD = select(Opgave).where(
+    Opgave.regio_id == bindparam("regio"), Opgave.code == bindparam("code")).options(
+    joinedload(Opgave.projectleider), joinedload(Opgave.ambtelijk_opdrachtgever),
+    joinedload(Opgave.bestuurlijk_opdrachtgever))
+_CARD_MILESTONES = select(Mijlpaal).where(Mijlpaal.opgave_id == bindparam("opgave")).options(
+    joinedload(Mijlpaal.besluit_door)).order_by(Mijlpaal.datum, Mijlpaal.volgnummer)
+_CARD_INZET = select(Gemeente.naam, Inzet.uren).join(Gemeente).where(
+    Inzet.opgave_id == bindparam("opgave"), Inzet.jaar == bindparam("jaar")).order_by(
+    Gemeente.naam)
+_CARD_DEELNAME = select(Gemeente.naam, Deelname.doet_mee, Deelname.reden,
+                        Deelname.negatief_effect_besproken).join(Gemeente).where(
+    Deelname.opgave_id == bindparam("opgave")).order_by(Gemeente.naam)
 
 
 def card(ctx: Ctx, code: str) -> Card:
-    opgave = ctx.session.scalar(_in_regio(ctx).where(Opgave.code == code.upper()).options(
-        joinedload(Opgave.projectleider), joinedload(Opgave.ambtelijk_opdrachtgever),
-        joinedload(Opgave.bestuurlijk_opdrachtgever),
-        selectinload(Opgave.deelnames).joinedload(Deelname.gemeente)))
+    opgave = ctx.session.scalar(_CARD, {"regio": ctx.regio.id, "code": code.upper()})
     if opgave is None:
         raise NotFound(t("opgave.not_found", code=code))
     return card_of(ctx, opgave)
 
 
 def card_of(ctx: Ctx, opgave: Opgave) -> Card:
-    mijlpalen = list(ctx.session.scalars(
-        select(Mijlpaal).where(Mijlpaal.opgave_id == opgave.id)
-        .options(joinedload(Mijlpaal.besluit_door))
-        .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)))
+    mijlpalen = list(ctx.session.scalars(_CARD_MILESTONES, {"opgave": opgave.id}))
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
-    inzet = ctx.session.execute(select(Gemeente.naam, Inzet.uren).join(Gemeente).where(
-        Inzet.opgave_id == opgave.id, Inzet.jaar == ctx.today.year).order_by(Gemeente.naam))
+    inzet = ctx.session.execute(_CARD_INZET, {"opgave": opgave.id, "jaar": ctx.today.year})
+    deelname = ctx.session.execute(_CARD_DEELNAME, {"opgave": opgave.id})
     return Card(opgave, open_ones, len(mijlpalen) - len(open_ones),
-                [(naam, uren) for naam, uren in inzet])
+                [(naam, uren) for naam, uren in inzet],
+                [DeelnameRow(*row) for row in deelname])
 
 
 @dataclass
@@ -376,6 +445,7 @@ def create(ctx: Ctx, new: NewOpgave) -> Opgave:
         agenda_volgorde=last + 1, aangemaakt_op=ctx.now, gewijzigd_op=ctx.now,
     )
     ctx.session.add(opgave)
+    region_changed(ctx)
     ctx.session.flush()
     audit.record(ctx, "opgave", opgave.id, "aangemaakt", None, f"{opgave.code} {opgave.titel}",
                  opgave_id=opgave.id)

@@ -19,6 +19,9 @@ class Regio(Base):
     naam: Mapped[str] = mapped_column(String(120))
     # Region settings that differ per cooperation: phases, fair-share rule, themes, closing days.
     instellingen: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Bumped by every change to one of its opgaven, so a process can tell in the query
+    # that identifies the caller whether its cached region overview is still current.
+    versie: Mapped[int] = mapped_column(default=1, server_default="1")
 
     gemeenten: Mapped[list[Gemeente]] = relationship(
         back_populates="regio", order_by="Gemeente.naam"

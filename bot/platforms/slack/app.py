@@ -41,6 +41,9 @@ from .directory import PLATFORM, Profiles, mentions, roster_options
 from .sender import SlackSender
 
 log = logging.getLogger(__name__)
+# Commands that only read: their answer is the whole reply.
+READ_ONLY = frozenset({"help", "status", "mijn", "zoek", "historie", "beheer.rooster",
+                       "overleg.help", "overleg.lijst"})
 Clock = Callable[[], datetime]
 
 
@@ -137,7 +140,11 @@ class SlackAdapter:
     def _listen(self) -> None:
         app = self.app
         for root in GRAMMARS:
-            app.command(f"/{root}")(ack=self.command_ack, lazy=[self.command_after])
+            # Reads answer in the ack and call no API: no lazy listener, so Bolt does not
+            # copy the request for one. Everything else may open a modal or deliver.
+            app.command(f"/{root}", matchers=[self.calls_api])(
+                ack=self.command_ack, lazy=[self.command_after])
+            app.command(f"/{root}")(self.command_ack)
         app.action(re.compile(f"^{re.escape(blocks.BUTTON_PREFIX)}"))(
             ack=self.button_ack, lazy=[self.button_after])
         app.view(blocks.FORM_CALLBACK)(ack=self.submit_ack, lazy=[self.submit_after])
@@ -145,6 +152,16 @@ class SlackAdapter:
         app.event("message")(ack=self.event_ack, lazy=[self.on_message])
         app.event("app_home_opened")(ack=self.event_ack, lazy=[self.on_home_opened])
         app.error(self.on_error)
+
+    def calls_api(self, body: dict[str, Any]) -> bool:
+        grammar = GRAMMARS.get(body.get("command", "").lstrip("/"))
+        if grammar is None:
+            return True
+        try:
+            parsed = grammar.parse(body.get("text", ""), self.clock().date())
+        except UserError:
+            return False  # a refusal is answered in the ack
+        return parsed.command.writes or parsed.command.name not in READ_ONLY
 
     def command_ack(self, ack: Ack, body: dict[str, Any]) -> None:
         root = body["command"].lstrip("/")

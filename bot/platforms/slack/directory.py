@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from bot.services.people import Profile
 from storage.db import Database
@@ -17,12 +17,16 @@ from storage.models import Identiteit, Persoon, Werkruimte
 PLATFORM = "slack"
 
 
+_MENTIONS = select(Identiteit.persoon_id, Identiteit.extern_id).where(
+    Identiteit.platform == PLATFORM,
+    Identiteit.persoon_id.in_(bindparam("ids", expanding=True)))
+
+
 def mentions(db: Database, persoon_ids: set[int]) -> dict[int, str]:
     if not persoon_ids:
         return {}
     with db.read() as session:
-        rows = session.execute(select(Identiteit.persoon_id, Identiteit.extern_id).where(
-            Identiteit.platform == PLATFORM, Identiteit.persoon_id.in_(persoon_ids)))
+        rows = session.execute(_MENTIONS, {"ids": sorted(persoon_ids)})
         return {persoon_id: user for persoon_id, user in rows}
 
 

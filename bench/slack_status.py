@@ -18,6 +18,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -95,6 +97,13 @@ def bare_app(api_url: str) -> Callable[..., object]:
     return SlackRequestHandler(app)
 
 
+def measure_elsewhere(port: int, body: bytes, concurrency: int, total: int) -> list[float]:
+    """The load comes from another process, so the client's own work does not compete
+    with the server for the interpreter lock."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(measure, port, body, concurrency, total).result()
+
+
 def run_case(db: Database, label: str) -> None:
     stand_in = start()
     settings = Settings(slack_bot_token="xoxb-x", slack_signing_secret=SECRET,
@@ -107,13 +116,13 @@ def run_case(db: Database, label: str) -> None:
             measure(ours.port, body, 1, 20)
             measure(bare.port, body, 1, 20)  # warm both
         for concurrency, total in REQUESTS.items():
-            base = measure(bare.port, command_body("status"), concurrency, total)
+            base = measure_elsewhere(bare.port, command_body("status"), concurrency, total)
             b95 = p(base, 0.95)
             print(f"  [{label}] bare Bolt ack       c={concurrency}: p50 {p(base, .5):6.2f} ms"
                   f"  p95 {b95:6.2f} ms")
             for name, body in (("overview", command_body("status")),
                                ("card", command_body("status BEN-0042"))):
-                got = measure(ours.port, body, concurrency, total)
+                got = measure_elsewhere(ours.port, body, concurrency, total)
                 print(f"  [{label}] /opgave {name:<9}  c={concurrency}: p50 {p(got, .5):6.2f} ms"
                       f"  p95 {p(got, .95):6.2f} ms  ratio p95 {p(got, .95) / b95:5.1f}x")
     finally:

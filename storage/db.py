@@ -44,10 +44,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": 30}, **_pool(kwargs))
         _sqlite_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **_pool(kwargs))
+
+
+def _pool(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Enough pooled connections for the web server's threads: a connection opened
+    beyond the pool is closed again after one use, and opening one costs more than a
+    whole request."""
+    return {"pool_size": 10, "max_overflow": 20, **kwargs}
 
 
 class Database:

@@ -1,5 +1,6 @@
 """`/opgave status` through Slack's signed HTTP path, against a bare Bolt app that only
-acks, served the same way (waitress, 8 threads) and measured in the same run.
+acks, served the same way (gunicorn, as `regiobot web` serves: 2 processes × 8 threads)
+and measured in the same run, the load coming from a third process.
 
 Register: 5,000 opgaven and 50,000 mijlpalen, on SQLite and on PostgreSQL (when
 REGIOBOT_TEST_POSTGRES_URL, default the local test database, answers). Prints p50/p95
@@ -10,35 +11,32 @@ at concurrency 1, ≤ 50 ms at concurrency 8.
 from __future__ import annotations
 
 import http.client
-import logging
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_sdk import WebClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench.register_data import build
-from bot.app import Regiobot
-from bot.platforms.slack.app import SlackAdapter
-from bot.web import Background, Router
-from config.settings import Settings
-from storage.db import Database
-from tests.conftest import AMS, NOW
-from tests.slack.conftest import SECRET, link_slack_accounts, sign
-from tests.slack.stand_in import start
+from bench.register_data import build  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.migrate import HEAD_REVISION  # noqa: E402
+from tests.conftest import NOW  # noqa: E402
+from tests.slack.conftest import SECRET, link_slack_accounts, sign  # noqa: E402
+from tests.slack.stand_in import start  # noqa: E402
 
 OPGAVEN, MIJLPALEN = 5_000, 50_000
 REQUESTS = {1: 300, 8: 800}
@@ -86,15 +84,12 @@ def p(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def bare_app(api_url: str) -> Callable[..., object]:
-    app = App(signing_secret=SECRET, client=WebClient(token="xoxb-x", base_url=api_url),
-              process_before_response=True, token_verification_enabled=False)
-
-    @app.command("/opgave")
-    def ack_only(ack) -> None:  # type: ignore[no-untyped-def]
-        ack()
-
-    return SlackRequestHandler(app)
+def upgrade_marker(db: Database) -> None:
+    """The schema was made from the models: tell the web process it is current."""
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) "
+                                "NOT NULL PRIMARY KEY)"))
+        connection.execute(text(f"INSERT INTO alembic_version VALUES ('{HEAD_REVISION}')"))
 
 
 def measure_elsewhere(port: int, body: bytes, concurrency: int, total: int) -> list[float]:
@@ -104,31 +99,56 @@ def measure_elsewhere(port: int, body: bytes, concurrency: int, total: int) -> l
         return pool.submit(measure, port, body, concurrency, total).result()
 
 
-def run_case(db: Database, label: str) -> None:
+def gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8",
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/slack/events", timeout=1):
+                pass
+        except urllib.error.HTTPError:
+            return process  # answering (405/404 for a GET): up
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def run_case(url: str, label: str) -> None:
     stand_in = start()
-    settings = Settings(slack_bot_token="xoxb-x", slack_signing_secret=SECRET,
-                        slack_api_url=stand_in.url, database_url=db.url)
-    adapter = SlackAdapter(Regiobot(db, AMS), db, settings, clock=lambda: NOW)
-    ours = Background(Router(db, {"/slack": SlackRequestHandler(adapter.app)}), threads=8)
-    bare = Background(Router(db, {"/slack": bare_app(stand_in.url)}), threads=8)
+    env = {"REGIOBOT_DATABASE_URL": url, "REGIOBOT_SLACK_BOT_TOKEN": "xoxb-bench",
+           "REGIOBOT_SLACK_SIGNING_SECRET": SECRET, "REGIOBOT_SLACK_API_URL": stand_in.url,
+           "PYTHONPATH": str(ROOT)}
+    ours_port, bare_port = free_port(), free_port()
+    ours = gunicorn("bot.web:application()", ours_port, env)
+    bare = gunicorn("bench.bare_bolt:application()", bare_port, env)
     try:
         for body in (command_body("status"), command_body("status BEN-0042")):
-            measure(ours.port, body, 1, 20)
-            measure(bare.port, body, 1, 20)  # warm both
+            measure_elsewhere(ours_port, body, 8, 80)
+            measure_elsewhere(bare_port, body, 8, 80)  # warm every worker
         for concurrency, total in REQUESTS.items():
-            base = measure_elsewhere(bare.port, command_body("status"), concurrency, total)
+            base = measure_elsewhere(bare_port, command_body("status"), concurrency, total)
             b95 = p(base, 0.95)
             print(f"  [{label}] bare Bolt ack       c={concurrency}: p50 {p(base, .5):6.2f} ms"
                   f"  p95 {b95:6.2f} ms")
             for name, body in (("overview", command_body("status")),
                                ("card", command_body("status BEN-0042"))):
-                got = measure_elsewhere(ours.port, body, concurrency, total)
+                got = measure_elsewhere(ours_port, body, concurrency, total)
                 print(f"  [{label}] /opgave {name:<9}  c={concurrency}: p50 {p(got, .5):6.2f} ms"
                       f"  p95 {p(got, .95):6.2f} ms  ratio p95 {p(got, .95) / b95:5.1f}x")
     finally:
-        ours.stop()
-        bare.stop()
-        adapter.executor.shutdown(wait=True)
+        for process in (ours, bare):
+            process.terminate()
+            process.wait(timeout=30)
         stand_in.server.shutdown()
 
 
@@ -138,10 +158,11 @@ def main() -> None:
         db = Database(f"sqlite:///{tmp}/bench.db")
         started = time.perf_counter()
         build(db, NOW, OPGAVEN, MIJLPALEN)
+        upgrade_marker(db)
         link_slack_accounts(db)
-        print(f"SQLite (built in {time.perf_counter() - started:.1f} s)")
-        run_case(db, "sqlite")
         db.dispose()
+        print(f"SQLite (built in {time.perf_counter() - started:.1f} s)")
+        run_case(db.url, "sqlite")
     url = os.environ.get("REGIOBOT_TEST_POSTGRES_URL",
                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     schema = f"bench_{uuid.uuid4().hex[:8]}"
@@ -156,11 +177,13 @@ def main() -> None:
     try:
         started = time.perf_counter()
         build(db, NOW, OPGAVEN, MIJLPALEN)
+        upgrade_marker(db)
         link_slack_accounts(db)
         with db.engine.begin() as connection:
             connection.execute(text("ANALYZE"))
         print(f"PostgreSQL (built in {time.perf_counter() - started:.1f} s)")
-        run_case(db, "postgres")
+        separator = "&" if "?" in url else "?"
+        run_case(f"{url}{separator}options=-csearch_path%3D{schema}", "postgres")
     finally:
         db.dispose()
         with admin.begin() as connection:
@@ -168,5 +191,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" noise
     main()

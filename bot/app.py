@@ -15,7 +15,7 @@ from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
 from bot.forms import RawValue, validate
-from bot.messages import Message, Section, line
+from bot.messages import Message, Section, line, people_in
 from bot.replies import Reply
 from bot.services import home as home_service
 from bot.services import people
@@ -61,15 +61,21 @@ class Regiobot:
         """Identify the caller and run ``work(ctx)`` in one unit of work. Refusals roll
         everything back and answer in Dutch; anything else is logged with a reference."""
         unit = self.db.write if write else self.db.read
+
+        def attempt() -> Reply:
+            with unit() as session:
+                reply = work(self._ctx(session, caller, now))
+                named = set().union(*(people_in(m) for m in reply.messages))
+                reply.accounts = people.accounts(session, caller.platform, named)
+                return reply
+
         try:
             try:
-                with unit() as session:
-                    return work(self._ctx(session, caller, now))
+                return attempt()
             except _Unknown:
                 with self.db.write() as session:
                     people.onboard(session, caller, now, self.tz)
-                with unit() as session:
-                    return work(self._ctx(session, caller, now))
+                return attempt()
         except UserError as error:
             return error_reply(error)
         except Exception:

@@ -145,36 +145,15 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def build_web(settings: Settings, clock: Callable[[], datetime]):  # type: ignore[no-untyped-def]
-    """The WSGI app for the platforms that are configured."""
-    from bot.app import Regiobot
-    from bot.texts import t
-    from bot.web import Router
-
-    db = open_database(settings)
-    bot = Regiobot(db, settings.tz)
-    routes = {}
-    if settings.slack_bot_token or settings.slack_signing_secret:
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
-
-        from bot.platforms.slack.app import SlackAdapter
-
-        routes["/slack"] = SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
-    if not routes:
-        raise CliError(t("web.no_platform"))
-    return Router(db, routes)
-
-
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     from bot.errors import UserError
-    from bot.web import serve
+    from bot.web import build, serve
 
     try:
-        app = build_web(settings, lambda: datetime.now(UTC))
+        build(settings, lambda: datetime.now(UTC))  # fails here, once, with one clear line
     except UserError as error:
         raise CliError(error.message) from None
-    print(f"regiobot web op poort {settings.port}", flush=True)
-    serve(app, settings.port)
+    serve(settings)
     return 0
 
 

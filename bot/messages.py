@@ -77,3 +77,14 @@ def text_message(text: str, heading: str | None = None) -> Message:
         heading=heading,
         sections=[Section(lines=[line(p) for p in text.split("\n") if p.strip()])],
     )
+
+
+def people_in(message: Message) -> set[int]:
+    """The ids of everyone a message names."""
+    found: set[int] = set()
+    for section in message.sections:
+        for item in section.lines:
+            found |= {p.persoon_id for p in item.parts if isinstance(p, PersonRef)}
+        for f in section.facts:
+            found |= {p.persoon_id for p in f.value if isinstance(p, PersonRef)}
+    return found

@@ -16,6 +16,10 @@ class Reply(BaseModel):
     in_channel: bool = False
     # True when the bot said no (a UserError): nothing was changed.
     refused: bool = False
+    # The chat accounts, on the platform asked, of the people the messages name, looked
+    # up in the same unit of work (persoon id → the platform's user id), so an adapter
+    # can write mentions without asking the database again.
+    accounts: dict[int, str] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, *messages: Message) -> Reply:

@@ -1,14 +1,20 @@
 """The web process: the platforms' HTTP endpoints and a health check, behind one small
-WSGI router, served by waitress (threaded, so concurrent requests do not queue)."""
+WSGI router, served by gunicorn (processes × threads, so concurrent requests neither
+queue behind one another nor behind one interpreter lock)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from bot.errors import UserError
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -44,33 +50,49 @@ class Router:
         return _plain(start_response, "404 Not Found", "not found")
 
 
-def serve(app: WsgiApp, port: int, threads: int = 8, host: str = "0.0.0.0") -> None:
-    import waitress
+def build(settings: Settings, clock: Callable[[], datetime]) -> Router:
+    """The WSGI app for the platforms that are configured."""
+    from bot.app import Regiobot
+    from bot.texts import t
+    from storage.migrate import ensure_current
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="regiobot")
+    db = Database(settings.database_url)
+    ensure_current(db)
+    bot = Regiobot(db, settings.tz)
+    routes: dict[str, WsgiApp] = {}
+    if settings.slack_bot_token or settings.slack_signing_secret:
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        from bot.platforms.slack.app import SlackAdapter
+
+        routes["/slack"] = SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
+    if not routes:
+        raise UserError(t("web.no_platform"))
+    return Router(db, routes)
 
 
-class Background:
-    """The same server in a thread, stoppable (tests and benchmarks): the loop polls a
-    stop flag and closes the server on its own thread, so no socket is pulled from
-    under a running select."""
+def application() -> Router:
+    """Entry point for the WSGI server (``bot.web:application()``): one per worker
+    process, each with its own database engine."""
+    from config.settings import load_settings
 
-    def __init__(self, app: WsgiApp, port: int = 0, threads: int = 8) -> None:
-        import threading
+    return build(load_settings(), lambda: datetime.now(UTC))
 
-        import waitress
 
-        self.server = waitress.create_server(app, host="127.0.0.1", port=port, threads=threads)
-        self.port = self.server.effective_port
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+def serve(settings: Settings) -> None:
+    """gunicorn, several processes of several threads: Python runs one thread at a time
+    per process, so a second process is what lets two cores answer Slack at once."""
+    from gunicorn.app.base import BaseApplication
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
-        self.server.close()
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
+            self.cfg.set("workers", settings.web_processes)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", settings.web_threads)
+            self.cfg.set("accesslog", "-")
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        def load(self) -> WsgiApp:
+            return application()
+
+    Server().run()

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     secret: str | None = None
 
     port: int = Field(default=8000, validation_alias=AliasChoices("REGIOBOT_PORT", "PORT", "port"))
+    web_processes: int = Field(default=2, ge=1, le=64, validation_alias=AliasChoices(
+        "REGIOBOT_WEB_PROCESSES", "WEB_CONCURRENCY", "web_processes"))
+    web_threads: int = Field(default=8, ge=1, le=128)
 
     @field_validator("database_url")
     @classmethod

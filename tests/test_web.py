@@ -5,8 +5,9 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from bot.web import Background, Router
+from bot.web import Router
 from storage.db import Database
+from tests.webserver import Background
 
 
 def get(port: int, path: str) -> tuple[int, str]:

@@ -67,6 +67,19 @@ _WHO = (
 )
 
 
+_ACCOUNTS = select(Identiteit.persoon_id, Identiteit.extern_id).where(
+    Identiteit.platform == bindparam("platform"),
+    Identiteit.persoon_id.in_(bindparam("ids", expanding=True)))
+
+
+def accounts(session: Session, platform: str, persoon_ids: set[int]) -> dict[int, str]:
+    """Persoon id → their user id on ``platform`` (for mentions)."""
+    if not persoon_ids:
+        return {}
+    return {persoon_id: user for persoon_id, user in session.execute(
+        _ACCOUNTS, {"platform": platform, "ids": sorted(persoon_ids)})}
+
+
 def who(session: Session, account: Account) -> tuple[Regio, Persoon] | None:
     """Regio and roster entry of a known account in a linked workspace, in one query."""
     row = session.execute(_WHO, {"platform": account.platform, "team": account.team_id,

@@ -20,12 +20,13 @@ from sqlalchemy import select
 
 from bot.app import Regiobot
 from bot.platforms.slack.app import SlackAdapter
-from bot.web import Background, Router
+from bot.web import Router
 from config.settings import Settings
 from storage.db import Database
 from storage.models import Identiteit, Persoon, Werkruimte
 from tests.conftest import AMS, NOW
 from tests.slack.stand_in import StandIn, start
+from tests.webserver import Background
 
 SECRET = "test-signing-secret"
 USERS = {"U0PL": "pl-jeugdinkoop", "U0PLO": "plo-houten", "U0AO": "plo-nieuwegein",

@@ -37,7 +37,7 @@ from storage import outbox
 from storage.db import Database
 
 from . import blocks
-from .directory import PLATFORM, Profiles, mentions, roster_options
+from .directory import PLATFORM, Profiles, roster_options
 from .sender import SlackSender
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class SlackAdapter:
         rendered: list[dict[str, Any]] = []
         texts: list[str] = []
         for message in reply.messages:
-            body = blocks.payload(message, mentions(self.db, blocks.people_in(message)))
+            body = blocks.payload(message, reply.accounts)
             rendered += body["blocks"]
             texts.append(body["text"])
         if len(rendered) > blocks.MESSAGE_BLOCKS:
@@ -113,8 +113,7 @@ class SlackAdapter:
         reply = self.bot.home(self.account(team_id, user_id), self.clock())
         view_blocks: list[Any] = []
         for message in reply.messages:
-            view_blocks += blocks.message_blocks(
-                message, mentions(self.db, blocks.people_in(message)))
+            view_blocks += blocks.message_blocks(message, reply.accounts)
         client.views_publish(user_id=user_id, view={
             "type": "home", "blocks": blocks.fits(view_blocks, blocks.VIEW_BLOCKS)})
 

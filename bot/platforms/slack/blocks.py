@@ -9,7 +9,7 @@ Slack checks a view's 100 blocks but not a message's 50: ``fits`` does that here
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -221,19 +221,6 @@ def submitted_values(state: Mapping[str, Any]) -> dict[str, RawValue]:
             else:
                 values[block_id] = element.get("value")
     return values
-
-
-MentionLookup = Callable[[set[int]], Mentions]
-
-
-def people_in(message: Message) -> set[int]:
-    found = set()
-    for section in message.sections:
-        for item in section.lines:
-            found |= {p.persoon_id for p in item.parts if isinstance(p, PersonRef)}
-        for f in section.facts:
-            found |= {p.persoon_id for p in f.value if isinstance(p, PersonRef)}
-    return found
 
 
 def notice_view(reply: Any) -> View:

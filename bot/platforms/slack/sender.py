@@ -7,6 +7,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.dispatch import Delivery
+from bot.messages import people_in
 from bot.platforms.slack import blocks
 from bot.platforms.slack.directory import mentions
 from storage.db import Database
@@ -31,7 +32,7 @@ class SlackSender:
 
     def deliver(self, delivery: Delivery) -> str | None:
         body = blocks.payload(delivery.message,
-                              mentions(self.db, blocks.people_in(delivery.message)))
+                              mentions(self.db, people_in(delivery.message)))
         response = self.client.chat_postMessage(
             channel=self.channel_for(delivery), **body,
             metadata={"event_type": EVENT_TYPE,

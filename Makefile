@@ -26,3 +26,4 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/slack_status.py

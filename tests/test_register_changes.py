@@ -261,3 +261,19 @@ def test_dilemmas_are_escalated_and_resolved(chat: Chat, demo_db: Database) -> N
         dilemma = s.scalars(select(Dilemma)).one()
     assert (dilemma.status, dilemma.geescaleerd_naar_bestuurder, dilemma.oplossing) == (
         "opgelost", True, "besproken")
+
+
+def test_a_card_reads_the_same_on_both_databases(any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    chat("deelname WEI-01 Houten niet eigen polis", as_="plo-ijsselstein")
+    chat("inzet WEI-01 Houten 12", as_="pl-iza")
+    chat("dilemma WEI-01 Premie stijgt", as_="pl-iza")
+    card = chat.text("status WEI-01", as_="pl-iza")
+    assert "Doen mee: IJsselstein, Nieuwegein, Vijfheerenlanden" in card
+    assert "Houten doet niet mee (eigen polis) · negatief effect nog niet besproken" in card
+    assert "Lopik doet niet mee (Eigen regeling loopt tot 2028) · negatief effect besproken" \
+        in card
+    assert "Inzet 2026:\n  • Houten 12 uur" in card
+    assert "WEI-01#D1 Premie stijgt · open" in card
+    overview = chat.text("status", as_="pl-iza")
+    assert "Lekstroom: 12 opgaven" in overview and "Jouw opgaven:" in overview

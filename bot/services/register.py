@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload
 
 from bot.context import Ctx
@@ -286,12 +298,15 @@ _CARD = select(Opgave).where(
     joinedload(Opgave.bestuurlijk_opdrachtgever))
 _CARD_MILESTONES = select(Mijlpaal).where(Mijlpaal.opgave_id == bindparam("opgave")).options(
     joinedload(Mijlpaal.besluit_door)).order_by(Mijlpaal.datum, Mijlpaal.volgnummer)
-_CARD_INZET = select(Gemeente.naam, Inzet.uren).join(Gemeente).where(
-    Inzet.opgave_id == bindparam("opgave"), Inzet.jaar == bindparam("jaar")).order_by(
-    Gemeente.naam)
-_CARD_DEELNAME = select(Gemeente.naam, Deelname.doet_mee, Deelname.reden,
-                        Deelname.negatief_effect_besproken).join(Gemeente).where(
-    Deelname.opgave_id == bindparam("opgave")).order_by(Gemeente.naam)
+# Deelname and this year's inzet per gemeente, in one round trip.
+_CARD_GEMEENTEN = union_all(
+    select(literal("d").label("soort"), Gemeente.naam, Deelname.doet_mee, Deelname.reden,
+           Deelname.negatief_effect_besproken, null().label("uren"))
+    .join(Gemeente).where(Deelname.opgave_id == bindparam("opgave")),
+    select(literal("i"), Gemeente.naam, null(), null(), null(), Inzet.uren)
+    .join(Gemeente).where(Inzet.opgave_id == bindparam("opgave"),
+                          Inzet.jaar == bindparam("jaar")),
+).order_by("naam")
 
 
 def card(ctx: Ctx, code: str) -> Card:
@@ -304,11 +319,14 @@ def card(ctx: Ctx, code: str) -> Card:
 def card_of(ctx: Ctx, opgave: Opgave) -> Card:
     mijlpalen = list(ctx.session.scalars(_CARD_MILESTONES, {"opgave": opgave.id}))
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
-    inzet = ctx.session.execute(_CARD_INZET, {"opgave": opgave.id, "jaar": ctx.today.year})
-    deelname = ctx.session.execute(_CARD_DEELNAME, {"opgave": opgave.id})
+    rows = ctx.session.execute(_CARD_GEMEENTEN, {"opgave": opgave.id,
+                                                 "jaar": ctx.today.year}).all()
     return Card(opgave, open_ones, len(mijlpalen) - len(open_ones),
-                [(naam, uren) for naam, uren in inzet],
-                [DeelnameRow(*row) for row in deelname])
+                [(row.naam, Decimal(row.uren)) for row in rows if row.soort == "i"],
+                [DeelnameRow(row.naam, bool(row.doet_mee), row.reden,
+                             None if row.negatief_effect_besproken is None
+                             else bool(row.negatief_effect_besproken))
+                 for row in rows if row.soort == "d"])
 
 
 @dataclass

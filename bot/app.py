@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -14,17 +15,16 @@ from sqlalchemy.orm import Session
 from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
-from bot.forms import RawValue, validate
 from bot.messages import Message, Section, line, people_in
 from bot.replies import Reply
-from bot.services import home as home_service
 from bot.services import people
 from bot.services.people import Account
 from bot.texts import t, tn
-from handlers import forms, views
-from handlers.actions import ACTIONS
-from handlers.routes import HANDLERS
+from handlers.routes import handler_for
 from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.forms import RawValue
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Regiobot:
             linked = self._link_workspace(caller, args["regio"], now)
             if linked is not None:
                 return linked
-        handler = HANDLERS[parsed.command.name]
+        handler = handler_for(parsed.command.name)
         return self._run(caller, now, parsed.command.writes, lambda ctx: handler(ctx, args))
 
     def _link_workspace(self, caller: Caller, slug: str, now: datetime) -> Reply | None:
@@ -128,6 +128,8 @@ class Regiobot:
             extra = {k: v for k, v in args.items() if k != "text"}
             return self.command(caller, args.get("root", "opgave"), args.get("text", ""), now,
                                 extra)
+        from handlers.actions import ACTIONS
+
         if action not in ACTIONS:
             return error_reply(UserError(t("action.unknown")))
         handler, writes = ACTIONS[action]
@@ -137,6 +139,9 @@ class Regiobot:
                raw: dict[str, RawValue], now: datetime) -> Reply:
         """A filled-in form: rebuilt from its id and arguments, validated here, once, for
         every platform; nothing is stored unless every field is valid."""
+        from bot.forms import validate
+        from handlers import forms
+
         if form_id not in forms.FORMS:
             return error_reply(UserError(t("action.unknown")))
         build, submit = forms.FORMS[form_id]
@@ -154,6 +159,9 @@ class Regiobot:
 
     def home(self, caller: Caller, now: datetime) -> Reply:
         """The person's own overview (Slack's App Home)."""
+        from bot.services import home as home_service
+        from handlers import views
+
         return self._run(caller, now, False,
                          lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))))
 

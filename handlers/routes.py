@@ -1,6 +1,24 @@
-"""Import every handler module so each registers its commands; the app uses HANDLERS."""
+"""Which module handles which command. Modules are imported on first use, so answering
+one command does not load the code of all the others (the console starts faster)."""
 
-from handlers import beheer, opgave, overleg  # noqa: F401  (imported to register)
-from handlers.registry import HANDLERS
+from __future__ import annotations
 
-__all__ = ["HANDLERS"]
+from importlib import import_module
+
+from handlers.registry import HANDLERS, Handler
+
+READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
+
+
+def module_of(command: str) -> str:
+    if command.startswith("overleg."):
+        return "handlers.overleg"
+    if command.startswith("beheer."):
+        return "handlers.beheer"
+    return "handlers.opgave" if command in READS else "handlers.wijzigen"
+
+
+def handler_for(command: str) -> Handler:
+    if command not in HANDLERS:
+        import_module(module_of(command))
+    return HANDLERS[command]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
-from bot.services.home import Home
 from bot.services.register import (
     Attention,
     Brief,
@@ -21,6 +21,9 @@ from bot.services.register import (
 )
 from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
+
+if TYPE_CHECKING:
+    from bot.services.home import Home
 from storage.models import Dilemma, Mijlpaal, Opgave, Persoon
 
 CARD_MILESTONE_BUTTONS = 8

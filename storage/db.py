@@ -13,8 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 _WRITE_OPTION = "regiobot_write"
@@ -82,16 +83,16 @@ class Database:
         with self._reader() as session, session.begin():
             yield session
 
-    def has_schema(self) -> bool:
-        return inspect(self.engine).has_table("alembic_version")
-
     def schema_revision(self) -> str | None:
-        if not self.has_schema():
+        """The Alembic revision of the schema, or None for an empty database (one query:
+        this runs at every start of the console)."""
+        try:
+            with self.engine.connect() as connection:
+                return connection.exec_driver_sql(
+                    "SELECT version_num FROM alembic_version"
+                ).scalar_one_or_none()
+        except DBAPIError:
             return None
-        with self.engine.connect() as connection:
-            return connection.exec_driver_sql(
-                "SELECT version_num FROM alembic_version"
-            ).scalar_one_or_none()
 
     def dispose(self) -> None:
         self.engine.dispose()

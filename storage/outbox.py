@@ -10,19 +10,25 @@ A claim is a lease: rows whose lease ran out are taken over.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxBericht, VerwerktEvent
 
 
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (imported when first needed: the
+    PostgreSQL dialect is not cheap to load, and the console never needs it)."""
+    dialect = session.get_bind().dialect.name
+    return import_module(f"sqlalchemy.dialects.{dialect}").insert
+
+
 def enqueue(session: Session, **row: Any) -> bool:
     """Store a message once per delivery key; return whether it was new."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(session)
     row.setdefault("status", "pending")
     row.setdefault("pogingen", 0)
     row.setdefault("volgende_poging_op", row["aangemaakt_op"])
@@ -81,8 +87,7 @@ def mark_failed(
 
 def first_time(session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """Record an event id; False when it was handled before (a platform's retry)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(session)
     statement = insert(VerwerktEvent).values(
         platform=platform, event_id=event_id, ontvangen_op=now
     ).on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(VerwerktEvent.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from bot.context import Ctx
 from bot.errors import NotFound, UserError
@@ -22,23 +22,6 @@ from bot.texts import t
 from storage.models import Dilemma, Opgave, Overleg, Persoon
 
 TEXT_MAX = 2000
-
-
-_OPEN = select(Dilemma).where(Dilemma.opgave_id == bindparam("opgave"),
-                              Dilemma.status != "opgelost").order_by(Dilemma.volgnummer)
-
-
-def open_for(ctx: Ctx, opgave: Opgave) -> list[Dilemma]:
-    """The open dilemmas of ``opgave`` the actor may see (shown on every card)."""
-    found = ctx.session.scalars(_OPEN, {"opgave": opgave.id})
-    if ctx.actor.is_programmamanager or ctx.actor.id in circle(opgave):
-        return list(found)
-    rows = list(found)
-    if not any(d.vertrouwelijk for d in rows):
-        return rows
-    return list(ctx.session.scalars(select(Dilemma).where(
-        Dilemma.id.in_([d.id for d in rows]), dilemmas_of(ctx, opgave))
-        .order_by(Dilemma.volgnummer)))
 
 
 def find(ctx: Ctx, ref: DilemmaRef) -> tuple[Opgave, Dilemma]:

@@ -3,7 +3,7 @@ of the body it is escalated to. One definition, used by every rendering."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, or_, select, true
 
 from bot.context import Ctx
 from storage.models import Dilemma, Opgave, OverlegLid
@@ -33,3 +33,20 @@ def dilemmas_anywhere(ctx: Ctx) -> ColumnElement[bool]:
     bodies = select(OverlegLid.overleg_id).where(OverlegLid.persoon_id == me)
     return or_(Dilemma.vertrouwelijk.is_(False), in_circle,
                Dilemma.geescaleerd_naar_overleg_id.in_(bodies))
+
+
+_OPEN = select(Dilemma).where(Dilemma.opgave_id == bindparam("opgave"),
+                              Dilemma.status != "opgelost").order_by(Dilemma.volgnummer)
+
+
+def open_for(ctx: Ctx, opgave: Opgave) -> list[Dilemma]:
+    """The open dilemmas of ``opgave`` the actor may see (shown on every card)."""
+    found = ctx.session.scalars(_OPEN, {"opgave": opgave.id})
+    if ctx.actor.is_programmamanager or ctx.actor.id in circle(opgave):
+        return list(found)
+    rows = list(found)
+    if not any(d.vertrouwelijk for d in rows):
+        return rows
+    return list(ctx.session.scalars(select(Dilemma).where(
+        Dilemma.id.in_([d.id for d in rows]), dilemmas_of(ctx, opgave))
+        .order_by(Dilemma.volgnummer)))

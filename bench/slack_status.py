@@ -129,7 +129,7 @@ def run_case(url: str, label: str) -> None:
            "REGIOBOT_SLACK_SIGNING_SECRET": SECRET, "REGIOBOT_SLACK_API_URL": stand_in.url,
            "PYTHONPATH": str(ROOT)}
     ours_port, bare_port = free_port(), free_port()
-    ours = gunicorn("bot.web:application()", ours_port, env)
+    ours = gunicorn("bot.cli:application()", ours_port, env)
     bare = gunicorn("bench.bare_bolt:application()", bare_port, env)
     try:
         for body in (command_body("status"), command_body("status BEN-0042")):

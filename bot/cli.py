@@ -23,7 +23,7 @@ class CliError(Exception):
 
 def parse_now(value: str | None, settings: Settings) -> Callable[[], datetime]:
     if value is None:
-        return lambda: datetime.now(UTC)
+        return wall_clock
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
@@ -145,35 +145,44 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def application():  # type: ignore[no-untyped-def]
+    """The WSGI app for gunicorn (``bot.cli:application()``): one per worker process,
+    each with its own database engine."""
+    from bot.web import build
+    from config.settings import load_settings
+
+    return build(load_settings(), wall_clock)
+
+
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     from bot.errors import UserError
     from bot.web import build, serve
 
     try:
-        build(settings, lambda: datetime.now(UTC))  # fails here, once, with one clear line
+        build(settings, wall_clock)  # fails here, once, with one clear line
     except UserError as error:
         raise CliError(error.message) from None
-    serve(settings)
+    serve(settings, application)
     return 0
 
 
 def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     from bot.app import Regiobot
     from bot.errors import UserError
-    from bot.platforms.slack.app import SlackAdapter
+    from bot.platforms import slack
     from bot.texts import t
 
     if not settings.slack_app_token:
         raise CliError(t("slack.no_app_token"))
     db = open_database(settings)
     try:
-        adapter = SlackAdapter(Regiobot(db, settings.tz), db, settings,
-                               lambda: datetime.now(UTC))
+        slack.run_socket_mode(Regiobot(db, settings.tz), db, settings, wall_clock)
     except UserError as error:
         raise CliError(error.message) from None
-    SocketModeHandler(adapter.app, settings.slack_app_token).start()
     return 0
 
 

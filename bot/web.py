@@ -5,7 +5,7 @@ queue behind one another nor behind one interpreter lock)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
@@ -61,25 +61,15 @@ def build(settings: Settings, clock: Callable[[], datetime]) -> Router:
     bot = Regiobot(db, settings.tz)
     routes: dict[str, WsgiApp] = {}
     if settings.slack_bot_token or settings.slack_signing_secret:
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
+        from bot.platforms import slack
 
-        from bot.platforms.slack.app import SlackAdapter
-
-        routes["/slack"] = SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
+        routes["/slack"] = slack.wsgi_app(bot, db, settings, clock)
     if not routes:
         raise UserError(t("web.no_platform"))
     return Router(db, routes)
 
 
-def application() -> Router:
-    """Entry point for the WSGI server (``bot.web:application()``): one per worker
-    process, each with its own database engine."""
-    from config.settings import load_settings
-
-    return build(load_settings(), lambda: datetime.now(UTC))
-
-
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, application: Callable[[], WsgiApp]) -> None:
     """gunicorn, several processes of several threads: Python runs one thread at a time
     per process, so a second process is what lets two cores answer Slack at once."""
     from gunicorn.app.base import BaseApplication

@@ -1,1 +1,36 @@
-"""The Slack adapter: Bolt listeners, Block Kit rendering, the outbox sender."""
+"""The Slack adapter: Bolt listeners, Block Kit rendering, the outbox sender.
+
+The two ways to serve it are here too, so the entry points never import Bolt themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.app import Regiobot
+    from config.settings import Settings
+    from storage.db import Database
+
+
+def wsgi_app(bot: Regiobot, db: Database, settings: Settings,
+             clock: Callable[[], datetime]) -> Any:
+    """The Bolt app behind ``POST /slack/events``."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    from bot.platforms.slack.app import SlackAdapter
+
+    return SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
+
+
+def run_socket_mode(bot: Regiobot, db: Database, settings: Settings,
+                    clock: Callable[[], datetime]) -> None:
+    """The same app over Socket Mode, for municipalities without a public URL."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.platforms.slack.app import SlackAdapter
+
+    SocketModeHandler(SlackAdapter(bot, db, settings, clock).app,
+                      settings.slack_app_token).start()

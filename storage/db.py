@@ -68,8 +68,14 @@ class Database:
         self._writer = sessionmaker(
             bind=self.engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
+        # On PostgreSQL a reading unit runs in autocommit: no BEGIN/COMMIT round trips for
+        # a request that only reads (each statement still sees committed data). SQLite
+        # keeps its deferred BEGIN: one snapshot for the unit, and no round trips anyway.
+        reading: dict[str, object] = {_WRITE_OPTION: False}
+        if not self.is_sqlite:
+            reading["isolation_level"] = "AUTOCOMMIT"
         self._reader = sessionmaker(
-            bind=self.engine.execution_options(**{_WRITE_OPTION: False}), expire_on_commit=False
+            bind=self.engine.execution_options(**reading), expire_on_commit=False
         )
 
     @contextmanager

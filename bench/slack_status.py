@@ -154,6 +154,14 @@ def run_case(url: str, label: str) -> None:
 
 def main() -> None:
     print(f"register: {OPGAVEN} opgaven, {MIJLPALEN} mijlpalen; requests {REQUESTS}")
+    only = sys.argv[1] if len(sys.argv) > 1 else None  # "sqlite" or "postgres"
+    if only != "postgres":
+        run_sqlite()
+    if only != "sqlite":
+        run_postgres()
+
+
+def run_sqlite() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(f"sqlite:///{tmp}/bench.db")
         started = time.perf_counter()
@@ -163,6 +171,9 @@ def main() -> None:
         db.dispose()
         print(f"SQLite (built in {time.perf_counter() - started:.1f} s)")
         run_case(db.url, "sqlite")
+
+
+def run_postgres() -> None:
     url = os.environ.get("REGIOBOT_TEST_POSTGRES_URL",
                          "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     schema = f"bench_{uuid.uuid4().hex[:8]}"

@@ -7,6 +7,7 @@ are asked, changes nothing) and the programmamanager is told to link them."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -72,12 +73,35 @@ _ACCOUNTS = select(Identiteit.persoon_id, Identiteit.extern_id).where(
     Identiteit.persoon_id.in_(bindparam("ids", expanding=True)))
 
 
+# Mentions are asked for on every card; who has which account changes seldom, and a
+# mention that is a minute behind a re-link is harmless. Kept per process for a minute.
+_ACCOUNT_CACHE: dict[tuple[int, str, int], tuple[float, str | None]] = {}
+_ACCOUNT_TTL = 60.0
+
+
 def accounts(session: Session, platform: str, persoon_ids: set[int]) -> dict[int, str]:
     """Persoon id → their user id on ``platform`` (for mentions)."""
     if not persoon_ids:
         return {}
-    return {persoon_id: user for persoon_id, user in session.execute(
-        _ACCOUNTS, {"platform": platform, "ids": sorted(persoon_ids)})}
+    database = id(session.get_bind().pool)
+    moment = time.monotonic()
+    found: dict[int, str] = {}
+    missing = []
+    for persoon_id in persoon_ids:
+        cached = _ACCOUNT_CACHE.get((database, platform, persoon_id))
+        if cached is None or moment - cached[0] > _ACCOUNT_TTL:
+            missing.append(persoon_id)
+        elif cached[1] is not None:
+            found[persoon_id] = cached[1]
+    if missing:
+        fetched = {persoon_id: user for persoon_id, user in session.execute(
+            _ACCOUNTS, {"platform": platform, "ids": sorted(missing)})}
+        if len(_ACCOUNT_CACHE) > 10_000:
+            _ACCOUNT_CACHE.clear()
+        for persoon_id in missing:
+            _ACCOUNT_CACHE[(database, platform, persoon_id)] = (moment, fetched.get(persoon_id))
+        found |= fetched
+    return found
 
 
 def who(session: Session, account: Account) -> tuple[Regio, Persoon] | None:

@@ -294,8 +294,8 @@ class Card:
 # (building a statement costs SQLAlchemy more than running it on a small table).
 _CARD = select(Opgave).where(
     Opgave.regio_id == bindparam("regio"), Opgave.code == bindparam("code")).options(
-    joinedload(Opgave.projectleider), joinedload(Opgave.ambtelijk_opdrachtgever),
-    joinedload(Opgave.bestuurlijk_opdrachtgever))
+    *(joinedload(role).load_only(Persoon.id, Persoon.naam) for role in (
+        Opgave.projectleider, Opgave.ambtelijk_opdrachtgever, Opgave.bestuurlijk_opdrachtgever)))
 _CARD_MILESTONES = select(Mijlpaal).where(Mijlpaal.opgave_id == bindparam("opgave")).options(
     joinedload(Mijlpaal.besluit_door)).order_by(Mijlpaal.datum, Mijlpaal.volgnummer)
 # Deelname and this year's inzet per gemeente, in one round trip.

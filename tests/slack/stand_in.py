@@ -51,6 +51,12 @@ class StandIn:
         assert len(found) >= count, f"{method}: {len(found)} of {count} calls; {self.methods()}"
         return found
 
+    def wait_for_total(self, count: int, timeout: float = 10.0) -> list[Call]:
+        """Wait until ``count`` calls in all arrived; return every call so far."""
+        with self.changed:
+            self.changed.wait_for(lambda: len(self.calls) >= count, timeout=timeout)
+            return list(self.calls)
+
     def methods(self) -> list[str]:
         return [c.method for c in self.calls]
 

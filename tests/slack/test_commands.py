@@ -50,40 +50,67 @@ def test_a_write_delivers_its_outbox_through_the_web_api(slack: SlackClient) -> 
     assert "Aangemaakt door <@U0PLO>" in post.body["blocks"][1]["text"]["text"]
 
 
-def test_every_subcommand_answers_through_slack(slack: SlackClient) -> None:
-    expectations = [
-        ("U0PLO", "help", "/opgave status [&lt;code|zoekterm&gt;]"),
-        ("U0PLO", "mijn", "Als ambtelijk opdrachtgever"),
-        ("U0PLO", "zoek jeugd", "4 opgaven gevonden voor ‘jeugd’"),
-        ("U0PLO", "historie JGD-03", "Nog geen wijzigingen."),
-        ("U0PL", "update JGD-03 op koers loopt", "Status van JGD-03: 🟢 op koers."),
-        ("U0PL", "fase JGD-03 impactanalyse", "JGD-03 is nu in fase impactanalyse."),
-        ("U0PL", "mijlpaal toevoegen JGD-03 1 maart 2027 Evaluatie", "JGD-03#3 Evaluatie"),
-        ("U0PL", "mijlpaal klaar JGD-03#1", "is afgerond"),
-        ("U0PL", "mijlpaal verplaats JGD-03#2 12 januari 2027", "naar 12 jan 2027"),
-        ("U0PL", "mijlpaal besluit JGD-03#3 plo", "besluit Programmaleidersoverleg"),
-        ("U0PL", "mijlpaal verwijder JGD-03#3", "is verwijderd"),
-        ("U0AO", "wijzig JGD-03 niveau bovenregionaal", "niveau van JGD-03 is bijgewerkt"),
-        ("U0AO", "rol WMO-03 projectleider <@U0WMO|pl-wmo>", "Gerrit Visser is nu projectleider"),
-        ("U0AO", "deelname JGD-03 Lopik niet eigen regeling", "Lopik doet niet mee aan JGD-03"),
-        ("U0PL", "inzet JGD-03 Houten 40", "Houten zet 40 uur in"),
-        ("U0PL", "dilemma JGD-03 Scope schuift", "Dilemma JGD-03#D1 is gemeld"),
-        ("U0AO", "dilemma escaleer JGD-03#D1 bestuurder", "voorgelegd aan Karel Boer"),
-        ("U0BO", "dilemma opgelost JGD-03#D1", "Dilemma JGD-03#D1 is opgelost."),
-        ("U0PM", "beheer rooster", "Rooster ("),
-        ("U0PM", "beheer persoon toevoegen pl-vervoer Pieter Vos", "staat in het rooster"),
-        ("U0PM", "beheer persoon wijzig @pl-vervoer gemeente Lopik", "is bijgewerkt"),
-        ("U0PM", "beheer koppel @pl-vervoer <@U0NEW|pieter>", "is gekoppeld aan Pieter Vos"),
-        ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken"),
-        ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom"),
-        ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)"),
-        ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet."),
+PUBLISH = "views.publish"
+DM = ["conversations.open", "chat.postMessage"]
+
+
+def test_every_subcommand_answers_and_makes_exactly_its_web_api_calls(
+    slack: SlackClient,
+) -> None:
+    """Reads answer in the ack and call nothing; a change refreshes App Home for who
+    acted and for everyone it notified, and delivers its notifications."""
+    expectations: list[tuple[str, str, str, list[str]]] = [
+        ("U0PLO", "help", "/opgave status [&lt;code|zoekterm&gt;]", []),
+        ("U0PLO", "mijn", "Als ambtelijk opdrachtgever", []),
+        ("U0PLO", "zoek jeugd", "4 opgaven gevonden voor ‘jeugd’", []),
+        ("U0PLO", "historie JGD-03", "Nog geen wijzigingen.", []),
+        ("U0PL", "update JGD-03 op koers loopt", "Status van JGD-03: 🟢 op koers.", [PUBLISH]),
+        ("U0PL", "update JGD-03 risico budget", "Status van JGD-03: 🟠 risico.",
+         [*DM, *DM, PUBLISH, PUBLISH, PUBLISH]),
+        ("U0PL", "fase JGD-03 impactanalyse", "JGD-03 is nu in fase impactanalyse.", [PUBLISH]),
+        ("U0PL", "mijlpaal toevoegen JGD-03 1 maart 2027 Evaluatie", "JGD-03#3 Evaluatie",
+         [PUBLISH]),
+        ("U0PL", "mijlpaal klaar JGD-03#1", "is afgerond", [PUBLISH]),
+        ("U0PL", "mijlpaal verplaats JGD-03#2 12 januari 2027", "naar 12 jan 2027", [PUBLISH]),
+        ("U0PL", "mijlpaal besluit JGD-03#3 plo", "besluit Programmaleidersoverleg", [PUBLISH]),
+        ("U0PL", "mijlpaal verwijder JGD-03#3", "is verwijderd", [PUBLISH]),
+        ("U0AO", "wijzig JGD-03 niveau bovenregionaal", "niveau van JGD-03 is bijgewerkt",
+         [PUBLISH]),
+        ("U0AO", "rol WMO-03 projectleider <@U0WMO|pl-wmo>", "Gerrit Visser is nu projectleider",
+         [*DM, PUBLISH, PUBLISH]),
+        ("U0AO", "deelname JGD-03 Lopik niet eigen regeling", "Lopik doet niet mee aan JGD-03",
+         [PUBLISH]),
+        ("U0PL", "inzet JGD-03 Houten 40", "Houten zet 40 uur in", [PUBLISH]),
+        ("U0PL", "dilemma JGD-03 Scope schuift", "Dilemma JGD-03#D1 is gemeld",
+         [*DM, *DM, PUBLISH, PUBLISH, PUBLISH]),
+        ("U0AO", "dilemma escaleer JGD-03#D1 bestuurder", "voorgelegd aan Karel Boer",
+         [*DM, PUBLISH, PUBLISH]),
+        ("U0BO", "dilemma opgelost JGD-03#D1", "Dilemma JGD-03#D1 is opgelost.", [PUBLISH]),
+        ("U0PM", "beheer rooster", "Rooster (", []),
+        ("U0PM", "beheer persoon toevoegen pl-vervoer Pieter Vos", "staat in het rooster",
+         [PUBLISH]),
+        ("U0PM", "beheer persoon wijzig @pl-vervoer gemeente Lopik", "is bijgewerkt", [PUBLISH]),
+        ("U0PM", "beheer koppel @pl-vervoer <@U0NEW|pieter>", "is gekoppeld aan Pieter Vos",
+         [PUBLISH]),
+        ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken",
+         ["chat.postMessage", PUBLISH]),
+        ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom", [PUBLISH]),
+        ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)", [PUBLISH]),
+        ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet.", []),
     ]
-    for user, text, expected in expectations:
+    slack.command("U0PLO", "help")  # Bolt checks the token once (auth.test), then caches it
+    assert slack.stand_in.methods() == ["auth.test"]
+    for user, text, expected, calls in expectations:
+        before = len(slack.stand_in.calls)
         answer = slack.command(user, text)
         assert answer.status == 200, text
         assert answer.json()["response_type"] == "ephemeral"
         assert expected in answer.text, (text, answer.text)
+        made = slack.stand_in.wait_for_total(before + len(calls))[before:]
+        assert sorted(c.method for c in made) == sorted(calls), (text, [c.method for c in made])
+        for call in made:
+            if call.method == "chat.postMessage":
+                assert call.body["metadata"]["event_type"] == "regiobot_delivery"
 
 
 def test_overleg_commands_answer_through_slack(slack: SlackClient) -> None:

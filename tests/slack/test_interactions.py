@@ -194,8 +194,9 @@ def test_app_home_shows_my_opgaven_and_what_waits(slack: SlackClient) -> None:
 
 def test_a_change_that_concerns_someone_refreshes_their_app_home(slack: SlackClient) -> None:
     slack.command("U0AO", "rol WMO-03 projectleider <@U0WMO|pl-wmo>")
-    publish = slack.stand_in.wait_for("views.publish")[0]
-    assert publish.body["user_id"] == "U0WMO"
+    published = slack.stand_in.wait_for("views.publish", 2)
+    # The new projectleider, and the person who acted.
+    assert sorted(c.body["user_id"] for c in published) == ["U0AO", "U0WMO"]
     dm_post = next(c for c in slack.stand_in.of("chat.postMessage") if c.body["channel"] ==
                    "DU0WMO")
     assert dm_post.body["blocks"][0]["text"]["text"] == "Je bent nu projectleider van WMO-03"

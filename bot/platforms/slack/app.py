@@ -102,11 +102,13 @@ class SlackAdapter:
         view = blocks.modal(form, {"f": form.id, "g": form.args, "c": channel})
         client.views_open(trigger_id=trigger_id, view=view)
 
-    def deliver_outbox(self, client: WebClient) -> None:
-        """Send what this request put in the outbox; refresh App Home for whom it concerns."""
+    def deliver_outbox(self, client: WebClient, actor: tuple[str, str] | None = None) -> None:
+        """Send what this request put in the outbox; refresh App Home for whom it concerns:
+        the person who acted and everyone who received something."""
         sender = SlackSender(client, self.db)
         dispatch(self.db, sender, self.clock(), worker=self.worker)
-        for user_id, team_id in sender.reached:
+        concerned = set(sender.reached) | ({actor} if actor else set())
+        for user_id, team_id in sorted(concerned):
             self.publish_home(client, team_id, user_id)
 
     def publish_home(self, client: WebClient, team_id: str, user_id: str) -> None:
@@ -178,7 +180,8 @@ class SlackAdapter:
         pending = self._take(body["trigger_id"])
         if pending is not None and isinstance(pending[0], Form):
             self.open_modal(client, body["trigger_id"], pending[0], pending[1])
-        self.deliver_outbox(client)
+            return  # nothing changed yet: the modal's submission will
+        self.deliver_outbox(client, (body["user_id"], body["team_id"]))
 
     def button_ack(self, ack: Ack) -> None:
         ack()
@@ -192,11 +195,9 @@ class SlackAdapter:
         channel = (body.get("channel") or {}).get("id")
         if reply.form is not None:
             self.open_modal(client, body["trigger_id"], reply.form, channel)
-        else:
-            self.tell(client, body, reply, channel)
-        self.deliver_outbox(client)
-        if (body.get("view") or {}).get("type") == "home":
-            self.publish_home(client, team, body["user"]["id"])
+            return
+        self.tell(client, body, reply, channel)
+        self.deliver_outbox(client, (body["user"]["id"], team))
 
     def submit_ack(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -217,7 +218,8 @@ class SlackAdapter:
         pending = self._take(body["view"]["id"])
         if pending is not None and isinstance(pending[0], Reply):
             self.tell(client, body, pending[0], pending[1])
-        self.deliver_outbox(client)
+        team = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
+        self.deliver_outbox(client, (body["user"]["id"], team))
 
     def person_options(self, ack: Ack, body: dict[str, Any]) -> None:
         team = (body.get("team") or {}).get("id", "")

@@ -180,9 +180,10 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(t("slack.no_app_token"))
     db = open_database(settings)
     try:
-        slack.run_socket_mode(Regiobot(db, settings.tz), db, settings, wall_clock)
+        handler = slack.socket_mode(Regiobot(db, settings.tz), db, settings, wall_clock)
     except UserError as error:
         raise CliError(error.message) from None
+    handler.start()
     return 0
 
 

@@ -26,6 +26,7 @@ class StandIn:
     failures: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     changed: threading.Condition = field(default_factory=threading.Condition)
     ts: int = 0
+    socket_url: str = "ws://127.0.0.1:1/none"
 
     @property
     def url(self) -> str:
@@ -83,6 +84,8 @@ class StandIn:
                 return {"ok": True, "channel": {"id": "D" + str(body.get("users", "X"))}}
             case "views.open" | "views.publish" | "views.update":
                 return {"ok": True, "view": {"id": f"V{self.ts}", "type": "modal"}}
+            case "apps.connections.open":
+                return {"ok": True, "url": self.socket_url}
             case "users.info":
                 user = str(body.get("user"))
                 return {"ok": True, "user": {"id": user, "name": user.lower(),

@@ -25,12 +25,13 @@ def wsgi_app(bot: Regiobot, db: Database, settings: Settings,
     return SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
 
 
-def run_socket_mode(bot: Regiobot, db: Database, settings: Settings,
-                    clock: Callable[[], datetime]) -> None:
-    """The same app over Socket Mode, for municipalities without a public URL."""
+def socket_mode(bot: Regiobot, db: Database, settings: Settings,
+                clock: Callable[[], datetime]) -> Any:
+    """The same app over Socket Mode, for municipalities without a public URL: the
+    handler's ``start()`` connects and serves until stopped."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.platforms.slack.app import SlackAdapter
 
-    SocketModeHandler(SlackAdapter(bot, db, settings, clock).app,
-                      settings.slack_app_token).start()
+    return SocketModeHandler(SlackAdapter(bot, db, settings, clock).app,
+                             settings.slack_app_token)

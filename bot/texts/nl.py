@@ -412,4 +412,28 @@ TEXTS: dict[str, str] = {
                        "REGIOBOT_SLACK_SIGNING_SECRET (of de Mattermost-instellingen).",
     "slack.no_app_token": "Socket Mode heeft REGIOBOT_SLACK_APP_TOKEN (xapp-…) nodig.",
     "list.more": "… en nog {count}; zoek gericht met /opgave zoek of /opgave status <code>.",
+    # questionnaire files
+    "vragenlijst.fout": "{path}: {place}: {problem}",
+    "vragenlijst.het_bestand": "het bestand",
+    "vragenlijst.onleesbaar": "{path}: niet te lezen: {error}",
+    "vragenlijst.toml": "{path}: geen geldige TOML: {error}",
+    "vragenlijst.voorwaarde": "een voorwaarde heeft precies één van groep_ja, groep_alle_nee, "
+                              "uitkomst, antwoord of anders",
+    "vragenlijst.twee_keuzes": "een keuzevraag heeft minstens twee keuzes",
+    "vragenlijst.keuzes_bij_keuze": "keuzes horen alleen bij soort = \"keuze\", niet bij "
+                                    "{soort}",
+    "vragenlijst.dubbel": "stap-id dubbel: {ids}",
+    "vragenlijst.onbekend": "{place}: onbekende {wat} ‘{id}’",
+    "vragenlijst.uitkomst_alleen_stap": "{place}: ‘uitkomst’ kan alleen in de voorwaarde van "
+                                        "een stap",
+    "vragenlijst.laatste_anders": "de laatste uitkomst moet ‘als = {{ anders = true }}’ hebben",
+    "vragenlijst.type.missing": "ontbreekt",
+    "vragenlijst.type.extra_forbidden": "is geen bekend veld",
+    "vragenlijst.type.int_parsing": "moet een geheel getal zijn",
+    "vragenlijst.type.int_type": "moet een geheel getal zijn",
+    "vragenlijst.type.string_type": "moet tekst zijn",
+    "vragenlijst.type.literal_error": "heeft een waarde die hier niet kan",
+    "vragenlijst.type.bool_type": "moet true of false zijn",
+    "vragenlijst.type.dict_type": "moet een tabel zijn",
+    "vragenlijst.type.tuple_type": "moet een lijst zijn",
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
 from bot.texts import catalogue, t, use_language
 
 
@@ -13,15 +15,26 @@ def _fields(template: str) -> set[str]:
 
 def test_english_texts_use_the_same_placeholders_as_dutch() -> None:
     nl, en = catalogue("nl"), catalogue("en")
-    assert set(en) <= set(nl)
+    assert set(en) == set(nl), "every Dutch text has an English one"
     for key, template in en.items():
         assert _fields(template) == _fields(nl[key]), key
 
 
-def test_a_text_missing_in_english_falls_back_to_dutch() -> None:
+def test_a_text_missing_in_english_falls_back_to_dutch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delitem(catalogue("en"), "card.fase")
     use_language("en")
     try:
         assert t("usage", usage="x") == "Usage: x"
         assert t("card.fase") == "Fase"
+    finally:
+        use_language("nl")
+
+
+def test_the_bot_answers_in_english_when_set(chat) -> None:  # type: ignore[no-untyped-def]
+    use_language("en")
+    try:
+        assert "No opgave has code JGD-99" in chat.text("status JGD-99")
     finally:
         use_language("nl")

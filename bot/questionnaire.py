@@ -271,3 +271,42 @@ def combine(q: Questionnaire, respondents: list[Answers]) -> tuple[list[Tally], 
         elif counts:
             majority[step.id] = WEET_NIET
     return tallies, outcome(q, majority)
+
+
+# --- what people type ----------------------------------------------------------------------
+
+ALIASES = {
+    JA: (JA, "j", "yes", "y"),
+    NEE: (NEE, "n", "no"),
+    WEET_NIET: (WEET_NIET, "?", "weet niet", "geen idee", "don't know"),
+}
+_SEPARATORS = " ,.;:-–—"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One message is one answer: the value, and the rest of the message as toelichting."""
+
+    value: str
+    toelichting: str | None = None
+
+
+def read_answer(step: Step, text: str) -> Typed | None:
+    """``ja``, ``nee, want de inkoop loopt al``, ``?``, ``weet ik niet``; for a choice its
+    words or its number. None when the message is no answer to this step."""
+    cleaned = " ".join(text.strip().split())
+    lowered = cleaned.lower()
+    candidates: list[tuple[str, str]] = []
+    if step.soort == "keuze":
+        for number, choice in enumerate(step.keuzes, start=1):
+            candidates += [(choice, choice.lower()), (choice, str(number))]
+    else:
+        candidates = [(value, alias) for value in step.values for alias in ALIASES[value]]
+    # Longest first, so "weet ik niet" is not read as "weet".
+    for value, alias in sorted(candidates, key=lambda c: -len(c[1])):
+        if lowered == alias or (lowered.startswith(alias) and lowered[len(alias)] in
+                                _SEPARATORS):
+            # "nee, want de inkoop loopt al" keeps "want …": the toelichting as written.
+            rest = cleaned[len(alias):].strip(_SEPARATORS)
+            return Typed(value, rest or None)
+    return None

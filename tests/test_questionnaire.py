@@ -17,6 +17,7 @@ from bot.questionnaire import (
     load,
     next_step,
     outcome,
+    read_answer,
 )
 from config import DATA_DIR
 
@@ -141,3 +142,34 @@ def test_a_malformed_file_is_refused_naming_file_place_and_problem(
         load(path)
     assert str(caught.value).startswith(f"{path}: ")
     assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(("step", "text", "value", "toelichting"), [
+    ("verplicht", "ja", JA, None),
+    ("verplicht", "Ja", JA, None),
+    ("verplicht", "j", JA, None),
+    ("verplicht", "nee, want de inkoop loopt al via U16", NEE,
+     "want de inkoop loopt al via U16"),
+    ("verplicht", "n - niet wettelijk", NEE, "niet wettelijk"),
+    ("verplicht", "?", WEET_NIET, None),
+    ("verplicht", "weet ik niet: hangt af van het college", WEET_NIET,
+     "hangt af van het college"),
+    ("reikwijdte", "2", "ook uitvoering", None),
+    ("reikwijdte", "alleen voorbereiding, eerst verkennen", "alleen voorbereiding",
+     "eerst verkennen"),
+    ("deelname", "ja", JA, None),
+])
+def test_one_message_is_one_answer_with_its_toelichting(
+    step: str, text: str, value: str, toelichting: str | None
+) -> None:
+    found = read_answer(Q.step(step), text)
+    assert found is not None
+    assert (found.value, found.toelichting) == (value, toelichting)
+
+
+@pytest.mark.parametrize(("step", "text"), [
+    ("verplicht", "misschien"), ("verplicht", "jawel"), ("verplicht", "nein"),
+    ("deelname", "?"), ("reikwijdte", "3"), ("reikwijdte", "ja"), ("verplicht", ""),
+])
+def test_anything_else_is_no_answer(step: str, text: str) -> None:
+    assert read_answer(Q.step(step), text) is None

@@ -23,8 +23,3 @@ def parse_amount(text: str) -> Decimal | None:
     if not amount.is_finite() or amount < 0 or amount >= LIMIT:
         return None
     return amount.quantize(Decimal("0.01"))
-
-
-def format_amount(amount: Decimal) -> str:
-    whole, _, cents = f"{amount:,.2f}".partition(".")
-    return f"€ {whole.replace(',', '.')},{cents}"

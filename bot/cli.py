@@ -92,7 +92,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     interactive = sys.stdin.isatty()
     try:
         console = Console(Regiobot(db, settings.tz), db, slug, args.as_, clock, sys.stdout,
-                          echo=not interactive)
+                          echo=not interactive, max_attempts=settings.outbox_max_attempts)
     except UnknownHandle as error:
         raise CliError(str(error)) from None
     if interactive:

@@ -13,7 +13,6 @@ an example.
 from __future__ import annotations
 
 from bot.grammar import Arg, Command, Grammar, Kind
-from bot.vocab import NIVEAUS, REIKWIJDTES, VORMEN
 
 CODE = Arg("code", Kind.CODE)
 MIJLPAAL = Arg("mijlpaal", Kind.MIJLPAAL, label="code#nr")
@@ -155,6 +154,3 @@ OPGAVE = Grammar("opgave", OPGAVE_COMMANDS, default="status")
 OVERLEG = Grammar("overleg", OVERLEG_COMMANDS, default="overleg.lijst")
 
 GRAMMARS = {"opgave": OPGAVE, "overleg": OVERLEG}
-
-# The form choices of the register, shared by the forms and the quick `wijzig`.
-CHOICES = {"niveau": NIVEAUS, "vorm": VORMEN, "reikwijdte": REIKWIJDTES}

@@ -292,10 +292,16 @@ class _ArgReader:
         return aliases.get(matched[0], matched[0])
 
     def _mention(self, first: str) -> Mention | None:
-        if m := SLACK_MENTION.match(first):
+        found = mention(first)
+        if found is not None:
             self._take()
-            return Mention(raw=first, handle=m[2] or None, platform_user_id=m[1])
-        if m := HANDLE.match(first):
-            self._take()
-            return Mention(raw=first, handle=m[1].lower())
-        return None
+        return found
+
+
+def mention(word: str) -> Mention | None:
+    """A Slack mention (``<@U…|name>``) or a handle (``@name``), else None."""
+    if m := SLACK_MENTION.match(word):
+        return Mention(raw=word, handle=m[2] or None, platform_user_id=m[1])
+    if m := HANDLE.match(word):
+        return Mention(raw=word, handle=m[1].lower())
+    return None

@@ -71,14 +71,6 @@ def fact(label: str, *parts: Part) -> Fact:
     return Fact(label=label, value=list(parts))
 
 
-def text_message(text: str, heading: str | None = None) -> Message:
-    """A message of plain sentences, one line per paragraph."""
-    return Message(
-        heading=heading,
-        sections=[Section(lines=[line(p) for p in text.split("\n") if p.strip()])],
-    )
-
-
 def people_in(message: Message) -> set[int]:
     """The ids of everyone a message names."""
     found: set[int] = set()

@@ -34,10 +34,6 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
 }
 
 
-def allowed_roles(action: str) -> tuple[Role, ...]:
-    return PERMISSIONS[action]
-
-
 # Actions not about one opgave: a scoped role counts if held anywhere ("ambtelijk
 # opdrachtgevers"); for the others it means that opgave's ("de ambtelijk opdrachtgever").
 REGION_WIDE = frozenset({"opgave.aanmaken"})

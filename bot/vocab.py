@@ -32,5 +32,3 @@ THEMA_KEYWORDS = {
     "inkomen": "Werk en inkomen", "rbl": "Organisatie",
 }
 GENERAL_PREFIX = "ALG"
-
-DRIEHOEK_ROLES = ("projectleider", "ambtelijk_opdrachtgever", "bestuurlijk_opdrachtgever")

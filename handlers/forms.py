@@ -6,18 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from bot.context import Ctx
+from bot.errors import NotFound
 from bot.forms import FieldKind, Form, FormContext, FormField, Option
-from bot.grammar import HANDLE, SLACK_MENTION, MijlpaalRef
+from bot.grammar import Mention, MijlpaalRef, mention
 from bot.permissions import require
 from bot.replies import Reply
-from bot.services import changes, milestones, register
+from bot.services import changes, milestones, register, roster
 from bot.texts import t
 from bot.vocab import NIVEAUS, REIKWIJDTES, STATUSES, VORMEN
 from handlers import views
-from storage.models import Gemeente, Identiteit, Mijlpaal, Overleg, Persoon
+from storage.models import Gemeente, Mijlpaal, Overleg, Persoon
 
 Build = Callable[[Ctx, dict[str, str]], Form]
 Submit = Callable[[Ctx, Form, dict[str, Any]], Reply]
@@ -213,17 +214,18 @@ def cross_field_errors(form: Form, values: dict[str, Any]) -> dict[str, str]:
 
 def form_context(ctx: Ctx) -> FormContext:
     def resolve(typed: str) -> int | None:
+        """A persoon id (Slack's roster picker), a mention or handle as a command takes
+        it (roster.resolve), or a full name as a console user may type it."""
         typed = typed.strip()
         if typed.isdigit():
             found = ctx.session.get(Persoon, int(typed))
             return found.id if found and found.regio_id == ctx.regio.id else None
-        if m := SLACK_MENTION.match(typed):
-            return ctx.session.scalar(select(Identiteit.persoon_id).where(
-                Identiteit.platform == ctx.platform, Identiteit.extern_id == m[1]))
-        handle = m[1] if (m := HANDLE.match(typed)) else typed
-        return ctx.session.scalar(select(Persoon.id).where(
-            Persoon.regio_id == ctx.regio.id, Persoon.actief,
-            or_(func.lower(Persoon.handle) == handle.lower(),
-                func.lower(Persoon.naam) == typed.lower())))
+        try:
+            return roster.resolve(ctx, mention(typed) or Mention(raw=typed,
+                                                                 handle=typed.lower())).id
+        except NotFound:
+            return ctx.session.scalar(select(Persoon.id).where(
+                Persoon.regio_id == ctx.regio.id, Persoon.actief,
+                func.lower(Persoon.naam) == typed.lower()))
 
     return FormContext(today=ctx.today, resolve_persoon=resolve)

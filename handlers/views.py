@@ -18,6 +18,7 @@ from bot.services.register import (
     History,
     Overview,
     next_milestones,
+    vacant_roles,
 )
 from bot.texts import current_language, t, t_or, tn
 from bot.vocab import STATUS_ICONS
@@ -206,10 +207,7 @@ def done_button(opgave: Opgave, mijlpaal: Mijlpaal) -> Button:
 def _card_todo(ctx: Ctx, data: Card) -> list[str]:
     opgave = data.opgave
     todo = []
-    vacant = [t(f"role.{r}") for r, p in (
-        ("projectleider", opgave.projectleider_id),
-        ("ambtelijk_opdrachtgever", opgave.ambtelijk_opdrachtgever_id),
-        ("bestuurlijk_opdrachtgever", opgave.bestuurlijk_opdrachtgever_id)) if p is None]
+    vacant = [t(f"role.{role}") for role in vacant_roles(opgave)]
     if vacant:
         todo.append(t("card.vacant", roles=", ".join(vacant)))
     late = [m for m in data.open_mijlpalen if m.datum < ctx.today]
@@ -279,9 +277,8 @@ def created(opgave: Opgave) -> Message:
     return Message(
         heading=t("created.heading", code=opgave.code),
         sections=[Section(lines=[line(opgave.titel), line(t(
-            "created.next" if None in (opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
-                                       opgave.bestuurlijk_opdrachtgever_id)
-            else "created.next.complete", code=opgave.code))])],
+            "created.next" if vacant_roles(opgave) else "created.next.complete",
+            code=opgave.code))])],
         buttons=[view_button(opgave.code)],
     )
 

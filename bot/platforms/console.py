@@ -46,7 +46,8 @@ class ConsoleSender:
 
 class Console:
     def __init__(self, bot: Regiobot, db: Database, team_id: str, handle: str,
-                 clock: Callable[[], datetime], out: TextIO, echo: bool = True) -> None:
+                 clock: Callable[[], datetime], out: TextIO, echo: bool = True,
+                 max_attempts: int = 8) -> None:
         self.bot = bot
         self.db = db
         self.team_id = team_id
@@ -54,6 +55,7 @@ class Console:
         self.out = out
         # A terminal echoes what is typed; a pipe does not, so a transcript shows answers.
         self.echo = echo
+        self.max_attempts = max_attempts
         self.buttons: dict[int, Button] = {}
         self.sender = ConsoleSender(self.print)
         self.handle = ""
@@ -142,7 +144,8 @@ class Console:
             self.fill(reply.form, lines)
 
     def deliver(self) -> None:
-        dispatch(self.db, self.sender, self.clock(), worker=f"console-{self.handle}")
+        dispatch(self.db, self.sender, self.clock(), worker=f"console-{self.handle}",
+                 max_attempts=self.max_attempts)
 
     # --- forms ----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import amounts
 from bot.context import Ctx
@@ -240,9 +240,3 @@ def set_inzet(ctx: Ctx, code: str, gemeente_typed: str, uren: int,
                  f"{uren} uur", opgave_id=opgave.id)
     touch(ctx, opgave)
     return opgave, gemeente, year
-
-
-def total_inzet(ctx: Ctx, opgave: Opgave, year: int) -> Decimal:
-    return ctx.session.scalar(select(func.coalesce(func.sum(Inzet.uren), 0)).where(
-        Inzet.opgave_id == opgave.id, Inzet.jaar == year)) or Decimal(0)
-

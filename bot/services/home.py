@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select
 
 from bot.context import Ctx
-from bot.services.register import mine
+from bot.services.register import mine, vacant_roles
 from bot.services.visibility import dilemmas_anywhere
 from storage.models import Dilemma, Mijlpaal, Opgave
 
@@ -39,8 +39,7 @@ def home(ctx: Ctx) -> Home:
             (opgave, mijlpaal))
     sponsored = per_role.get("ambtelijk_opdrachtgever", []) + per_role.get(
         "bestuurlijk_opdrachtgever", [])
-    result.vacant = [o for o in sponsored if None in (
-        o.projectleider_id, o.ambtelijk_opdrachtgever_id, o.bestuurlijk_opdrachtgever_id)]
+    result.vacant = [o for o in sponsored if vacant_roles(o)]
     result.dilemmas = [tuple(row) for row in ctx.session.execute(  # type: ignore[misc]
         select(Opgave, Dilemma).join(Dilemma, Dilemma.opgave_id == Opgave.id).where(
             Opgave.id.in_(mine_ids), Dilemma.status != "opgelost", dilemmas_anywhere(ctx))

@@ -123,6 +123,11 @@ def _conditions(ctx: Ctx) -> dict[str, ColumnElement[bool]]:
     }
 
 
+def vacant_roles(opgave: Opgave) -> list[str]:
+    """The driehoek roles (``projectleider`` …) nobody holds."""
+    return [role for role, column in ROLE_OF if getattr(opgave, column) is None]
+
+
 def region_changed(ctx: Ctx) -> None:
     """Every change to an opgave bumps its regio's versie (atomically, in SQL)."""
     ctx.regio.versie = Regio.versie + 1

@@ -106,11 +106,8 @@ TEXTS: dict[str, str] = {
     "card.mijlpalen": "Open milestones",
     "card.deelname": "Participation",
     "card.doen_mee": "Taking part: {names}",
-    "card.doen_niet_mee": "Not taking part: {names}",
     "card.context.one": "1 milestone completed · year {year} · {niveau} · {vorm}",
     "card.context.other": "{count} milestones completed · year {year} · {niveau} · {vorm}",
-    "card.dilemmas.one": "1 open dilemma",
-    "card.dilemmas.other": "{count} open dilemmas",
     "found.heading.one": "1 opgave found for ‘{term}’",
     "found.heading.other": "{count} opgaven found for ‘{term}’",
     "found.none_hint": "Search for part of the title, the theme or the code; /opgave status "

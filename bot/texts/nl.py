@@ -102,11 +102,8 @@ TEXTS: dict[str, str] = {
     "card.mijlpalen": "Open mijlpalen",
     "card.deelname": "Deelname",
     "card.doen_mee": "Doen mee: {names}",
-    "card.doen_niet_mee": "Doen niet mee: {names}",
     "card.context.one": "1 mijlpaal afgerond · jaar {year} · {niveau} · {vorm}",
     "card.context.other": "{count} mijlpalen afgerond · jaar {year} · {niveau} · {vorm}",
-    "card.dilemmas.one": "1 open dilemma",
-    "card.dilemmas.other": "{count} open dilemma's",
     "found.heading.one": "1 opgave gevonden voor ‘{term}’",
     "found.heading.other": "{count} opgaven gevonden voor ‘{term}’",
     "found.none_hint": "Zoek op een deel van de titel, het thema of de code; /opgave status "

@@ -41,9 +41,7 @@ from .directory import PLATFORM, Profiles, roster_options
 from .sender import SlackSender
 
 log = logging.getLogger(__name__)
-# Commands that only read: their answer is the whole reply.
-READ_ONLY = frozenset({"help", "status", "mijn", "zoek", "historie", "beheer.rooster",
-                       "overleg.help", "overleg.lijst"})
+
 Clock = Callable[[], datetime]
 
 
@@ -57,6 +55,7 @@ class SlackAdapter:
         self.client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         self.profiles = Profiles(self.client)
         self.worker = f"slack-{os.getpid()}"
+        self.max_attempts = settings.outbox_max_attempts
         # Work handed from an ack to its lazy listener (same process, moments later).
         self._pending: dict[str, tuple[Form | Reply, str | None]] = {}
         self._lock = threading.Lock()
@@ -106,7 +105,8 @@ class SlackAdapter:
         """Send what this request put in the outbox; refresh App Home for whom it concerns:
         the person who acted and everyone who received something."""
         sender = SlackSender(client, self.db)
-        dispatch(self.db, sender, self.clock(), worker=self.worker)
+        dispatch(self.db, sender, self.clock(), worker=self.worker,
+                 max_attempts=self.max_attempts)
         concerned = set(sender.reached) | ({actor} if actor else set())
         for user_id, team_id in sorted(concerned):
             self.publish_home(client, team_id, user_id)
@@ -162,7 +162,8 @@ class SlackAdapter:
             parsed = grammar.parse(body.get("text", ""), self.clock().date())
         except UserError:
             return False  # a refusal is answered in the ack
-        return parsed.command.writes or parsed.command.name not in READ_ONLY
+        # Writing commands (and those that open a form, which all write) call Slack after.
+        return parsed.command.writes
 
     def command_ack(self, ack: Ack, body: dict[str, Any]) -> None:
         root = body["command"].lstrip("/")

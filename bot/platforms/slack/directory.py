@@ -1,5 +1,5 @@
-"""Who is who on Slack: mentions for roster people, profiles for first contact, and the
-roster search behind the person pickers of modals."""
+"""Who is who on Slack: profiles for first contact, and the roster search behind the
+person pickers of modals."""
 
 from __future__ import annotations
 
@@ -8,26 +8,13 @@ import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import func, or_, select
 
 from bot.services.people import Profile
 from storage.db import Database
-from storage.models import Identiteit, Persoon, Werkruimte
+from storage.models import Persoon, Werkruimte
 
 PLATFORM = "slack"
-
-
-_MENTIONS = select(Identiteit.persoon_id, Identiteit.extern_id).where(
-    Identiteit.platform == PLATFORM,
-    Identiteit.persoon_id.in_(bindparam("ids", expanding=True)))
-
-
-def mentions(db: Database, persoon_ids: set[int]) -> dict[int, str]:
-    if not persoon_ids:
-        return {}
-    with db.read() as session:
-        rows = session.execute(_MENTIONS, {"ids": sorted(persoon_ids)})
-        return {persoon_id: user for persoon_id, user in rows}
 
 
 class Profiles:

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from bot.dispatch import Delivery
 from bot.messages import people_in
 from bot.platforms.slack import blocks
-from bot.platforms.slack.directory import mentions
+from bot.services import people
 from storage.db import Database
 
 EVENT_TYPE = "regiobot_delivery"
@@ -31,8 +31,9 @@ class SlackSender:
         return delivery.address.lstrip("#")
 
     def deliver(self, delivery: Delivery) -> str | None:
-        body = blocks.payload(delivery.message,
-                              mentions(self.db, people_in(delivery.message)))
+        with self.db.read() as session:
+            users = people.accounts(session, self.platform, people_in(delivery.message))
+        body = blocks.payload(delivery.message, users)
         response = self.client.chat_postMessage(
             channel=self.channel_for(delivery), **body,
             metadata={"event_type": EVENT_TYPE,

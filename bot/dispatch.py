@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.messages import Message
 from storage import outbox
@@ -44,16 +45,29 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 3600))
 
 
-def _address(db: Database, row: OutboxBericht) -> tuple[str, str | None]:
+def _accounts(session: Session, platform: str, rows: list[OutboxBericht]) -> dict[
+        int, tuple[str, str]]:
+    """The platform account (user id, team) of every person among the rows, in one query
+    (the first linked account of each)."""
+    ids = {int(r.doel) for r in rows if r.doel_soort == "persoon"}
+    if not ids:
+        return {}
+    found: dict[int, tuple[str, str]] = {}
+    for persoon_id, user, team in session.execute(
+            select(Identiteit.persoon_id, Identiteit.extern_id, Identiteit.team_id).where(
+                Identiteit.persoon_id.in_(ids), Identiteit.platform == platform)
+            .order_by(Identiteit.id)):
+        found.setdefault(persoon_id, (user, team))
+    return found
+
+
+def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]]) -> tuple[
+        str, str | None]:
     if row.doel_soort != "persoon":
         return row.doel, None
-    with db.read() as session:
-        account = session.execute(select(Identiteit.extern_id, Identiteit.team_id).where(
-            Identiteit.persoon_id == int(row.doel), Identiteit.platform == row.platform)
-            .order_by(Identiteit.id).limit(1)).first()
-    if account is None:
+    if int(row.doel) not in accounts:
         raise LookupError(f"persoon {row.doel} has no {row.platform} account")
-    return account[0], account[1]
+    return accounts[int(row.doel)]
 
 
 def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline",
@@ -61,10 +75,11 @@ def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline"
     result = DispatchResult()
     with db.write() as session:
         rows = outbox.claim(session, sender.platform, now, worker, limit=limit)
+        accounts = _accounts(session, sender.platform, rows)
         session.expunge_all()
     for row in rows:
         try:
-            address, team_id = _address(db, row)
+            address, team_id = _address(row, accounts)
             delivery = Delivery(row.delivery_key, row.doel_soort, address,
                                 Message.model_validate(row.bericht), team_id)
             extern_id = sender.deliver(delivery)

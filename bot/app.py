@@ -166,6 +166,12 @@ class Regiobot:
                          lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))))
 
     def direct_message(self, caller: Caller, text: str, now: datetime) -> Reply:
-        """What someone types to the bot outside a slash command."""
-        return self._run(caller, now, False, lambda ctx: Reply.of(Message(sections=[
-            Section(lines=[line(t("dm.unknown"))])])))
+        """What someone types to the bot outside a slash command: an answer in the
+        afweging they are filling in, else a pointer to the commands."""
+        from handlers import afweging
+
+        def work(ctx: Ctx) -> Reply:
+            return afweging.direct_message(ctx, text) or Reply.of(Message(sections=[
+                Section(lines=[line(t("dm.unknown"))])]))
+
+        return self._run(caller, now, True, work)

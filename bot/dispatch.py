@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.messages import Message
 from storage import outbox
 from storage.db import Database
-from storage.models import Identiteit, OutboxBericht
+from storage.models import Identiteit, Opgave, OpgaveDraad, OutboxBericht, Overleg
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ class Delivery:
     address: str  # the platform's user id or the channel
     message: Message
     team_id: str | None = None
+    # A post in an opgave's thread: the id of the thread's first post.
+    thread: str | None = None
 
 
 class Sender(Protocol):
@@ -61,13 +63,47 @@ def _accounts(session: Session, platform: str, rows: list[OutboxBericht]) -> dic
     return found
 
 
-def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]]) -> tuple[
-        str, str | None]:
+def _threads(session: Session, platform: str, rows: list[OutboxBericht]) -> dict[
+        int, tuple[str, str | None]]:
+    """Where each opgave's thread is (channel, first post), or the channel that opens it:
+    the opgave's overleg's, else the PLO's."""
+    ids = {int(r.doel) for r in rows if r.doel_soort == "draad"}
+    if not ids:
+        return {}
+    found: dict[int, tuple[str, str | None]] = {
+        opgave_id: (kanaal, bericht) for opgave_id, kanaal, bericht in session.execute(
+            select(OpgaveDraad.opgave_id, OpgaveDraad.kanaal_id, OpgaveDraad.bericht_id).where(
+                OpgaveDraad.opgave_id.in_(ids), OpgaveDraad.platform == platform))}
+    for opgave_id, regio_id, kanaal in session.execute(
+            select(Opgave.id, Opgave.regio_id, Overleg.kanaal)
+            .outerjoin(Overleg, Overleg.id == Opgave.overleg_id)
+            .where(Opgave.id.in_(ids - found.keys()))):
+        plo = session.scalar(select(Overleg.kanaal).where(Overleg.regio_id == regio_id,
+                                                          Overleg.is_plo))
+        found[opgave_id] = (kanaal or plo or "plo", None)
+    return found
+
+
+def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]],
+             threads: dict[int, tuple[str, str | None]]) -> tuple[str, str | None, str | None]:
+    """(address, team, thread) of one row."""
+    if row.doel_soort == "draad":
+        kanaal, thread = threads[int(row.doel)]
+        return kanaal, None, thread
     if row.doel_soort != "persoon":
-        return row.doel, None
+        return row.doel, None, None
     if int(row.doel) not in accounts:
         raise LookupError(f"persoon {row.doel} has no {row.platform} account")
-    return accounts[int(row.doel)]
+    return (*accounts[int(row.doel)], None)
+
+
+def _opened_thread(db: Database, platform: str, opgave_id: int, kanaal: str,
+                   extern_id: str) -> None:
+    with db.write() as session:
+        if session.scalar(select(OpgaveDraad.id).where(OpgaveDraad.opgave_id == opgave_id,
+                                                       OpgaveDraad.platform == platform)) is None:
+            session.add(OpgaveDraad(opgave_id=opgave_id, platform=platform, kanaal_id=kanaal,
+                                    bericht_id=extern_id))
 
 
 def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline",
@@ -76,13 +112,18 @@ def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline"
     with db.write() as session:
         rows = outbox.claim(session, sender.platform, now, worker, limit=limit)
         accounts = _accounts(session, sender.platform, rows)
+        threads = _threads(session, sender.platform, rows)
         session.expunge_all()
     for row in rows:
         try:
-            address, team_id = _address(row, accounts)
-            delivery = Delivery(row.delivery_key, row.doel_soort, address,
-                                Message.model_validate(row.bericht), team_id)
+            address, team_id, thread = _address(row, accounts, threads)
+            kind = "kanaal" if row.doel_soort == "draad" else row.doel_soort
+            delivery = Delivery(row.delivery_key, kind, address,
+                                Message.model_validate(row.bericht), team_id, thread)
             extern_id = sender.deliver(delivery)
+            if row.doel_soort == "draad" and thread is None and extern_id:
+                _opened_thread(db, sender.platform, int(row.doel), address, extern_id)
+                threads[int(row.doel)] = (address, extern_id)
         except Exception as error:  # every failure is kept and retried, never lost
             log.warning("delivery %s failed: %s", row.delivery_key, error)
             retry = now + backoff(row.pogingen) if row.pogingen < max_attempts else None

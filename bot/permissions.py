@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "dilemma.melden": DRIEHOEK_WORK,
     "dilemma.escaleren": SPONSOR_WORK,
     "dilemma.oplossen": (R.AMBTELIJK, R.BESTUURLIJK, R.PLO, R.PROGRAMMAMANAGER),
+    "afweging.starten": (R.PLO, R.PROGRAMMAMANAGER),
     "beheer.rooster": (R.PROGRAMMAMANAGER,),
     "beheer.overleggen": (R.PROGRAMMAMANAGER,),
 }

@@ -9,6 +9,10 @@ and flags. Conditions are small and declarative, so a region can bring its own f
 - ``uitkomst = "<outcome>"``: the answers so far lead to that outcome;
 - ``antwoord = { <step> = "<value>" }``: those steps have those answers;
 - ``anders = true``: always (the last outcome).
+
+A second kind, ``soort = "varianten"`` (seed 003), scores variants per criterion on a
+scale the file defines; its steps are generated (criterion × variant) and its result is
+a comparison table rather than an outcome.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from bot.texts import t, t_or
 
 JA, NEE, WEET_NIET = "ja", "nee", "weet ik niet"
-StepKind = Literal["ja_nee_weet_niet", "ja_nee", "keuze"]
+StepKind = Literal["ja_nee_weet_niet", "ja_nee", "keuze", "schaal"]
 VALUES: dict[str, tuple[str, ...]] = {
     "ja_nee_weet_niet": (JA, NEE, WEET_NIET),
     "ja_nee": (JA, NEE),
@@ -67,15 +71,20 @@ class Step(_Strict):
 
     @model_validator(mode="after")
     def _choices(self) -> Step:
-        if self.soort == "keuze" and len(self.keuzes) < 2:
+        if self.chooses and len(self.keuzes) < 2:
             raise ValueError(t("vragenlijst.twee_keuzes"))
-        if self.soort != "keuze" and self.keuzes:
+        if not self.chooses and self.keuzes:
             raise ValueError(t("vragenlijst.keuzes_bij_keuze", soort=self.soort))
         return self
 
     @property
+    def chooses(self) -> bool:
+        """Answered by one of its own choices (words or number), not ja/nee."""
+        return self.soort in ("keuze", "schaal")
+
+    @property
     def values(self) -> tuple[str, ...]:
-        return self.keuzes if self.soort == "keuze" else VALUES[self.soort]
+        return self.keuzes if self.chooses else VALUES[self.soort]
 
 
 class Outcome(_Strict):
@@ -84,19 +93,61 @@ class Outcome(_Strict):
     als: Condition
 
 
+class ScaleMark(_Strict):
+    teken: str
+    betekenis: str
+
+
+class Item(_Strict):
+    id: str
+    titel: str
+
+
 class Questionnaire(_Strict):
     id: str
     versie: int
-    soort: Literal["afweging"]
+    soort: Literal["afweging", "varianten"]
     titel: str
     inleiding: str = ""
     groepen: tuple[Group, ...] = ()
-    stappen: tuple[Step, ...]
-    uitkomsten: tuple[Outcome, ...]
+    stappen: tuple[Step, ...] = ()
+    uitkomsten: tuple[Outcome, ...] = ()
     vlaggen: tuple[Outcome, ...] = ()
+    # Variant scoring only: the scale, what is compared, and on which criteria.
+    schaal: tuple[ScaleMark, ...] = ()
+    varianten: tuple[Item, ...] = ()
+    criteria: tuple[Item, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _generate_scoring_steps(cls, data: object) -> object:
+        """A variant scoring file names criteria and variants; its steps (one per
+        criterion and variant, grouped by criterion) follow from them."""
+        if not isinstance(data, dict) or data.get("soort") != "varianten" or "stappen" in data:
+            return data
+        criteria, variants, scale = (data.get(k) for k in ("criteria", "varianten", "schaal"))
+        if not all(isinstance(x, list) and x and all(isinstance(i, dict) for i in x)
+                   for x in (criteria, variants, scale)):
+            return data  # the field checks below say what is missing
+        marks = [str(m.get("teken")) for m in scale]  # type: ignore[union-attr]
+        return {**data, "groepen": [{"id": c.get("id"), "titel": c.get("titel")}
+                                    for c in criteria],  # type: ignore[union-attr]
+                "stappen": [{"id": f"{c.get('id')}.{v.get('id')}", "groep": c.get("id"),
+                             "soort": "schaal", "keuzes": marks,
+                             "tekst": f"{c.get('titel')} — {v.get('titel')}"}
+                            for c in criteria for v in variants]}  # type: ignore[union-attr]
+
+    @property
+    def scoring(self) -> bool:
+        return self.soort == "varianten"
 
     @model_validator(mode="after")
     def _references(self) -> Questionnaire:
+        if self.scoring:
+            if not (self.schaal and self.varianten and self.criteria):
+                raise ValueError(t("vragenlijst.varianten"))
+            if self.uitkomsten:
+                raise ValueError(t("vragenlijst.varianten_uitkomsten"))
         steps = [s.id for s in self.stappen]
         duplicates = sorted({s for s in steps if steps.count(s) > 1})
         if duplicates:
@@ -127,7 +178,10 @@ class Questionnaire(_Strict):
                 if step_id not in steps:
                     raise ValueError(t("vragenlijst.onbekend", place=place, wat="stap",
                                    id=step_id))
-        if not self.uitkomsten or self.uitkomsten[-1].als.anders is not True:
+        if not self.stappen:
+            raise ValueError(t("vragenlijst.geen_stappen"))
+        if not self.scoring and (not self.uitkomsten
+                                 or self.uitkomsten[-1].als.anders is not True):
             raise ValueError(t("vragenlijst.laatste_anders"))
         return self
 
@@ -185,8 +239,20 @@ def holds(q: Questionnaire, condition: Condition, answers: Answers) -> bool:
         steps = q.group_steps(condition.groep_alle_nee)
         return bool(steps) and all(answers.get(s.id) == NEE for s in steps)
     if condition.uitkomst is not None:
-        return outcome(q, answers).id == condition.uitkomst
+        return _first_outcome(q, answers).id == condition.uitkomst
     return all(answers.get(k) == v for k, v in (condition.antwoord or {}).items())
+
+
+def live(q: Questionnaire, answers: Answers) -> Answers:
+    """The answers that count: those of steps still asked. Walking the steps in order,
+    each skip is decided on the earlier answers that count, so an answer left behind by
+    ``terug`` (the seven after vraag één became *ja*, the negative effect after deelname
+    became *ja*) can steer nothing."""
+    kept: Answers = {}
+    for step in q.stappen:
+        if step.id in answers and not skipped(q, step, kept):
+            kept[step.id] = answers[step.id]
+    return kept
 
 
 def skipped(q: Questionnaire, step: Step, answers: Answers) -> bool:
@@ -199,11 +265,18 @@ def skipped(q: Questionnaire, step: Step, answers: Answers) -> bool:
 
 def asked(q: Questionnaire, answers: Answers) -> list[Step]:
     """The steps this respondent is (or will be) asked, given the answers so far."""
-    return [s for s in q.stappen if not skipped(q, s, answers)]
+    kept = live(q, answers)
+    return [s for s in q.stappen if not skipped(q, s, kept)]
 
 
-def next_step(q: Questionnaire, answers: Answers) -> Step | None:
-    return next((s for s in asked(q, answers) if s.id not in answers), None)
+def next_step(q: Questionnaire, answers: Answers, after: str | None = None) -> Step | None:
+    """The first step still to answer — after ``after`` if one is, else from the start."""
+    todo = [s for s in asked(q, answers) if s.id not in answers]
+    if after is not None:
+        ids = [s.id for s in q.stappen]
+        later = [s for s in todo if ids.index(s.id) > ids.index(after)]
+        todo = later or todo
+    return todo[0] if todo else None
 
 
 @dataclass(frozen=True)
@@ -214,19 +287,26 @@ class Result:
     flags: tuple[str, ...] = ()
 
 
+COMPARISON = "vergelijking"
+
+
 def outcome(q: Questionnaire, answers: Answers) -> Result:
-    """The first outcome whose condition holds. Only answers of steps that are asked
-    count, so an answer left behind by ``terug`` cannot steer the result."""
-    live = {k: v for k, v in answers.items() if k in {s.id for s in q.stappen}}
+    """The first outcome whose condition holds, on the answers that count."""
+    return _first_outcome(q, live(q, answers))
+
+
+def _first_outcome(q: Questionnaire, kept: Answers) -> Result:
+    if q.scoring:
+        return Result(COMPARISON, q.titel)
     for item in q.uitkomsten:
-        if holds(q, item.als, live):
+        if holds(q, item.als, kept):
             # The last outcome ("nog niet te bepalen") names the questions still open:
             # those of groups that are asked, answered "weet ik niet" or not yet.
             open_steps = tuple(
                 s.id for s in q.stappen if s.groep is not None
-                and not _group_skipped(q, s, live) and live.get(s.id) in (None, WEET_NIET)
+                and not _group_skipped(q, s, kept) and kept.get(s.id) in (None, WEET_NIET)
             ) if item.als.anders else ()
-            flags = tuple(f.id for f in q.vlaggen if holds(q, f.als, live))
+            flags = tuple(f.id for f in q.vlaggen if holds(q, f.als, kept))
             return Result(item.id, item.tekst, open_steps, flags)
     raise AssertionError("the last outcome always holds")  # checked at load
 
@@ -256,10 +336,11 @@ def combine(q: Questionnaire, respondents: list[Answers]) -> tuple[list[Tally], 
     a majority of *weet ik niet* leaves the step open."""
     tallies = []
     majority: Answers = {}
+    counted = [live(q, answers) for answers in respondents]
     for step in q.stappen:
         counts: Counter[str] = Counter()
-        for answers in respondents:
-            if step.id in answers and not skipped(q, step, answers):
+        for answers in counted:
+            if step.id in answers:
                 counts[answers[step.id]] += 1
         tally = Tally(step.id, counts)
         ranked = counts.most_common()
@@ -268,9 +349,9 @@ def combine(q: Questionnaire, respondents: list[Answers]) -> tuple[list[Tally], 
         tallies.append(tally)
         if tally.majority is not None:
             majority[step.id] = tally.majority
-        elif counts:
+        elif counts and not step.chooses:
             majority[step.id] = WEET_NIET
-    return tallies, outcome(q, majority)
+    return tallies, _first_outcome(q, majority)
 
 
 # --- what people type ----------------------------------------------------------------------
@@ -297,7 +378,7 @@ def read_answer(step: Step, text: str) -> Typed | None:
     cleaned = " ".join(text.strip().split())
     lowered = cleaned.lower()
     candidates: list[tuple[str, str]] = []
-    if step.soort == "keuze":
+    if step.chooses:
         for number, choice in enumerate(step.keuzes, start=1):
             candidates += [(choice, choice.lower()), (choice, str(number))]
     else:

@@ -63,6 +63,9 @@ def field_prompt(form_field: FormField, required_word: str, choices_word: str,
         notes.append(clean(form_field.hint))
     if isinstance(form_field.initial, str) and form_field.initial:
         notes.append(f"{current_word}: {clean(form_field.initial[:60])}")
+    elif isinstance(form_field.initial, list) and form_field.initial:
+        chosen = [i for i, o in enumerate(form_field.options, 1) if o.value in form_field.initial]
+        notes.append(f"{current_word}: {', '.join(map(str, chosen))}")
     if form_field.options:
         listed = ", ".join(f"{i} {clean(o.label)}" for i, o in enumerate(form_field.options, 1))
         notes.append(f"{choices_word}: {listed}")

@@ -12,7 +12,7 @@ from bot.grammar import MIJLPAAL_REF, MijlpaalRef
 from bot.replies import Reply
 from bot.services import changes, milestones, register
 from bot.texts import t
-from handlers import forms, views
+from handlers import afweging, forms, views
 
 Action = Callable[[Ctx, dict[str, str]], Reply]
 
@@ -41,4 +41,6 @@ def milestone_done(ctx: Ctx, args: dict[str, str]) -> Reply:
 ACTIONS: dict[str, tuple[Action, bool]] = {
     "form": (open_form, False),
     "mijlpaal.klaar": (milestone_done, True),
+    "afweging.antwoord": (afweging.answer_button, True),
+    "afweging.stuur": (afweging.control_button, True),
 }

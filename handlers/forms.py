@@ -17,7 +17,7 @@ from bot.replies import Reply
 from bot.services import changes, milestones, register, roster
 from bot.texts import t
 from bot.vocab import NIVEAUS, REIKWIJDTES, STATUSES, VORMEN
-from handlers import views
+from handlers import afweging, views
 from storage.models import Gemeente, Mijlpaal, Overleg, Persoon
 
 Build = Callable[[Ctx, dict[str, str]], Form]
@@ -193,6 +193,7 @@ FORMS: dict[str, tuple[Build, Submit]] = {
     "opgave.nieuw": (new_opgave_form, submit_new_opgave),
     "opgave.wijzig": (edit_opgave_form, submit_edit_opgave),
     "mijlpaal.nieuw": (new_milestone_form, submit_new_milestone),
+    "afweging.start": (afweging.start_form, afweging.submit_start),
 }
 
 

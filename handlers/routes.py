@@ -15,6 +15,8 @@ def module_of(command: str) -> str:
         return "handlers.overleg"
     if command.startswith("beheer."):
         return "handlers.beheer"
+    if command == "afweging":
+        return "handlers.afweging"
     return "handlers.opgave" if command in READS else "handlers.wijzigen"
 
 

@@ -36,9 +36,11 @@ class ConsoleSender:
 
     def deliver(self, delivery: Delivery) -> str | None:
         prefix = "@" if delivery.kind == "persoon" else "#"
+        where = f"{prefix}{delivery.address}" + (t("console.in_thread") if delivery.thread
+                                                  else "")
         body = render(delivery.message, lambda b: f"[{b.label}]")
         first, *rest = body.split("\n")
-        self.write("\n".join([f"→ {prefix}{delivery.address}: {first}",
+        self.write("\n".join([f"→ {where}: {first}",
                               *(f"  {r}" for r in rest)]))
         self.count += 1
         return f"console-{self.count}"
@@ -185,7 +187,7 @@ class Console:
             self.out.write(answer + "\n")
         if answer.lower() in CANCEL:
             return None
-        if not answer and isinstance(form_field.initial, str):
+        if not answer and form_field.initial:
             return form_field.initial  # an empty answer keeps the current value
         return answer
 

@@ -14,7 +14,7 @@ from bot.context import Ctx
 from bot.messages import Message
 from bot.texts import t
 from storage import outbox
-from storage.models import Identiteit, Overleg, Persoon, Werkruimte
+from storage.models import Identiteit, Opgave, Overleg, Persoon, Werkruimte
 
 PLO_CHANNEL_FALLBACK = "plo"
 
@@ -40,6 +40,22 @@ def to_channel(ctx: Ctx, kanaal: str, message: Message, key: str) -> None:
             platform=platform, doel_soort="kanaal", doel=kanaal,
             bericht=message.model_dump(mode="json"), aangemaakt_op=ctx.now,
         )
+
+
+def to_thread(ctx: Ctx, opgave: Opgave, message: Message, key: str) -> None:
+    """Post in the opgave's thread; the first post opens it in the opgave's own channel
+    (its overleg's, else the PLO's)."""
+    for platform in platforms_of(ctx):
+        outbox.enqueue(
+            ctx.session, delivery_key=f"{key}:draad:{platform}", regio_id=ctx.regio.id,
+            platform=platform, doel_soort="draad", doel=str(opgave.id),
+            bericht=message.model_dump(mode="json"), aangemaakt_op=ctx.now,
+        )
+
+
+def home_channel(ctx: Ctx, opgave: Opgave) -> str:
+    return (opgave.overleg.kanaal if opgave.overleg and opgave.overleg.kanaal
+            else plo_channel(ctx))
 
 
 def _has_account(ctx: Ctx, persoon_id: int, platform: str) -> bool:

@@ -445,4 +445,95 @@ TEXTS: dict[str, str] = {
     "vragenlijst.type.bool_type": "must be true or false",
     "vragenlijst.type.dict_type": "must be a table",
     "vragenlijst.type.tuple_type": "must be a list",
+    # afweging
+    "cmd.afweging": "start or fill in the assessment, or show its result",
+    "action.afweging.starten": "start an assessment",
+    "form.afweging.title": "Start assessment {code}",
+    "form.afweging.submit": "Start",
+    "field.respondenten": "Who fills it in",
+    "field.respondenten.hint": "By default every PLO member: the assessment itself decides who "
+        "takes part.",
+    "field.vragenlijst": "Questionnaire",
+    "afweging.vragenlijst_onbekend": "Questionnaire ‘{id}’ does not exist. Choose from: {ids}.",
+    "afweging.loopt_al": "An assessment for {code} is already running. See it with /opgave "
+        "afweging {code} uitslag, or fill it in with /opgave afweging {code} invullen.",
+    "afweging.geen_respondenten": "Choose at least one person to fill in the assessment.",
+    "afweging.geen": "No assessment has been started for {code}. Start one with /opgave afweging "
+        "{code}, or fill it in yourself with /opgave afweging {code} invullen.",
+    "afweging.gestart": "Assessment {code} started: {aantal} people get the questions in a DM "
+        "({namen}).",
+    "afweging.uitnodiging": "Would you fill in the {titel}? One question at a time; just answer "
+        "in this conversation. Please by {datum}.",
+    "afweging.agendapunt": "Assessment {code} {titel}: choose on the basis of the result",
+    "afweging.herinnering": "Your assessment for {code} is still waiting for you: {waar}. Carry "
+        "on where you were.",
+    "afweging.herinnering.vraag": "a question is open",
+    "afweging.herinnering.samenvatting": "your answers are not confirmed yet",
+    "afweging.uitslag.kop": "Result so far: assessment {code} {titel}",
+    "afweging.uitslag.kop_definitief": "Result of assessment {code} {titel}",
+    "afweging.uitslag.regel": "One voice per municipality: its PLO member's (if two, the later "
+        "confirmation). Others count as advice. Per question the majority counts; a tie or a "
+        "majority of ‘don't know’ leaves the question open.",
+    "afweging.uitkomst": "Outcome: ",
+    "afweging.open_vragen": "Still open: {vragen}",
+    "afweging.open_aantal": "Still open: {aantal} questions (see below)",
+    "afweging.stemmen": "Voices",
+    "afweging.advies": "Advice (not counted): ",
+    "afweging.vervangen": "{gemeente}, confirmed earlier (not counted): ",
+    "afweging.geen_gemeente": "no municipality",
+    "afweging.wacht_op": "Still waiting for: ",
+    "afweging.nog_geen_stemmen": "Nobody has confirmed their answers yet.",
+    "afweging.gelijk": "open (tie)",
+    "afweging.oneens": " — disagreement",
+    "afweging.deelname": "Participation per municipality",
+    "afweging.deelname.ja": "takes part",
+    "afweging.deelname.nee": "does not take part",
+    "afweging.deelname.onbekend": "not asked (handle locally)",
+    "afweging.deelname.bespreken": " — ⚠️ discuss first: not joining affects the others",
+    "gesprek.kop": "Assessment {code} · {titel}",
+    "gesprek.nummer": "Question {n} of {totaal}",
+    "gesprek.huidig": "Your answer now: ",
+    "gesprek.waarde.ja": "Yes",
+    "gesprek.waarde.nee": "No",
+    "gesprek.waarde.weet_niet": "Don't know",
+    "gesprek.knop.terug": "← Back",
+    "gesprek.knop.later": "Later",
+    "gesprek.knop.stop": "Stop",
+    "gesprek.knop.klaar": "Done, confirm",
+    "gesprek.knop.wijzig": "Change",
+    "gesprek.knop.verder": "Continue",
+    "gesprek.knop.invullen": "Fill it in myself",
+    "gesprek.hint.ja_nee_weet_niet": "Type ja, nee or weet ik niet (j, n, ?), with your "
+        "explanation after it if you like: ‘nee, want …’. Or: terug, later, stop.",
+    "gesprek.hint.ja_nee": "Type ja or nee, with your explanation after it if you like. Or: "
+        "terug, later, stop.",
+    "gesprek.hint.keuze": "Type your choice or its number ({keuzes}), with your explanation after "
+        "it if you like. Or: terug, later, stop.",
+    "gesprek.hint.schaal": "Type a score ({tekens}), with your explanation after it if you like. "
+        "Or: terug, later, stop.",
+    "gesprek.samenvatting.titel": "Your answers",
+    "gesprek.samenvatting.hint": "Type klaar to confirm; only then do your answers count. Type a "
+        "number to change that answer.",
+    "gesprek.jouw_uitkomst": "Your outcome: ",
+    "gesprek.gepauzeerd": "Paused. Your answers for {code} are kept; send me a message or type "
+        "/opgave afweging {code} invullen to carry on.",
+    "gesprek.hervat": "Welcome back, let's carry on where you were.",
+    "gesprek.gestopt": "Stopped: you are not taking part in the assessment for {code}. Changed "
+        "your mind? Type /opgave afweging {code} invullen to start again.",
+    "gesprek.bevestigd": "Thank you, your answers for {code} are confirmed and count.",
+    "gesprek.gesloten": "The assessment for {code} is closed; your answer was not recorded.",
+    "gesprek.niet_begrepen": "That is no answer to this question; nothing was recorded.",
+    "gesprek.niet_begrepen_samenvatting": "Type klaar to confirm your answers, or the number of "
+        "an answer to change it.",
+    "gesprek.eerste_vraag": "This is the first question; you cannot go further back.",
+    "gesprek.geen_nummer": "Choose a number from 1 to {aantal}.",
+    "gesprek.nog_niet_klaar": "Not all questions are answered yet; answer this one first.",
+    "gesprek.verouderd": "That button belongs to an earlier step; nothing was recorded (again). "
+        "This is where you are:",
+    "gesprek.niet_van_jou": "That button belongs to someone else's conversation.",
+    "console.in_thread": " (thread)",
+    "vragenlijst.varianten": "a variant scoring needs schaal, varianten and criteria",
+    "vragenlijst.varianten_uitkomsten": "a variant scoring has no outcomes: its result is the "
+        "comparison table",
+    "vragenlijst.geen_stappen": "there are no steps",
 }

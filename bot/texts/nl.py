@@ -433,4 +433,94 @@ TEXTS: dict[str, str] = {
     "vragenlijst.type.bool_type": "moet true of false zijn",
     "vragenlijst.type.dict_type": "moet een tabel zijn",
     "vragenlijst.type.tuple_type": "moet een lijst zijn",
+    # afweging
+    "cmd.afweging": "start of vul de afweging in, of toon de uitslag",
+    "action.afweging.starten": "een afweging starten",
+    "form.afweging.title": "Afweging {code} starten",
+    "form.afweging.submit": "Starten",
+    "field.respondenten": "Wie vult in",
+    "field.respondenten.hint": "Standaard alle PLO-leden: de afweging bepaalt zelf wie meedoet.",
+    "field.vragenlijst": "Vragenlijst",
+    "afweging.vragenlijst_onbekend": "Vragenlijst ‘{id}’ bestaat niet. Kies uit: {ids}.",
+    "afweging.loopt_al": "Er loopt al een afweging voor {code}. Bekijk hem met /opgave afweging "
+        "{code} uitslag, of vul hem in met /opgave afweging {code} invullen.",
+    "afweging.geen_respondenten": "Kies minstens één persoon die de afweging invult.",
+    "afweging.geen": "Voor {code} is nog geen afweging gestart. Start er een met /opgave afweging "
+        "{code}, of vul hem zelf in met /opgave afweging {code} invullen.",
+    "afweging.gestart": "Afweging {code} gestart: {aantal} mensen krijgen de vragen in een DM "
+        "({namen}).",
+    "afweging.uitnodiging": "Wil je de {titel} invullen? Eén vraag tegelijk; antwoord gewoon in "
+        "dit gesprek. Graag uiterlijk {datum}.",
+    "afweging.agendapunt": "Afweging {code} {titel}: kiezen op basis van de uitslag",
+    "afweging.herinnering": "Je afweging voor {code} wacht nog op je: {waar}. Ga verder waar je "
+        "was.",
+    "afweging.herinnering.vraag": "er staat een vraag open",
+    "afweging.herinnering.samenvatting": "je antwoorden zijn nog niet bevestigd",
+    "afweging.uitslag.kop": "Uitslag tot nu toe: afweging {code} {titel}",
+    "afweging.uitslag.kop_definitief": "Uitslag afweging {code} {titel}",
+    "afweging.uitslag.regel": "Eén stem per gemeente: die van haar PLO-lid (bij twee: de laatst "
+        "bevestigde). Anderen tellen als advies. Per vraag telt de meerderheid; gelijke stand of "
+        "een meerderheid ‘weet ik niet’ laat de vraag open.",
+    "afweging.uitkomst": "Uitkomst: ",
+    "afweging.open_vragen": "Nog open: {vragen}",
+    "afweging.open_aantal": "Nog open: {aantal} vragen (zie hieronder)",
+    "afweging.stemmen": "Stemmen",
+    "afweging.advies": "Advies (telt niet mee): ",
+    "afweging.vervangen": "{gemeente}, eerder bevestigd (telt niet mee): ",
+    "afweging.geen_gemeente": "geen gemeente",
+    "afweging.wacht_op": "Wacht nog op: ",
+    "afweging.nog_geen_stemmen": "Nog niemand heeft zijn antwoorden bevestigd.",
+    "afweging.gelijk": "open (gelijke stand)",
+    "afweging.oneens": " — verschil van mening",
+    "afweging.deelname": "Deelname per gemeente",
+    "afweging.deelname.ja": "doet mee",
+    "afweging.deelname.nee": "doet niet mee",
+    "afweging.deelname.onbekend": "niet gevraagd (lokaal oppakken)",
+    "afweging.deelname.bespreken": " — ⚠️ vooraf bespreken: niet meedoen raakt de anderen",
+    "gesprek.kop": "Afweging {code} · {titel}",
+    "gesprek.nummer": "Vraag {n} van {totaal}",
+    "gesprek.huidig": "Je antwoord nu: ",
+    "gesprek.waarde.ja": "Ja",
+    "gesprek.waarde.nee": "Nee",
+    "gesprek.waarde.weet_niet": "Weet ik niet",
+    "gesprek.knop.terug": "← Terug",
+    "gesprek.knop.later": "Later",
+    "gesprek.knop.stop": "Stoppen",
+    "gesprek.knop.klaar": "Klaar, bevestig",
+    "gesprek.knop.wijzig": "Wijzig",
+    "gesprek.knop.verder": "Verder invullen",
+    "gesprek.knop.invullen": "Zelf invullen",
+    "gesprek.hint.ja_nee_weet_niet": "Typ ja, nee of weet ik niet (j, n, ?), met je toelichting "
+        "erachter als je wilt: ‘nee, want …’. Of: terug, later, stop.",
+    "gesprek.hint.ja_nee": "Typ ja of nee, met je toelichting erachter als je wilt. Of: terug, "
+        "later, stop.",
+    "gesprek.hint.keuze": "Typ je keuze of het nummer ({keuzes}), met je toelichting erachter als "
+        "je wilt. Of: terug, later, stop.",
+    "gesprek.hint.schaal": "Typ een score ({tekens}), met je toelichting erachter als je wilt. "
+        "Of: terug, later, stop.",
+    "gesprek.samenvatting.titel": "Je antwoorden",
+    "gesprek.samenvatting.hint": "Typ klaar om te bevestigen; pas dan tellen je antwoorden. Typ "
+        "een nummer om dat antwoord te wijzigen.",
+    "gesprek.jouw_uitkomst": "Jouw uitkomst: ",
+    "gesprek.gepauzeerd": "Gepauzeerd. Je antwoorden voor {code} zijn bewaard; stuur me een "
+        "bericht of typ /opgave afweging {code} invullen om verder te gaan.",
+    "gesprek.hervat": "Welkom terug, we gaan verder waar je was.",
+    "gesprek.gestopt": "Gestopt: je doet niet mee aan de afweging voor {code}. Bedacht? Typ "
+        "/opgave afweging {code} invullen om opnieuw te beginnen.",
+    "gesprek.bevestigd": "Bedankt, je antwoorden voor {code} zijn bevestigd en tellen mee.",
+    "gesprek.gesloten": "De afweging voor {code} is gesloten; je antwoord is niet meer vastgelegd.",
+    "gesprek.niet_begrepen": "Dat is geen antwoord op deze vraag; er is niets vastgelegd.",
+    "gesprek.niet_begrepen_samenvatting": "Typ klaar om je antwoorden te bevestigen, of het "
+        "nummer van een antwoord om het te wijzigen.",
+    "gesprek.eerste_vraag": "Dit is de eerste vraag; verder terug kan niet.",
+    "gesprek.geen_nummer": "Kies een nummer van 1 tot en met {aantal}.",
+    "gesprek.nog_niet_klaar": "Nog niet alle vragen zijn beantwoord; beantwoord eerst deze.",
+    "gesprek.verouderd": "Die knop hoort bij een eerdere stap; er is niets (nog eens) vastgelegd. "
+        "Hier ben je nu:",
+    "gesprek.niet_van_jou": "Die knop hoort bij het gesprek van iemand anders.",
+    "console.in_thread": " (draad)",
+    "vragenlijst.varianten": "een variantenscore heeft schaal, varianten en criteria nodig",
+    "vragenlijst.varianten_uitkomsten": "een variantenscore heeft geen uitkomsten: het resultaat "
+        "is de vergelijkingstabel",
+    "vragenlijst.geen_stappen": "er zijn geen stappen",
 }

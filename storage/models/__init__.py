@@ -14,12 +14,13 @@ from storage.models.opgave import (
     StatusUpdate,
 )
 from storage.models.outbox import OutboxBericht, VerwerktEvent
-from storage.models.overleg import Overleg, OverlegLid, Vergadering
+from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
 from storage.models.people import Identiteit, Persoon, PloLid
 from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
 
 __all__ = [
     "Afweging",
+    "Agendapunt",
     "Antwoord",
     "AuditRegel",
     "Base",

@@ -32,7 +32,9 @@ class Afweging(Base):
     gestart_op: Mapped[datetime]
     verloopt_op: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="open")  # open/afgerond/verlopen
+    # The combined result as it was when the afweging closed: stored on the opgave.
     uitkomst: Mapped[dict[str, Any] | None]
+    afgerond_op: Mapped[datetime | None]
 
 
 class Respondent(Base):
@@ -43,8 +45,13 @@ class Respondent(Base):
     afweging_id: Mapped[int] = mapped_column(ForeignKey("afweging.id"), index=True)
     persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"))
     gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
+    # uitgenodigd / bezig / bevestigd / gestopt / verlopen
     status: Mapped[str] = mapped_column(String(20), default="uitgenodigd")
     bevestigd_op: Mapped[datetime | None]
+    uitgenodigd_op: Mapped[datetime | None]
+    # The last answer or nudge: a nudge goes out two working days after it.
+    laatst_actief_op: Mapped[datetime | None]
+    herinnerd_op: Mapped[datetime | None]
 
 
 class Antwoord(Base):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -51,3 +51,22 @@ class Vergadering(Base):
     afgesloten_op: Mapped[datetime | None]
 
     overleg: Mapped[Overleg] = relationship(back_populates="vergaderingen")
+
+
+class Agendapunt(Base):
+    """An item for a body's agenda: put there by the bot (a finished afweging, a
+    decision) or submitted by anyone. ``bron`` says where it came from, once."""
+
+    __tablename__ = "agendapunt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    overleg_id: Mapped[int] = mapped_column(ForeignKey("overleg.id"), index=True)
+    # The meeting it is planned for; None until a next meeting is known.
+    vergadering_id: Mapped[int | None] = mapped_column(ForeignKey("vergadering.id"))
+    opgave_id: Mapped[int | None] = mapped_column(ForeignKey("opgave.id"))
+    soort: Mapped[str] = mapped_column(String(20))  # afweging / besluit / dilemma / punt
+    titel: Mapped[str] = mapped_column(String(200))
+    toelichting: Mapped[str | None] = mapped_column(Text)
+    ingediend_door_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"))
+    ingediend_op: Mapped[datetime]
+    bron: Mapped[str] = mapped_column(String(120), unique=True)

@@ -175,8 +175,10 @@ def _element(form_field: FormField) -> Any:
             chosen = next((o for o in options if o.value == initial), None)
             return StaticSelectElement(action_id="v", options=options, initial_option=chosen)
         case FieldKind.MULTI_CHOICE:
-            return StaticMultiSelectElement(action_id="v", options=[
-                _option(o.value, o.label) for o in form_field.options])
+            options = [_option(o.value, o.label) for o in form_field.options]
+            chosen = [o for o in options if o.value in (form_field.initial or [])]
+            return StaticMultiSelectElement(action_id="v", options=options,
+                                            initial_options=chosen or None)
         case FieldKind.PERSOON:
             return ExternalDataSelectElement(action_id=PERSON_OPTIONS, min_query_length=1)
         case _:

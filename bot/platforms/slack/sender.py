@@ -34,6 +34,8 @@ class SlackSender:
         with self.db.read() as session:
             users = people.accounts(session, self.platform, people_in(delivery.message))
         body = blocks.payload(delivery.message, users)
+        if delivery.thread:
+            body["thread_ts"] = delivery.thread
         response = self.client.chat_postMessage(
             channel=self.channel_for(delivery), **body,
             metadata={"event_type": EVENT_TYPE,

@@ -1,0 +1,55 @@
+"""Working days by the Cao Gemeenten (since 2023): the Dutch public holidays of the
+``holidays`` package, with Bevrijdingsdag off every year (the package has it only in
+lustrum years) and Goede Vrijdag a working day; a region adds its own closing days.
+Weekends are never working days."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
+
+
+@lru_cache(maxsize=32)
+def _closed(year: int) -> frozenset[date]:
+    import holidays  # only the paths that count working days pay for loading it
+
+    days = {d for d, name in holidays.NL(years=year, language="en_US").items()
+            if name != "Good Friday"}
+    days.add(date(year, 5, 5))
+    return frozenset(days)
+
+
+class Calendar:
+    def __init__(self, closing_days: Iterable[date] = ()) -> None:
+        self.closing_days = frozenset(closing_days)
+
+    def is_working_day(self, day: date) -> bool:
+        return (day.weekday() < 5 and day not in _closed(day.year)
+                and day not in self.closing_days)
+
+    def add(self, day: date, count: int) -> date:
+        """``count`` working days after ``day`` (before it when negative)."""
+        step = timedelta(days=1 if count >= 0 else -1)
+        for _ in range(abs(count)):
+            day += step
+            while not self.is_working_day(day):
+                day += step
+        return day
+
+    def on_or_before(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def on_or_after(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+
+def of_regio(settings: dict[str, object]) -> Calendar:
+    """The region's calendar: its closing days (ISO dates) on top of the Cao's."""
+    raw = settings.get("sluitingsdagen") or []
+    days = [date.fromisoformat(str(d)) for d in raw] if isinstance(raw, list) else []
+    return Calendar(days)

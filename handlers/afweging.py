@@ -50,9 +50,10 @@ def start_form(ctx: Ctx, args: dict[str, str]) -> Form:
         FormField(name="respondenten", label=t("field.respondenten"),
                   kind=FieldKind.MULTI_CHOICE, required=True,
                   hint=t("field.respondenten.hint"),
-                  options=[Option(value=str(p.id), label=f"{p.naam} ({p.handle})")
+                  # Handles, not ids: the console also takes an option's number.
+                  options=[Option(value=p.handle, label=f"{p.naam} ({p.handle})")
                            for p in people],
-                  initial=[str(p.id) for p in plo]),
+                  initial=[p.handle for p in plo]),
         FormField(name="vragenlijst", label=t("field.vragenlijst"), kind=FieldKind.CHOICE,
                   required=True, options=[Option(value=k, label=k)
                                           for k in afwegingen.available()],
@@ -62,8 +63,9 @@ def start_form(ctx: Ctx, args: dict[str, str]) -> Form:
 
 def submit_start(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
     opgave = register.get(ctx, form.args["code"])
-    people = [p for p in (ctx.session.get(Persoon, int(i)) for i in values["respondenten"])
-              if p is not None and p.regio_id == ctx.regio.id]
+    people = list(ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.handle.in_(values["respondenten"]))
+        .order_by(Persoon.naam)))
     started = afwegingen.start(ctx, opgave, people, values["vragenlijst"])
     mine: Conversation | None = None
     for conv in afwegingen.conversations(ctx, started):

@@ -194,8 +194,7 @@ def _joined(parts: list[PersonRef]) -> list[str | PersonRef]:
 
 
 def _count_text(step: Step, counts: dict[str, int]) -> str:
-    return " · ".join(f"{value_label(v)} {counts.get(v, 0)}" for v in step.values
-                      if counts.get(v, 0) or v in VALUE_KEYS)
+    return " · ".join(f"{value_label(v)} {counts[v]}" for v in step.values if counts.get(v))
 
 
 def _tallies(data: Uitslag) -> list[Section]:

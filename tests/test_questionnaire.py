@@ -132,6 +132,9 @@ def test_the_rule_agrees_with_an_independent_oracle(answers: dict[str, str]) -> 
      'uitkomsten = []\n', "versie: moet een geheel getal zijn"),
     ('id = "x"\nversie = 1\nsoort = "afweging"\ntitel = "T"\nvragen = []\nstappen = []\n'
      'uitkomsten = []\n', "vragen: is geen bekend veld"),
+    ('id = "x"\nversie = 1\nsoort = "varianten"\ntitel = "T"\n'
+     'varianten = [{ id = "v1", titel = "Variant 1" }]\n',
+     "het bestand: een variantenscore heeft schaal, varianten en criteria nodig"),
 ])
 def test_a_malformed_file_is_refused_naming_file_place_and_problem(
     tmp_path: Path, content: str, problem: str
@@ -173,3 +176,18 @@ def test_one_message_is_one_answer_with_its_toelichting(
 ])
 def test_anything_else_is_no_answer(step: str, text: str) -> None:
     assert read_answer(Q.step(step), text) is None
+
+
+def test_the_variant_scoring_example_compares_variants_per_criterion() -> None:
+    scoring = load(DATA_DIR / "vragenlijsten" / "leusden-samenwerkingsvarianten.toml")
+    assert [m.teken for m in scoring.schaal] == ["++", "+", "+/-", "-", "--", "==", "??",
+                                                 "n.t.b."]
+    assert len(scoring.stappen) == len(scoring.criteria) * len(scoring.varianten) == 48
+    step = scoring.step("ict.v2")
+    found = read_answer(step, "++ meer directe invloed op inrichting ICT")
+    assert found is not None and (found.value, found.toelichting) == (
+        "++", "meer directe invloed op inrichting ICT")
+    assert read_answer(step, "+/-") == read_answer(step, "3")
+    tallies, result = combine(scoring, [{"ict.v2": "++"}, {"ict.v2": "++"}, {"ict.v2": "-"}])
+    ict = next(t for t in tallies if t.step == "ict.v2")
+    assert (ict.majority, ict.disagreement, result.id) == ("++", True, "vergelijking")

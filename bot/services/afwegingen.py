@@ -79,16 +79,18 @@ def from_file(sleutel: str, folder: Path = QUESTIONNAIRES) -> Questionnaire:
         raise UserError(str(error)) from None
 
 
-_versions: dict[int, Questionnaire] = {}
+_versions: dict[tuple[str, int], Questionnaire] = {}
 
 
 def of_version(ctx: Ctx, vragenlijst_id: int) -> Questionnaire:
-    """The questionnaire exactly as it was when the afweging started (rows never change)."""
-    if vragenlijst_id not in _versions:
-        row = ctx.session.get(VragenlijstVersie, vragenlijst_id)
-        assert row is not None
-        _versions[vragenlijst_id] = Questionnaire.model_validate(row.inhoud)
-    return _versions[vragenlijst_id]
+    """The questionnaire exactly as it was when the afweging started. A stored version
+    never changes, so its parsed form is kept per (id, versie)."""
+    row = ctx.session.get(VragenlijstVersie, vragenlijst_id)
+    assert row is not None
+    key = (row.sleutel, row.versie)
+    if key not in _versions:
+        _versions[key] = Questionnaire.model_validate(row.inhoud)
+    return _versions[key]
 
 
 def _version_row(ctx: Ctx, q: Questionnaire) -> VragenlijstVersie:

@@ -191,3 +191,20 @@ def test_the_variant_scoring_example_compares_variants_per_criterion() -> None:
     tallies, result = combine(scoring, [{"ict.v2": "++"}, {"ict.v2": "++"}, {"ict.v2": "-"}])
     ict = next(t for t in tallies if t.step == "ict.v2")
     assert (ict.majority, ict.disagreement, result.id) == ("++", True, "vergelijking")
+
+
+def test_a_majority_of_weet_ik_niet_leaves_the_question_open() -> None:
+    unsure = seven(WEET_NIET, NEE, NEE, NEE, NEE, NEE, NEE)
+    tallies, result = combine(Q, [unsure, unsure, seven(JA, NEE, NEE, NEE, NEE, NEE, NEE)])
+    assert next(t for t in tallies if t.step == "doelstellingen").majority == WEET_NIET
+    assert (result.id, result.open) == ("onbepaald", ("doelstellingen",))
+
+
+def test_an_answer_left_behind_by_terug_steers_nothing() -> None:
+    # Deelname was nee with negative effects, then revised to ja: no vooraf bespreken.
+    answers = seven(JA, NEE, NEE, NEE, NEE, NEE, NEE, reikwijdte="ook uitvoering",
+                    deelname=JA, negatief_effect=JA)
+    assert outcome(Q, answers).flags == ()
+    # Vraag één became ja after the seven were answered: the seven are no votes.
+    tallies, _ = combine(Q, [seven(verplicht=JA), seven()])
+    assert sum(next(t for t in tallies if t.step == "inwoners").counts.values()) == 1

@@ -503,14 +503,15 @@ TEXTS: dict[str, str] = {
     "gesprek.knop.wijzig": "Change",
     "gesprek.knop.verder": "Continue",
     "gesprek.knop.invullen": "Fill it in myself",
-    "gesprek.hint.ja_nee_weet_niet": "Type ja, nee or weet ik niet (j, n, ?), with your "
-        "explanation after it if you like: ‘nee, want …’. Or: terug, later, stop.",
-    "gesprek.hint.ja_nee": "Type ja or nee, with your explanation after it if you like. Or: "
-        "terug, later, stop.",
-    "gesprek.hint.keuze": "Type your choice or its number ({keuzes}), with your explanation after "
-        "it if you like. Or: terug, later, stop.",
-    "gesprek.hint.schaal": "Type a score ({tekens}), with your explanation after it if you like. "
-        "Or: terug, later, stop.",
+    "gesprek.hint.ja_nee_weet_niet": "Press a button or type in your DM with me: ja, nee or weet "
+        "ik niet (j, n, ?), with your explanation after it if you like: ‘nee, want …’. Or: terug, "
+        "later, stop.",
+    "gesprek.hint.ja_nee": "Press a button or type in your DM with me: ja or nee, with your "
+        "explanation after it if you like. Or: terug, later, stop.",
+    "gesprek.hint.keuze": "Press a button or type in your DM with me your choice or its number "
+        "({keuzes}), with your explanation after it if you like. Or: terug, later, stop.",
+    "gesprek.hint.schaal": "Press a button or type in your DM with me a score ({tekens}), with "
+        "your explanation after it if you like. Or: terug, later, stop.",
     "gesprek.samenvatting.titel": "Your answers",
     "gesprek.samenvatting.hint": "Type klaar to confirm; only then do your answers count. Type a "
         "number to change that answer.",

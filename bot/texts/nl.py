@@ -490,14 +490,15 @@ TEXTS: dict[str, str] = {
     "gesprek.knop.wijzig": "Wijzig",
     "gesprek.knop.verder": "Verder invullen",
     "gesprek.knop.invullen": "Zelf invullen",
-    "gesprek.hint.ja_nee_weet_niet": "Typ ja, nee of weet ik niet (j, n, ?), met je toelichting "
-        "erachter als je wilt: ‘nee, want …’. Of: terug, later, stop.",
-    "gesprek.hint.ja_nee": "Typ ja of nee, met je toelichting erachter als je wilt. Of: terug, "
+    "gesprek.hint.ja_nee_weet_niet": "Kies een knop of typ in je DM met mij: ja, nee of weet ik "
+        "niet (j, n, ?), met je toelichting erachter als je wilt: ‘nee, want …’. Of: terug, "
         "later, stop.",
-    "gesprek.hint.keuze": "Typ je keuze of het nummer ({keuzes}), met je toelichting erachter als "
-        "je wilt. Of: terug, later, stop.",
-    "gesprek.hint.schaal": "Typ een score ({tekens}), met je toelichting erachter als je wilt. "
-        "Of: terug, later, stop.",
+    "gesprek.hint.ja_nee": "Kies een knop of typ in je DM met mij: ja of nee, met je toelichting "
+        "erachter als je wilt. Of: terug, later, stop.",
+    "gesprek.hint.keuze": "Kies een knop of typ in je DM met mij je keuze of het nummer "
+        "({keuzes}), met je toelichting erachter als je wilt. Of: terug, later, stop.",
+    "gesprek.hint.schaal": "Kies een knop of typ in je DM met mij een score ({tekens}), met je "
+        "toelichting erachter als je wilt. Of: terug, later, stop.",
     "gesprek.samenvatting.titel": "Je antwoorden",
     "gesprek.samenvatting.hint": "Typ klaar om te bevestigen; pas dan tellen je antwoorden. Typ "
         "een nummer om dat antwoord te wijzigen.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.test_console import NOW, regiobot
+from tests.e2e.test_console import NOW, assert_in_order, regiobot
 
 SESSION = """\
 als programmamanager
@@ -98,9 +98,5 @@ def test_two_plo_members_who_disagree_get_a_combined_uitslag(tmp_path: Path) -> 
         "Houten: doet mee",
         "Lopik: doet niet mee — ⚠️ vooraf bespreken",
     ]
-    position = 0
-    for expected in expected_in_order:
-        found = out.find(expected, position)
-        assert found >= 0, f"missing after position {position}: {expected}\n\n{out}"
-        position = found + len(expected)
+    assert_in_order(out, expected_in_order)
     assert "Traceback" not in out + result.stderr

@@ -21,6 +21,15 @@ def regiobot(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
+def assert_in_order(out: str, expected_in_order: list[str]) -> None:
+    """Each expected text appears in the transcript, after the one before it."""
+    position = 0
+    for expected in expected_in_order:
+        found = out.find(expected, position)
+        assert found >= 0, f"missing after position {position}: {expected}\n\n{out}"
+        position = found + len(expected)
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("newcomer")

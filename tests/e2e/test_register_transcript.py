@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.test_console import NOW, regiobot
+from tests.e2e.test_console import NOW, assert_in_order, regiobot
 
 SESSION = """\
 /opgave update JGD-03 aandacht scenario's liggen bij de colleges
@@ -86,9 +86,5 @@ def test_a_week_in_the_register(tmp_path: Path) -> None:
         "Als bestuurlijk opdrachtgever:",
         "WMO-04 Vervoer naar dagbesteding",
     ]
-    position = 0
-    for expected in expected_in_order:
-        found = out.find(expected, position)
-        assert found >= 0, f"missing after position {position}: {expected}\n\n{out}"
-        position = found + len(expected)
+    assert_in_order(out, expected_in_order)
     assert "Traceback" not in out + result.stderr

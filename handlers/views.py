@@ -158,6 +158,8 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
     ]
     if opgave.thema:
         facts.insert(0, fact(t("card.thema"), opgave.thema))
+    if opgave.afweging_uitkomst:
+        facts.append(fact(t("card.afweging"), opgave.afweging_uitkomst))
     sections = [Section(facts=facts)]
     todo = _card_todo(ctx, data)
     if todo:

@@ -282,12 +282,16 @@ def test_the_complete_result_goes_to_thread_plo_bestuurder_and_the_bpsdl_agenda(
         audited = session.scalars(select(AuditRegel.nieuw).where(
             AuditRegel.entiteit == "afweging")).all()
         assert audited == ["open", "afgerond"]
+    # stored on the opgave: its card shows the outcome
+    assert "Afweging: nog niet te bepalen" in text(people.command("plo-houten", "status JGD-03"))
     final = text(people.command("plo-houten", "afweging JGD-03 uitslag"))
     assert "Lopik: doet niet mee — ⚠️ vooraf bespreken" in final
     assert "verschil van mening" in final and "want de kosten stijgen overal" in final
 
 
-def test_an_answer_keeps_the_questionnaire_version_it_answered(people: People) -> None:
+def test_an_answer_keeps_the_questionnaire_version_it_answered(
+        people: People, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(afwegingen, "_versions", {})  # this test's edited version stays here
     people.start(handles=["plo-houten"])
     people.dm("plo-houten", "nee")
     with people.db.write() as session:
@@ -300,7 +304,7 @@ def test_an_answer_keeps_the_questionnaire_version_it_answered(people: People) -
         version.inhoud = {**version.inhoud, "stappen": [
             {**s, "tekst": "Zoals opgeslagen?"} if s["id"] == "standpunt" else s
             for s in version.inhoud["stappen"]]}
-    afwegingen._versions.clear()
+    monkeypatch.setattr(afwegingen, "_versions", {})
     assert "Zoals opgeslagen?" in text(people.dm("plo-houten", "later", "verder"))
 
 

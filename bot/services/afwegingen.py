@@ -453,6 +453,10 @@ def finish(ctx: Ctx, afweging: Afweging, status: str) -> Uitslag:
     afweging.uitkomst = stored(result)
     opgave = result.opgave
     audit.record(ctx, "afweging", afweging.id, "status", "open", status, opgave_id=opgave.id)
+    if result.result is not None and result.counted:
+        audit.record(ctx, "opgave", opgave.id, "afweging", opgave.afweging_uitkomst,
+                     result.result.tekst, opgave_id=opgave.id)
+        opgave.afweging_uitkomst = result.result.tekst
     message = afweging_views.uitslag(ctx, result, final=True)
     key = f"afweging:{afweging.id}:uitslag"
     notify.to_thread(ctx, opgave, message, key)

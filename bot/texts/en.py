@@ -537,4 +537,5 @@ TEXTS: dict[str, str] = {
     "vragenlijst.varianten_uitkomsten": "a variant scoring has no outcomes: its result is the "
         "comparison table",
     "vragenlijst.geen_stappen": "there are no steps",
+    "card.afweging": "Assessment",
 }

@@ -524,4 +524,5 @@ TEXTS: dict[str, str] = {
     "vragenlijst.varianten_uitkomsten": "een variantenscore heeft geen uitkomsten: het resultaat "
         "is de vergelijkingstabel",
     "vragenlijst.geen_stappen": "er zijn geen stappen",
+    "card.afweging": "Afweging",
 }

@@ -58,6 +58,8 @@ class Opgave(Base):
     # The date of the earliest open milestone, kept by storage.queries.refresh_first_open
     # whenever milestones change: the overview asks "late?" of thousands of opgaven at once.
     eerste_open_mijlpaal: Mapped[date | None]
+    # The outcome of the last closed afweging, kept on the opgave so its card shows it.
+    afweging_uitkomst: Mapped[str | None] = mapped_column(String(200))
     aangemaakt_op: Mapped[datetime]
     gewijzigd_op: Mapped[datetime]
     # Buttons carry this so a click on a card that has changed since is recognised.

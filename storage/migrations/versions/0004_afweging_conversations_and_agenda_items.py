@@ -44,6 +44,9 @@ def upgrade() -> None:
     with op.batch_alter_table('afweging', schema=None) as batch_op:
         batch_op.add_column(sa.Column('afgerond_op', storage.types.UTCDateTime(timezone=True), nullable=True))
 
+    with op.batch_alter_table('opgave', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('afweging_uitkomst', sa.String(length=200), nullable=True))
+
     with op.batch_alter_table('respondent', schema=None) as batch_op:
         batch_op.add_column(sa.Column('uitgenodigd_op', storage.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('laatst_actief_op', storage.types.UTCDateTime(timezone=True), nullable=True))
@@ -58,6 +61,9 @@ def downgrade() -> None:
         batch_op.drop_column('herinnerd_op')
         batch_op.drop_column('laatst_actief_op')
         batch_op.drop_column('uitgenodigd_op')
+
+    with op.batch_alter_table('opgave', schema=None) as batch_op:
+        batch_op.drop_column('afweging_uitkomst')
 
     with op.batch_alter_table('afweging', schema=None) as batch_op:
         batch_op.drop_column('afgerond_op')

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.messages import Message
+from bot.services.notify import PLO_CHANNEL_FALLBACK
 from storage import outbox
 from storage.db import Database
 from storage.models import Identiteit, Opgave, OpgaveDraad, OutboxBericht, Overleg
@@ -70,18 +71,16 @@ def _threads(session: Session, platform: str, rows: list[OutboxBericht]) -> dict
     ids = {int(r.doel) for r in rows if r.doel_soort == "draad"}
     if not ids:
         return {}
-    found: dict[int, tuple[str, str | None]] = {
-        opgave_id: (kanaal, bericht) for opgave_id, kanaal, bericht in session.execute(
-            select(OpgaveDraad.opgave_id, OpgaveDraad.kanaal_id, OpgaveDraad.bericht_id).where(
-                OpgaveDraad.opgave_id.in_(ids), OpgaveDraad.platform == platform))}
-    for opgave_id, regio_id, kanaal in session.execute(
-            select(Opgave.id, Opgave.regio_id, Overleg.kanaal)
-            .outerjoin(Overleg, Overleg.id == Opgave.overleg_id)
-            .where(Opgave.id.in_(ids - found.keys()))):
-        plo = session.scalar(select(Overleg.kanaal).where(Overleg.regio_id == regio_id,
-                                                          Overleg.is_plo))
-        found[opgave_id] = (kanaal or plo or "plo", None)
-    return found
+    plo = aliased(Overleg)
+    return {opgave_id: (kanaal or eigen or PLO_CHANNEL_FALLBACK, bericht)
+            for opgave_id, kanaal, bericht, eigen in session.execute(
+                select(Opgave.id, OpgaveDraad.kanaal_id, OpgaveDraad.bericht_id,
+                       func.coalesce(Overleg.kanaal, plo.kanaal))
+                .outerjoin(OpgaveDraad, (OpgaveDraad.opgave_id == Opgave.id)
+                           & (OpgaveDraad.platform == platform))
+                .outerjoin(Overleg, Overleg.id == Opgave.overleg_id)
+                .outerjoin(plo, (plo.regio_id == Opgave.regio_id) & plo.is_plo)
+                .where(Opgave.id.in_(ids)))}
 
 
 def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]],

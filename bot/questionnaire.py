@@ -21,7 +21,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -125,17 +125,18 @@ class Questionnaire(_Strict):
         criterion and variant, grouped by criterion) follow from them."""
         if not isinstance(data, dict) or data.get("soort") != "varianten" or "stappen" in data:
             return data
-        criteria, variants, scale = (data.get(k) for k in ("criteria", "varianten", "schaal"))
+        given = [data.get(k) for k in ("criteria", "varianten", "schaal")]
         if not all(isinstance(x, list) and x and all(isinstance(i, dict) for i in x)
-                   for x in (criteria, variants, scale)):
+                   for x in given):
             return data  # the field checks below say what is missing
-        marks = [str(m.get("teken")) for m in scale]  # type: ignore[union-attr]
+        criteria, variants, scale = cast(list[list[dict[str, Any]]], given)
+        marks = [str(m.get("teken")) for m in scale]
         return {**data, "groepen": [{"id": c.get("id"), "titel": c.get("titel")}
-                                    for c in criteria],  # type: ignore[union-attr]
+                                    for c in criteria],
                 "stappen": [{"id": f"{c.get('id')}.{v.get('id')}", "groep": c.get("id"),
                              "soort": "schaal", "keuzes": marks,
                              "tekst": f"{c.get('titel')} — {v.get('titel')}"}
-                            for c in criteria for v in variants]}  # type: ignore[union-attr]
+                            for c in criteria for v in variants]}
 
     @property
     def scoring(self) -> bool:

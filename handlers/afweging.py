@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -11,10 +12,11 @@ from bot.conversation import Said, Turn
 from bot.forms import FieldKind, Form, FormField, Option
 from bot.permissions import require
 from bot.replies import Reply
-from bot.services import afwegingen, notify, register
+from bot.services import afweging_messages as messages
+from bot.services import afwegingen, register
 from bot.services.afwegingen import Conversation, Stale
 from bot.texts import t
-from handlers import afweging_views, views
+from handlers import views
 from handlers.registry import handles
 from storage.models import Opgave, Persoon
 
@@ -25,15 +27,14 @@ def afweging(ctx: Ctx, args: dict[str, Any]) -> Reply:
     wat = args.get("wat")
     if wat == "invullen":
         conv, turn = afwegingen.fill_in(ctx, opgave)
-        return Reply(messages=afweging_views.reply(ctx, conv, turn, opgave))
+        return Reply(messages=messages.reply(conv, turn, opgave))
     current = afwegingen.open_for(ctx, opgave)
     if wat == "uitslag" or current is not None:
         shown = current or afwegingen.latest_for(ctx, opgave)
         if shown is None:
             return Reply.of(views.note(t("afweging.geen", code=opgave.code)))
-        message = afweging_views.uitslag(ctx, afwegingen.uitslag(ctx, shown),
-                                         final=shown.status != "open")
-        return Reply.of(message)
+        return Reply.of(messages.uitslag(afwegingen.uitslag(ctx, shown),
+                                         final=shown.status != "open"))
     return Reply(form=start_form(ctx, {"code": opgave.code}))
 
 
@@ -66,20 +67,13 @@ def submit_start(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
     people = list(ctx.session.scalars(select(Persoon).where(
         Persoon.regio_id == ctx.regio.id, Persoon.handle.in_(values["respondenten"]))
         .order_by(Persoon.naam)))
-    started = afwegingen.start(ctx, opgave, people, values["vragenlijst"])
-    mine: Conversation | None = None
-    for conv in afwegingen.conversations(ctx, started):
-        if conv.persoon.id == ctx.actor.id:
-            mine = conv  # the starter answers right here
-            continue
-        notify.to_person(ctx, conv.persoon, afweging_views.invitation(ctx, conv, opgave),
-                         f"afweging:{started.id}:uitnodiging:{conv.respondent.id}")
-    names = ", ".join(p.naam for p in people)
-    messages = [views.done(opgave.code, t("afweging.gestart", code=opgave.code,
-                                          aantal=len(people), namen=names))]
-    if mine is not None:
-        messages.append(afweging_views.invitation(ctx, mine, opgave))
-    return Reply(messages=messages)
+    _, mine = afwegingen.start(ctx, opgave, people, values["vragenlijst"])
+    replies = [views.done(opgave.code, t("afweging.gestart", code=opgave.code,
+                                         aantal=len(people),
+                                         namen=", ".join(p.naam for p in people)))]
+    if mine is not None:  # the starter answers right here
+        replies.append(messages.invitation(ctx, mine, opgave))
+    return Reply(messages=replies)
 
 
 # --- buttons and typed answers -------------------------------------------------------------
@@ -91,29 +85,34 @@ def _opgave(ctx: Ctx, conv: Conversation) -> Opgave:
     return opgave
 
 
-def _answer(ctx: Ctx, conv: Conversation, act: Any) -> Reply:
+def _answer(ctx: Ctx, conv: Conversation, act: Callable[[], Turn]) -> Reply:
     try:
-        turn: Turn = act()
+        turn = act()
     except Stale:
         # Someone (a second click) got there first: show where the conversation is now.
         ctx.session.expire_all()
         conv = afwegingen.load_conversation(ctx, conv.gesprek)
         turn = Turn(conv.state, Said.STALE)
-    return Reply(messages=afweging_views.reply(ctx, conv, turn, _opgave(ctx, conv)))
+    return Reply(messages=messages.reply(conv, turn, _opgave(ctx, conv)))
+
+
+def _number(args: dict[str, str], key: str) -> int:
+    value = args.get(key, "")
+    return int(value) if value.isdigit() else 0
 
 
 def answer_button(ctx: Ctx, args: dict[str, str]) -> Reply:
-    conv = afwegingen.conversation_by_id(ctx, int(args.get("g", "0") or 0))
+    """g: the conversation, v: its versie when shown, s: the step, w: the value."""
+    conv = afwegingen.conversation_by_id(ctx, _number(args, "g"))
     return _answer(ctx, conv, lambda: afwegingen.choose(
-        ctx, conv, int(args.get("v", "0") or 0), args.get("s", ""), args.get("w", "")))
+        ctx, conv, _number(args, "v"), args.get("s", ""), args.get("w", "")))
 
 
 def control_button(ctx: Ctx, args: dict[str, str]) -> Reply:
-    conv = afwegingen.conversation_by_id(ctx, int(args.get("g", "0") or 0))
-    number = args.get("n", "0")
+    """g, v as above; w: terug, later, stop, klaar, or a summary line's number."""
+    conv = afwegingen.conversation_by_id(ctx, _number(args, "g"))
     return _answer(ctx, conv, lambda: afwegingen.control(
-        ctx, conv, int(args.get("v", "0") or 0), args.get("w", ""),
-        int(number) if number.isdigit() else 0))
+        ctx, conv, _number(args, "v"), args.get("w", "")))
 
 
 def direct_message(ctx: Ctx, text: str) -> Reply | None:

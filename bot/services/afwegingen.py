@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from functools import lru_cache
-from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot import conversation as machine
 from bot import workdays
@@ -23,7 +22,6 @@ from bot.conversation import Said, State, Toestand, Turn
 from bot.errors import UserError
 from bot.permissions import require
 from bot.questionnaire import (
-    NEE,
     Questionnaire,
     QuestionnaireError,
     Result,
@@ -33,7 +31,8 @@ from bot.questionnaire import (
     load,
     outcome,
 )
-from bot.services import audit
+from bot.services import afweging_messages as messages
+from bot.services import audit, notify
 from bot.texts import t
 from config import DATA_DIR
 from storage.models import (
@@ -68,8 +67,8 @@ def available() -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def from_file(sleutel: str, folder: Path = QUESTIONNAIRES) -> Questionnaire:
-    path = folder / f"{sleutel}.toml"
+def from_file(sleutel: str) -> Questionnaire:
+    path = QUESTIONNAIRES / f"{sleutel}.toml"
     if not path.is_file():
         raise UserError(t("afweging.vragenlijst_onbekend", id=sleutel,
                           ids=", ".join(available())))
@@ -84,7 +83,7 @@ _versions: dict[tuple[str, int], Questionnaire] = {}
 
 def of_version(ctx: Ctx, vragenlijst_id: int) -> Questionnaire:
     """The questionnaire exactly as it was when the afweging started. A stored version
-    never changes, so its parsed form is kept per (id, versie)."""
+    never changes, so its parsed form is kept per (sleutel, versie)."""
     row = ctx.session.get(VragenlijstVersie, vragenlijst_id)
     assert row is not None
     key = (row.sleutel, row.versie)
@@ -143,20 +142,26 @@ def _term_end(ctx: Ctx) -> datetime:
 
 
 def start(ctx: Ctx, opgave: Opgave, people: list[Persoon] | None = None,
-          sleutel: str | None = None) -> Afweging:
-    """Start an afweging and invite its respondents (default: every PLO member, since
-    the afweging itself decides who takes part)."""
+          sleutel: str | None = None) -> tuple[Afweging, Conversation | None]:
+    """Start an afweging and send each respondent (default: every PLO member, since the
+    afweging itself decides who takes part) the first question in a DM. The actor's own
+    conversation, if they are a respondent, is returned to answer right away."""
     require(ctx, "afweging.starten", opgave)
-    existing = open_for(ctx, opgave)
-    if existing is not None:
+    if open_for(ctx, opgave) is not None:
         raise UserError(t("afweging.loopt_al", code=opgave.code))
-    q = from_file(sleutel or default_for(ctx))
-    afweging = _create(ctx, opgave, q)
-    for persoon in people if people is not None else plo_members(ctx):
-        invite(ctx, afweging, persoon)
-    if not afweging_respondents(ctx, afweging):
+    people = plo_members(ctx) if people is None else people
+    if not people:
         raise UserError(t("afweging.geen_respondenten"))
-    return afweging
+    afweging = _create(ctx, opgave, from_file(sleutel or default_for(ctx)))
+    mine: Conversation | None = None
+    for persoon in people:
+        conv = invite(ctx, afweging, persoon)
+        if persoon.id == ctx.actor.id:
+            mine = conv
+            continue
+        notify.to_person(ctx, persoon, messages.invitation(ctx, conv, opgave),
+                         f"afweging:{afweging.id}:uitnodiging:{conv.respondent.id}")
+    return afweging, mine
 
 
 def _create(ctx: Ctx, opgave: Opgave, q: Questionnaire) -> Afweging:
@@ -226,14 +231,6 @@ def load_conversation(ctx: Ctx, gesprek: Gesprek) -> Conversation:
     return Conversation(gesprek, respondent, afweging, q, state, persoon)
 
 
-def conversations(ctx: Ctx, afweging: Afweging) -> list[Conversation]:
-    gesprekken = ctx.session.scalars(
-        select(Gesprek).join(Respondent, Respondent.id == Gesprek.onderwerp_id)
-        .where(Gesprek.soort == SOORT, Respondent.afweging_id == afweging.id)
-        .order_by(Respondent.id))
-    return [load_conversation(ctx, g) for g in gesprekken]
-
-
 def current(ctx: Ctx) -> Conversation | None:
     """The conversation a typed DM belongs to: the one the actor is in (the latest),
     else the latest they paused; only of afwegingen still open."""
@@ -269,16 +266,13 @@ def choose(ctx: Ctx, conv: Conversation, versie: int, stap: str, value: str) -> 
     return apply(ctx, conv, machine.choose(conv.q, conv.state, stap, value), versie)
 
 
-def control(ctx: Ctx, conv: Conversation, versie: int, word: str, number: int = 0) -> Turn:
-    """A control button (terug, later, stop, klaar, or wijzig <n> from the summary)."""
+def control(ctx: Ctx, conv: Conversation, versie: int, word: str) -> Turn:
+    """A control button: the word it stands for (terug, later, stop, klaar, or the
+    number of a summary line), taken as typed — the versie makes sure the state is still
+    the one the button was shown with."""
     if versie != conv.gesprek.versie:
         return Turn(conv.state, Said.STALE)
-    if word == "wijzig":
-        turn = machine.jump(conv.q, conv.state, number) if conv.state.toestand == \
-            Toestand.SAMENVATTING else Turn(conv.state, Said.STALE)
-    else:
-        turn = machine.react(conv.q, conv.state, word)
-    return apply(ctx, conv, turn, versie)
+    return apply(ctx, conv, machine.react(conv.q, conv.state, word), versie)
 
 
 def resume(ctx: Ctx, conv: Conversation) -> Turn:
@@ -286,8 +280,8 @@ def resume(ctx: Ctx, conv: Conversation) -> Turn:
     confirmed one opens its summary (unconfirmed until ``klaar`` again)."""
     state = conv.state
     if state.toestand == Toestand.GESTOPT:
-        ctx.session.query(Antwoord).filter(Antwoord.respondent_id == conv.respondent.id) \
-            .delete(synchronize_session=False)
+        ctx.session.execute(delete(Antwoord).where(
+            Antwoord.respondent_id == conv.respondent.id))
         turn = Turn(machine.begin(conv.q), Said.ASK)
     elif state.toestand == Toestand.BEVESTIGD:
         turn = Turn(machine.begin(conv.q, state.answers), Said.SUMMARY)
@@ -369,6 +363,11 @@ class Voice:
     counts: bool = True
     superseded: bool = False
 
+    @property
+    def naam(self) -> str:
+        """Who the voice is: its gemeente, else the person (advice)."""
+        return self.gemeente.naam if self.gemeente is not None else self.persoon.naam
+
 
 @dataclass
 class Uitslag:
@@ -390,33 +389,38 @@ class Uitslag:
 
     def deelname(self) -> list[tuple[Voice, str | None, bool]]:
         """Per counted gemeente: its answer to deelname, and whether to discuss first."""
-        rows = []
-        for voice in self.counted:
-            if "deelname" not in {s.id for s in self.q.stappen}:
-                break
-            value = voice.answers.get("deelname")
-            rows.append((voice, value.value if value else None,
-                         "vooraf_bespreken" in voice.result.flags))
-        return rows
+        if not any(s.id == "deelname" for s in self.q.stappen):
+            return []
+        return [(voice, voice.answers["deelname"].value if "deelname" in voice.answers
+                 else None, "vooraf_bespreken" in voice.result.flags)
+                for voice in self.counted]
 
 
 def uitslag(ctx: Ctx, afweging: Afweging) -> Uitslag:
     opgave = ctx.session.get(Opgave, afweging.opgave_id)
     assert opgave is not None
     q = of_version(ctx, afweging.vragenlijst_id)
-    plo = {(p, g) for p, g in ctx.session.execute(select(PloLid.persoon_id, PloLid.gemeente_id))}
+    rows = ctx.session.execute(
+        select(Respondent, Persoon, Gemeente).join(Persoon, Persoon.id == Respondent.persoon_id)
+        .outerjoin(Gemeente, Gemeente.id == Respondent.gemeente_id)
+        .where(Respondent.afweging_id == afweging.id).order_by(Respondent.id)).all()
+    plo = {(p, g) for p, g in ctx.session.execute(select(PloLid.persoon_id, PloLid.gemeente_id)
+                                                  .where(PloLid.persoon_id.in_(
+                                                      [persoon.id for _, persoon, _ in rows])))}
+    given: dict[int, dict[str, Typed]] = {}
+    for respondent_id, vraag, waarde, toelichting in ctx.session.execute(
+            select(Antwoord.respondent_id, Antwoord.vraag, Antwoord.waarde, Antwoord.toelichting)
+            .join(Respondent, Respondent.id == Antwoord.respondent_id)
+            .where(Respondent.afweging_id == afweging.id, Respondent.status == "bevestigd")):
+        given.setdefault(respondent_id, {})[vraag] = Typed(waarde, toelichting)
     voices: list[Voice] = []
     waiting: list[tuple[Persoon, str]] = []
-    for respondent in afweging_respondents(ctx, afweging):
-        persoon = ctx.session.get(Persoon, respondent.persoon_id)
-        assert persoon is not None
+    for respondent, persoon, gemeente in rows:
         if respondent.status != "bevestigd":
             if respondent.status != "gestopt":
                 waiting.append((persoon, respondent.status))
             continue
-        answers = _answers(ctx, respondent.id)
-        gemeente = ctx.session.get(Gemeente, respondent.gemeente_id) \
-            if respondent.gemeente_id else None
+        answers = given.get(respondent.id, {})
         voices.append(Voice(respondent, persoon, gemeente, answers,
                             outcome(q, {k: a.value for k, a in answers.items()}),
                             counts=(persoon.id, respondent.gemeente_id) in plo))
@@ -445,9 +449,6 @@ def finish(ctx: Ctx, afweging: Afweging, status: str) -> Uitslag:
     """Close the afweging: store the result on it, post it to the opgave's thread and the
     PLO channel, send it to the bestuurlijk opdrachtgever, put it on the next agenda of
     the bestuurlijk overleg (the seed makes it a choice for bestuurders), and audit."""
-    from bot.services import notify
-    from handlers import afweging_views
-
     result = uitslag(ctx, afweging)
     afweging.status, afweging.afgerond_op = status, ctx.now
     afweging.uitkomst = stored(result)
@@ -457,7 +458,7 @@ def finish(ctx: Ctx, afweging: Afweging, status: str) -> Uitslag:
         audit.record(ctx, "opgave", opgave.id, "afweging", opgave.afweging_uitkomst,
                      result.result.tekst, opgave_id=opgave.id)
         opgave.afweging_uitkomst = result.result.tekst
-    message = afweging_views.uitslag(ctx, result, final=True)
+    message = messages.uitslag(result, final=True)
     key = f"afweging:{afweging.id}:uitslag"
     notify.to_thread(ctx, opgave, message, key)
     notify.to_channel(ctx, notify.plo_channel(ctx), message, key)
@@ -472,11 +473,9 @@ def stored(result: Uitslag) -> dict[str, object]:
         "uitkomst": result.result.id if result.result else None,
         "tekst": result.result.tekst if result.result else None,
         "open": list(result.result.open) if result.result else [],
-        "stemmen": {v.gemeente.naam if v.gemeente else v.persoon.naam: v.result.id
-                    for v in result.counted},
+        "stemmen": {v.naam: v.result.id for v in result.counted},
         "telling": {tally.step: dict(tally.counts) for tally in result.tallies if tally.counts},
-        "vooraf_bespreken": [v.gemeente.naam for v, value, flag in result.deelname()
-                             if flag and v.gemeente and value == NEE],
+        "vooraf_bespreken": [v.naam for v, _, flag in result.deelname() if flag],
     }
 
 
@@ -509,30 +508,26 @@ def nudge_due(ctx: Ctx) -> list[Conversation]:
     their last answer (or the last nudge): one nudge each, through the outbox."""
     calendar = workdays.of_regio(ctx.regio.instellingen)
     due: list[Conversation] = []
-    for gesprek in ctx.session.scalars(
-            select(Gesprek).join(Respondent, Respondent.id == Gesprek.onderwerp_id)
+    for gesprek, respondent in ctx.session.execute(
+            select(Gesprek, Respondent).join(Respondent, Respondent.id == Gesprek.onderwerp_id)
             .join(Afweging, Afweging.id == Respondent.afweging_id)
             .join(Opgave, Opgave.id == Afweging.opgave_id)
             .where(Gesprek.soort == SOORT, Afweging.status == "open",
                    Opgave.regio_id == ctx.regio.id,
                    Gesprek.toestand.in_([s.value for s in machine.OPEN]))):
-        conv = load_conversation(ctx, gesprek)
-        since = max(d for d in (conv.respondent.laatst_actief_op, conv.respondent.herinnerd_op,
-                                conv.respondent.uitgenodigd_op) if d is not None)
+        since = max(d for d in (respondent.laatst_actief_op, respondent.herinnerd_op,
+                                respondent.uitgenodigd_op) if d is not None)
         if calendar.add(since.astimezone(ctx.tz).date(), NUDGE_AFTER_WORKING_DAYS) <= ctx.today:
-            due.append(conv)
+            due.append(load_conversation(ctx, gesprek))
     return due
 
 
 def send_nudges(ctx: Ctx) -> int:
-    from bot.services import notify
-    from handlers import afweging_views
-
     sent = 0
     for conv in nudge_due(ctx):
         opgave = ctx.session.get(Opgave, conv.opgave_id)
         assert opgave is not None
-        message = afweging_views.nudge(ctx, conv, opgave)
+        message = messages.nudge(conv, opgave)
         notify.to_person(ctx, conv.persoon, message,
                          f"afweging:{conv.afweging.id}:herinnering:{conv.respondent.id}:"
                          f"{ctx.today.isoformat()}")

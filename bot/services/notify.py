@@ -53,11 +53,6 @@ def to_thread(ctx: Ctx, opgave: Opgave, message: Message, key: str) -> None:
         )
 
 
-def home_channel(ctx: Ctx, opgave: Opgave) -> str:
-    return (opgave.overleg.kanaal if opgave.overleg and opgave.overleg.kanaal
-            else plo_channel(ctx))
-
-
 def _has_account(ctx: Ctx, persoon_id: int, platform: str) -> bool:
     return ctx.session.scalar(select(Identiteit.id).where(
         Identiteit.persoon_id == persoon_id, Identiteit.platform == platform).limit(1)

@@ -176,7 +176,8 @@ def _element(form_field: FormField) -> Any:
             return StaticSelectElement(action_id="v", options=options, initial_option=chosen)
         case FieldKind.MULTI_CHOICE:
             options = [_option(o.value, o.label) for o in form_field.options]
-            chosen = [o for o in options if o.value in (form_field.initial or [])]
+            initial_values = form_field.initial if isinstance(form_field.initial, list) else []
+            chosen = [o for o in options if o.value in initial_values]
             return StaticMultiSelectElement(action_id="v", options=options,
                                             initial_options=chosen or None)
         case FieldKind.PERSOON:

@@ -1,16 +1,32 @@
 """The afweging's messages: one question at a time, the summary, the uitslag and the
-nudge. Each leads with what the reader must do and fits a phone."""
+nudge. Each leads with what the reader must do and fits a phone. They are the core's:
+the handler replies with them and the service sends them through the outbox (also when
+the scheduler nudges or closes an afweging)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from bot.context import Ctx
 from bot.conversation import Said, Toestand, Turn, summary
 from bot.dates import format_short
 from bot.messages import Button, Line, Message, PersonRef, Section, Strong, line
-from bot.questionnaire import JA, NEE, WEET_NIET, Questionnaire, Result, Step, Typed, asked
-from bot.services.afwegingen import Conversation, Uitslag, Voice
+from bot.questionnaire import (
+    JA,
+    NEE,
+    WEET_NIET,
+    Questionnaire,
+    Result,
+    Step,
+    Typed,
+    asked,
+    outcome,
+)
 from bot.texts import t
 from storage.models import Opgave
+
+if TYPE_CHECKING:
+    from bot.services.afwegingen import Conversation, Uitslag
 
 # A summary longer than this (a variant scoring) is changed by typing a number: a button
 # per line would not fit one Slack message.
@@ -47,7 +63,7 @@ def _group_title(q: Questionnaire, step: Step) -> str | None:
     return next((g.titel for g in q.groepen if g.id == step.groep), None)
 
 
-def question(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
+def question(conv: Conversation, opgave: Opgave) -> Message:
     q, state = conv.q, conv.state
     assert state.stap is not None
     step = q.step(state.stap)
@@ -68,7 +84,7 @@ def question(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
 
 def invitation(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
     """The first question, with what the afweging is and who asked."""
-    first = question(ctx, conv, opgave)
+    first = question(conv, opgave)
     intro = [line(t("afweging.uitnodiging", titel=conv.q.titel, datum=format_short(
         (conv.afweging.verloopt_op or ctx.now).astimezone(ctx.tz).date())))]
     if conv.q.inleiding:
@@ -77,15 +93,13 @@ def invitation(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
     return first.model_copy(update={"sections": [Section(lines=intro), *first.sections]})
 
 
-def summary_message(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
-    from bot.questionnaire import outcome
-
+def summary_message(conv: Conversation, opgave: Opgave) -> Message:
     q, state = conv.q, conv.state
     rows = summary(q, state)
     with_buttons = len(rows) <= SUMMARY_BUTTONS
     lines = [line(f"{n}. ", q.step(stap).tekst, " ", *answer_parts(typed), button=Button(
         label=t("gesprek.knop.wijzig"), action="afweging.stuur",
-        args=_args(conv, w="wijzig", n=str(n))) if with_buttons else None)
+        args=_args(conv, w=str(n))) if with_buttons else None)
              for n, stap, typed in rows]
     sections = [Section(title=t("gesprek.samenvatting.titel"), lines=lines)]
     if not q.scoring:
@@ -99,16 +113,15 @@ def summary_message(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
 def result_lines(q: Questionnaire, result: Result, label: str) -> list[Line]:
     lines = [line(label, Strong(text=result.tekst))]
     if result.open:
-        numbers = [str(n) for n, s in enumerate(q.stappen, start=1) if s.id in result.open]
         lines.append(line(t("afweging.open_vragen", vragen=", ".join(
-            q.step(s).tekst for s in result.open)) if len(numbers) < 3 else
+            q.step(s).tekst for s in result.open)) if len(result.open) < 3 else
             t("afweging.open_aantal", aantal=len(result.open))))
     for flag in result.flags:
         lines.append(line("⚠️ ", next(f.tekst for f in q.vlaggen if f.id == flag)))
     return lines
 
 
-def reply(ctx: Ctx, conv: Conversation, turn: Turn, opgave: Opgave) -> list[Message]:
+def reply(conv: Conversation, turn: Turn, opgave: Opgave) -> list[Message]:
     """What the respondent sees after a transition: a word on what happened, then where
     they are now (the next question or the summary)."""
     said = turn.said
@@ -128,13 +141,13 @@ def reply(ctx: Ctx, conv: Conversation, turn: Turn, opgave: Opgave) -> list[Mess
     messages = [Message(sections=[Section(lines=[line(notes[said])])])] if said in notes \
         else []
     if turn.state.toestand == Toestand.VRAAG:
-        messages.append(question(ctx, conv, opgave))
+        messages.append(question(conv, opgave))
     elif turn.state.toestand == Toestand.SAMENVATTING:
-        messages.append(summary_message(ctx, conv, opgave))
+        messages.append(summary_message(conv, opgave))
     return messages
 
 
-def nudge(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
+def nudge(conv: Conversation, opgave: Opgave) -> Message:
     waiting = conv.state.toestand
     where = t("afweging.herinnering.samenvatting") if waiting == Toestand.SAMENVATTING else \
         t("afweging.herinnering.vraag")
@@ -147,7 +160,7 @@ def nudge(ctx: Ctx, conv: Conversation, opgave: Opgave) -> Message:
 # --- the uitslag ---------------------------------------------------------------------------
 
 
-def uitslag(ctx: Ctx, data: Uitslag, final: bool = False) -> Message:
+def uitslag(data: Uitslag, final: bool = False) -> Message:
     q = data.q
     sections: list[Section] = []
     lead = t("afweging.uitslag.kop_definitief" if final else "afweging.uitslag.kop",
@@ -213,7 +226,7 @@ def _tallies(data: Uitslag) -> list[Section]:
             parts.append(t("afweging.oneens"))
         section.lines.append(line(*parts))
         for voice, typed in data.toelichtingen(tally.step):
-            section.lines.append(line("   ", _voice_name(voice), ": ",
+            section.lines.append(line("   ", voice.naam, ": ",
                                       *answer_parts(typed)))
     return list(sections.values())
 
@@ -236,19 +249,16 @@ def _scores(data: Uitslag) -> list[Section]:
             lines.append(line(variant.titel, ": ", Strong(text=verdict),
                               f" ({spread})" if tally.disagreement else ""))
             for voice, typed in data.toelichtingen(stap):
-                lines.append(line("   ", _voice_name(voice), ": ", *answer_parts(typed)))
+                lines.append(line("   ", voice.naam, ": ", *answer_parts(typed)))
         sections.append(Section(title=criterion.titel, lines=lines))
     return sections
 
-
-def _voice_name(voice: Voice) -> str:
-    return voice.gemeente.naam if voice.gemeente is not None else voice.persoon.naam
 
 
 def _deelname(data: Uitslag) -> list[Line]:
     lines = []
     for voice, value, flag in data.deelname():
-        gemeente = _voice_name(voice)
+        gemeente = voice.naam
         if value is None:
             lines.append(line(gemeente, ": ", t("afweging.deelname.onbekend")))
             continue

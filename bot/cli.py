@@ -145,6 +145,62 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+
+    from bot.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    Worker(settings, open_database(settings), wall_clock, sys.stdout).run()
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.texts import t
+    from bot.worker import Worker
+
+    clock = parse_now(args.now, settings)
+    # One instant, one pass: the pacer would only wait out seconds that never pass.
+    worker = Worker(settings, open_database(settings), clock, sys.stdout, paced=False)
+    planned = worker.plan()
+    sent = worker.dispatch()
+    print(t("tick.summary", now=clock().isoformat(), planned=planned, sent=sent.sent,
+            found=sent.found, failed=sent.failed, deferred=sent.deferred))
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from bot.texts import t
+    from storage import outbox
+    from storage.models import OutboxBericht
+
+    db = open_database(settings)
+    if args.outbox_command == "retry":
+        with db.write() as session:
+            if not outbox.retry(session, args.id, wall_clock()):
+                raise CliError(t("outbox.no_such_row", id=args.id))
+        print(t("outbox.retried", id=args.id))
+        return 0
+    with db.read() as session:
+        rows = session.scalars(select(OutboxBericht).where(
+            OutboxBericht.status != "sent").order_by(OutboxBericht.status,
+                                                     OutboxBericht.volgende_poging_op)).all()
+    if not rows:
+        print(t("outbox.empty"))
+        return 0
+    for row in rows:
+        when = row.volgende_poging_op.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M")
+        print(f"{row.id:>7}  {row.status:<8} {row.pogingen:>2}x  {when}  {row.platform:<10} "
+              f"{row.doel_soort}:{row.doel}  {row.delivery_key}")
+        if row.fout:
+            print(f"         {row.fout[:200]}")
+    print(t("outbox.count", pending=sum(r.status != "failed" for r in rows),
+            failed=sum(r.status == "failed" for r in rows)))
+    return 0
+
+
 def wall_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -214,6 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="Slack in Socket Mode (zonder publieke URL)")
     slack.add_argument("--socket", action="store_true", required=True)
     slack.set_defaults(func=cmd_slack)
+    worker = sub.add_parser("worker", help="herinneringen, digests en verzending (blijft draaien)")
+    worker.set_defaults(func=cmd_worker)
+    tick = sub.add_parser("tick", help="plan en verstuur één keer, voor dit tijdstip")
+    tick.add_argument("--now", help="het tijdstip (ISO 8601); standaard nu")
+    tick.set_defaults(func=cmd_tick)
+    box = sub.add_parser("outbox", help="berichten die wachten of mislukten")
+    box.set_defaults(func=cmd_outbox, outbox_command="list")
+    box_sub = box.add_subparsers(dest="outbox_command")
+    retry = box_sub.add_parser("retry", help="verstuur een bericht opnieuw")
+    retry.add_argument("id", type=int)
     rooster = sub.add_parser("rooster", help="het rooster beheren")
     rooster_sub = rooster.add_subparsers(dest="rooster_command", required=True)
     importer = rooster_sub.add_parser("import", help="rooster uit een CSV-bestand")

@@ -23,3 +23,10 @@ class Ctx:
     @property
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
+
+
+def system_actor(regio: Regio) -> Persoon:
+    """The bot itself, acting on its own schedule: a transient roster entry without an id
+    (audit entries by it have no ``door``, which means the system)."""
+    return Persoon(regio_id=regio.id, handle="regiobot", naam="Regiobot",
+                   is_programmamanager=False, actief=True)

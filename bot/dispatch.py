@@ -1,10 +1,24 @@
-"""Send what the outbox holds through a platform adapter (first form: one pass, called
-after each unit of work; the scheduler adds workers, leases and retries on a timer)."""
+"""Send what the outbox holds through a platform adapter, exactly once.
+
+A dispatcher claims due rows (a lease: a dead worker's rows are taken over), sends each
+through the adapter and marks it sent, or puts it back for a later attempt with backoff.
+Nothing is lost and nothing goes out twice:
+
+- a call that timed out may have been posted, and a row taken over from a dead worker
+  may have been too: such a row is *onzeker*, and before sending it again the adapter
+  looks for its delivery key among the conversation's recent messages;
+- a platform that says "too many" (HTTP 429) is obeyed: that conversation (or, when
+  several say it at once, everything) waits for its Retry-After, without counting an
+  attempt; the pacer keeps the dispatcher under the platform's rates to begin with.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -31,21 +45,87 @@ class Delivery:
     thread: str | None = None
 
 
+class RateLimited(Exception):
+    """The platform refused for now (HTTP 429); try again after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:g}s")
+        self.retry_after = retry_after
+
+
+class MaybeDelivered(Exception):
+    """The call timed out: the platform may have posted the message all the same."""
+
+
 class Sender(Protocol):
     platform: str
 
     def deliver(self, delivery: Delivery) -> str | None:
         """Send one message; return the platform's id for it. Raise to retry later."""
 
+    def find(self, delivery: Delivery) -> str | None:
+        """The platform's id of this delivery's message if it was posted, else None."""
+
 
 @dataclass
 class DispatchResult:
     sent: int = 0
+    found: int = 0  # posted before (a timeout or a dead worker) and found by its key
     failed: int = 0
+    deferred: int = 0  # put back because the platform asked to wait
+
+    def add(self, other: DispatchResult) -> None:
+        self.sent += other.sent
+        self.found += other.found
+        self.failed += other.failed
+        self.deferred += other.deferred
 
 
 def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempt - 1, 0), 3600))
+
+
+@dataclass
+class Pacer:
+    """Keeps one dispatcher under the platform's rates: at most ``per_address`` posts a
+    second to one conversation and ``total`` a second in all, and obeys a 429's
+    Retry-After for that conversation — or for everything, when several conversations
+    are refused within a second (the limit that was hit is then the workspace's)."""
+
+    per_address: float | None = None
+    total: float | None = None
+    clock: Callable[[], float] = time.monotonic
+    free_at: dict[str, float] = field(default_factory=dict)
+    all_free_at: float = 0.0
+    _sends: deque[float] = field(default_factory=deque)
+    _refusals: deque[tuple[float, str]] = field(default_factory=deque)
+
+    def wait_for(self, address: str) -> float:
+        """Seconds until ``address`` may be sent to."""
+        now = self.clock()
+        ready = max(self.free_at.get(address, 0.0), self.all_free_at)
+        if self.total and len(self._sends) >= self.total:
+            ready = max(ready, self._sends[-int(self.total)] + 1.0)
+        return max(0.0, ready - now)
+
+    def sent(self, address: str) -> None:
+        now = self.clock()
+        if self.per_address:
+            self.free_at[address] = max(self.free_at.get(address, 0.0),
+                                        now + 1.0 / self.per_address)
+        if self.total:
+            self._sends.append(now)
+            while len(self._sends) > self.total:
+                self._sends.popleft()
+
+    def refused(self, address: str, retry_after: float) -> None:
+        now = self.clock()
+        self.free_at[address] = max(self.free_at.get(address, 0.0), now + retry_after)
+        self._refusals.append((now, address))
+        while self._refusals and self._refusals[0][0] < now - 1.0:
+            self._refusals.popleft()
+        if len({a for _, a in self._refusals}) >= 2:
+            self.all_free_at = max(self.all_free_at, now + retry_after)
 
 
 def _accounts(session: Session, platform: str, rows: list[OutboxBericht]) -> dict[
@@ -83,6 +163,145 @@ def _threads(session: Session, platform: str, rows: list[OutboxBericht]) -> dict
                 .where(Opgave.id.in_(ids)))}
 
 
+def _opened_thread(db: Database, platform: str, opgave_id: int, kanaal: str,
+                   extern_id: str) -> None:
+    with db.write() as session:
+        if session.scalar(select(OpgaveDraad.id).where(OpgaveDraad.opgave_id == opgave_id,
+                                                       OpgaveDraad.platform == platform)) is None:
+            session.add(OpgaveDraad(opgave_id=opgave_id, platform=platform, kanaal_id=kanaal,
+                                    bericht_id=extern_id))
+
+
+@dataclass
+class Dispatcher:
+    """Claims and sends; one per worker thread. ``clock`` gives the instant written to
+    the outbox, ``sleep`` waits for the pacer (both injected: tests run on fixed time)."""
+
+    db: Database
+    sender: Sender
+    clock: Callable[[], datetime]
+    worker: str = "inline"
+    max_attempts: int = 8
+    lease: timedelta = timedelta(minutes=2)
+    pacer: Pacer | None = None
+    sleep: Callable[[float], None] = time.sleep
+    stopping: Callable[[], bool] = lambda: False
+    # A conversation that must wait longer than this gives its rows back to the outbox
+    # (another pass, or another worker, sends them) instead of holding the claim.
+    hold_at_most: float = 5.0
+
+    def run_once(self, limit: int = 100) -> DispatchResult:
+        """Claim up to ``limit`` due rows and send them."""
+        with self.db.write() as session:
+            rows = outbox.claim(session, self.sender.platform, self.clock(), self.worker,
+                                lease=self.lease, limit=limit)
+            accounts = _accounts(session, self.sender.platform, rows)
+            threads = _threads(session, self.sender.platform, rows)
+            session.expunge_all()
+        result = DispatchResult()
+        queue = deque(rows)
+        while queue:
+            if self.stopping():  # SIGTERM: the message in flight is done; the rest waits
+                self._give_back(list(queue), 0.0, result)
+                break
+            row = self._next(queue, result)
+            if row is None:
+                break
+            self._send(row, accounts, threads, result, queue)
+        return result
+
+    def drain(self, limit: int = 100) -> DispatchResult:
+        """Send until nothing is due (or the worker is stopping)."""
+        total = DispatchResult()
+        while not self.stopping():
+            result = self.run_once(limit)
+            total.add(result)
+            if result.sent + result.found + result.failed == 0:
+                break
+        return total
+
+    # --- internals ------------------------------------------------------------------
+
+    def _address_of(self, row: OutboxBericht) -> str:
+        return f"{row.doel_soort}:{row.doel}"
+
+    def _next(self, queue: deque[OutboxBericht], result: DispatchResult) -> OutboxBericht | None:
+        """The first row whose conversation may be sent to now, waiting when none may."""
+        if self.pacer is None:
+            return queue.popleft()
+        while queue:
+            waits = [(self.pacer.wait_for(self._address_of(r)), i) for i, r in enumerate(queue)]
+            wait, index = min(waits)
+            if wait <= 0:
+                row = queue[index]
+                del queue[index]
+                return row
+            too_long = [r for (w, _), r in zip(waits, queue, strict=True)
+                        if w > self.hold_at_most]
+            if too_long:
+                for r in too_long:
+                    queue.remove(r)
+                self._give_back(too_long, max(w for w, _ in waits), result)
+                continue
+            self.sleep(wait)
+        return None
+
+    def _give_back(self, rows: list[OutboxBericht], wait: float, result: DispatchResult) -> None:
+        """Rows not attempted (paced, or the worker stops): pending again, no attempt
+        counted, due after ``wait`` seconds."""
+        if not rows:
+            return
+        with self.db.write() as session:
+            outbox.release(session, [r.id for r in rows],
+                           self.clock() + timedelta(seconds=wait))
+        result.deferred += len(rows)
+
+    def _send(self, row: OutboxBericht, accounts: dict[int, tuple[str, str]],
+              threads: dict[int, tuple[str, str | None]], result: DispatchResult,
+              queue: deque[OutboxBericht]) -> None:
+        uncertain = row.onzeker
+        try:
+            address, team_id, thread = _address(row, accounts, threads)
+            kind = "kanaal" if row.doel_soort == "draad" else row.doel_soort
+            delivery = Delivery(row.delivery_key, kind, address,
+                                Message.model_validate(row.bericht), team_id, thread)
+            extern_id = self.sender.find(delivery) if row.onzeker else None
+            if extern_id is not None:
+                log.info("delivery %s was posted before: %s", row.delivery_key, extern_id)
+                with self.db.write() as session:
+                    outbox.mark_sent(session, row.id, self.clock(), extern_id)
+                result.found += 1
+                return
+            try:
+                extern_id = self.sender.deliver(delivery)
+            finally:
+                if self.pacer is not None:
+                    self.pacer.sent(self._address_of(row))
+            if row.doel_soort == "draad" and thread is None and extern_id:
+                _opened_thread(self.db, self.sender.platform, int(row.doel), address, extern_id)
+                threads[int(row.doel)] = (address, extern_id)
+        except RateLimited as refusal:
+            if self.pacer is not None:
+                self.pacer.refused(self._address_of(row), refusal.retry_after)
+            if self.pacer is not None and refusal.retry_after <= self.hold_at_most:
+                queue.append(row)  # this claim sends it once the conversation is free
+            else:
+                self._give_back([row], refusal.retry_after, result)
+            return
+        except Exception as error:  # every failure is kept and retried, never lost
+            uncertain = uncertain or isinstance(error, MaybeDelivered)
+            log.warning("delivery %s failed: %r", row.delivery_key, error)
+            retry = (self.clock() + backoff(row.pogingen)
+                     if row.pogingen < self.max_attempts else None)
+            with self.db.write() as session:
+                outbox.mark_failed(session, row.id, repr(error), retry, uncertain)
+            result.failed += 1
+            return
+        with self.db.write() as session:
+            outbox.mark_sent(session, row.id, self.clock(), extern_id)
+        result.sent += 1
+
+
 def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]],
              threads: dict[int, tuple[str, str | None]]) -> tuple[str, str | None, str | None]:
     """(address, team, thread) of one row."""
@@ -96,41 +315,8 @@ def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]],
     return (*accounts[int(row.doel)], None)
 
 
-def _opened_thread(db: Database, platform: str, opgave_id: int, kanaal: str,
-                   extern_id: str) -> None:
-    with db.write() as session:
-        if session.scalar(select(OpgaveDraad.id).where(OpgaveDraad.opgave_id == opgave_id,
-                                                       OpgaveDraad.platform == platform)) is None:
-            session.add(OpgaveDraad(opgave_id=opgave_id, platform=platform, kanaal_id=kanaal,
-                                    bericht_id=extern_id))
-
-
 def dispatch(db: Database, sender: Sender, now: datetime, worker: str = "inline",
              max_attempts: int = 8, limit: int = 100) -> DispatchResult:
-    result = DispatchResult()
-    with db.write() as session:
-        rows = outbox.claim(session, sender.platform, now, worker, limit=limit)
-        accounts = _accounts(session, sender.platform, rows)
-        threads = _threads(session, sender.platform, rows)
-        session.expunge_all()
-    for row in rows:
-        try:
-            address, team_id, thread = _address(row, accounts, threads)
-            kind = "kanaal" if row.doel_soort == "draad" else row.doel_soort
-            delivery = Delivery(row.delivery_key, kind, address,
-                                Message.model_validate(row.bericht), team_id, thread)
-            extern_id = sender.deliver(delivery)
-            if row.doel_soort == "draad" and thread is None and extern_id:
-                _opened_thread(db, sender.platform, int(row.doel), address, extern_id)
-                threads[int(row.doel)] = (address, extern_id)
-        except Exception as error:  # every failure is kept and retried, never lost
-            log.warning("delivery %s failed: %s", row.delivery_key, error)
-            retry = now + backoff(row.pogingen) if row.pogingen < max_attempts else None
-            with db.write() as session:
-                outbox.mark_failed(session, row.id, repr(error), retry)
-            result.failed += 1
-            continue
-        with db.write() as session:
-            outbox.mark_sent(session, row.id, now, extern_id)
-        result.sent += 1
-    return result
+    """One pass at a fixed instant, as a command's unit of work ends (no pacing: it
+    sends the few messages that one change caused)."""
+    return Dispatcher(db, sender, lambda: now, worker, max_attempts).run_once(limit)

@@ -37,6 +37,11 @@ class Calendar:
                 day += step
         return day
 
+    def between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end``."""
+        return sum(self.is_working_day(start + timedelta(days=n))
+                   for n in range(1, (end - start).days + 1))
+
     def on_or_before(self, day: date) -> date:
         while not self.is_working_day(day):
             day -= timedelta(days=1)

@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     reminder_days: Annotated[list[int], NoDecode] = [14, 7, 1]
     status_cadence_weeks: int = Field(default=4, ge=1, le=52)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    # A claimed row whose worker died is taken over after this long.
+    outbox_lease_seconds: float = Field(default=120, ge=1, le=3600)
+    send_timeout_seconds: float = Field(default=10, gt=0, le=60)
+    # The platform's rates, kept by each dispatcher (Slack: about 1 post a second per
+    # conversation; the total is the workspace's share the bot may take).
+    send_per_conversation: float = Field(default=1, gt=0)
+    send_per_second: float = Field(default=50, gt=0)
+    digest_day: Literal["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"] = "maandag"
+    # How often a worker plans and how often it looks for something to send (seconds).
+    plan_every: float = Field(default=60, ge=1, le=3600)
+    dispatch_every: float = Field(default=2, gt=0, le=600)
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None

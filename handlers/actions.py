@@ -30,8 +30,10 @@ def milestone_done(ctx: Ctx, args: dict[str, str]) -> Reply:
         return Reply.of(views.note(t("action.unknown")))
     ref = MijlpaalRef(match[1], int(match[2]))
     opgave, mijlpaal = milestones.find(ctx, ref)
-    if mijlpaal.afgerond_op is None:
-        changes.check_version(register.get(ctx, ref.code), int(args.get("versie", "0")))
+    # A card's button carries the opgave's versie; a reminder's does not (it was sent
+    # days ago, and closing a milestone cannot overwrite anything newer).
+    if mijlpaal.afgerond_op is None and "versie" in args:
+        changes.check_version(register.get(ctx, ref.code), int(args["versie"]))
     opgave, mijlpaal = milestones.done(ctx, ref)  # says "al afgerond" on a double click
     return Reply.of(views.done(opgave.code, t("done.mijlpaal.klaar", ref=str(ref),
                                               titel=mijlpaal.titel)))

@@ -17,7 +17,7 @@ from bot.replies import Reply
 from bot.services import changes, milestones, register, roster
 from bot.texts import t
 from bot.vocab import NIVEAUS, REIKWIJDTES, STATUSES, VORMEN
-from handlers import afweging, views
+from handlers import afweging, herinneringen, views
 from storage.models import Gemeente, Mijlpaal, Overleg, Persoon
 
 Build = Callable[[Ctx, dict[str, str]], Form]
@@ -169,7 +169,7 @@ def move_form(ctx: Ctx, args: dict[str, str]) -> Form:
                 args={"code": opgave.code, "versie": args.get("versie", str(opgave.versie))},
                 fields=[
         FormField(name="mijlpaal", label=t("field.mijlpaal"), kind=FieldKind.CHOICE,
-                  required=True, options=[
+                  required=True, initial=args.get("mijlpaal"), options=[
                       Option(value=str(m.volgnummer),
                              label=f"#{m.volgnummer} {m.titel} ({views.short_date(m.datum)})")
                       for m in open_ones]),
@@ -194,6 +194,8 @@ FORMS: dict[str, tuple[Build, Submit]] = {
     "opgave.wijzig": (edit_opgave_form, submit_edit_opgave),
     "mijlpaal.nieuw": (new_milestone_form, submit_new_milestone),
     "afweging.start": (afweging.start_form, afweging.submit_start),
+    "mijlpaal.later": (herinneringen.later_form, herinneringen.submit_later),
+    "mijlpaal.blokkade": (herinneringen.blokkade_form, herinneringen.submit_blokkade),
 }
 
 

@@ -8,6 +8,7 @@ from importlib import import_module
 from handlers.registry import HANDLERS, Handler
 
 READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
+REMINDERS = frozenset({"afwezig", "terug", "digest"})
 
 
 def module_of(command: str) -> str:
@@ -17,6 +18,8 @@ def module_of(command: str) -> str:
         return "handlers.beheer"
     if command == "afweging":
         return "handlers.afweging"
+    if command in REMINDERS:
+        return "handlers.herinneringen"
     return "handlers.opgave" if command in READS else "handlers.wijzigen"
 
 

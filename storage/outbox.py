@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxBericht, VerwerktEvent
@@ -57,7 +57,11 @@ def claim(
         update(OutboxBericht)
         .where(OutboxBericht.id.in_(candidates), due)
         .values(status="sending", geclaimd_tot=now + lease, geclaimd_door=worker,
-                pogingen=OutboxBericht.pogingen + 1)
+                pogingen=OutboxBericht.pogingen + 1,
+                # A row taken over from a worker whose lease ran out may have been
+                # posted by it: look before sending again.
+                onzeker=case((OutboxBericht.status == "sending", True),
+                             else_=OutboxBericht.onzeker))
         .returning(OutboxBericht)
         .execution_options(synchronize_session=False)
     )
@@ -69,20 +73,45 @@ def mark_sent(session: Session, row_id: int, now: datetime, extern_id: str | Non
     session.execute(
         update(OutboxBericht).where(OutboxBericht.id == row_id)
         .values(status="sent", verzonden_op=now, extern_id=extern_id, geclaimd_tot=None,
-                fout=None)
+                fout=None, onzeker=False)
     )
 
 
 def mark_failed(
-    session: Session, row_id: int, error: str, retry_at: datetime | None
+    session: Session, row_id: int, error: str, retry_at: datetime | None,
+    uncertain: bool = False,
 ) -> None:
-    """Put a row back for a later attempt, or park it as failed for an operator."""
-    values: dict[str, Any] = {"fout": error[:2000], "geclaimd_tot": None}
+    """Put a row back for a later attempt, or park it as failed for an operator.
+    ``uncertain``: the attempt may have reached the platform (it timed out)."""
+    values: dict[str, Any] = {"fout": error[:2000], "geclaimd_tot": None,
+                              "onzeker": uncertain}
     if retry_at is None:
         values["status"] = "failed"
     else:
         values.update(status="pending", volgende_poging_op=retry_at)
     session.execute(update(OutboxBericht).where(OutboxBericht.id == row_id).values(**values))
+
+
+def release(session: Session, row_ids: list[int], retry_at: datetime) -> None:
+    """Give claimed rows back unattempted (the platform asked to wait, or the worker
+    stops): pending again, and the claim's attempt does not count."""
+    session.execute(
+        update(OutboxBericht).where(OutboxBericht.id.in_(row_ids),
+                                    OutboxBericht.status == "sending")
+        .values(status="pending", volgende_poging_op=retry_at, geclaimd_tot=None,
+                pogingen=OutboxBericht.pogingen - 1)
+    )
+
+
+def retry(session: Session, row_id: int, now: datetime) -> bool:
+    """An operator sends a failed (or waiting) row again now, with fresh attempts."""
+    found = session.execute(
+        update(OutboxBericht).where(OutboxBericht.id == row_id,
+                                    OutboxBericht.status.in_(("failed", "pending")))
+        .values(status="pending", volgende_poging_op=now, pogingen=0)
+        .returning(OutboxBericht.id)
+    ).scalar()
+    return found is not None
 
 
 def first_time(session: Session, platform: str, event_id: str, now: datetime) -> bool:

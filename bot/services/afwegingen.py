@@ -528,11 +528,10 @@ def send_nudges(ctx: Ctx) -> int:
         opgave = ctx.session.get(Opgave, conv.opgave_id)
         assert opgave is not None
         message = messages.nudge(conv, opgave)
-        notify.to_person(ctx, conv.persoon, message,
-                         f"afweging:{conv.afweging.id}:herinnering:{conv.respondent.id}:"
-                         f"{ctx.today.isoformat()}")
+        sent += notify.to_person(ctx, conv.persoon, message,
+                                 f"afweging:{conv.afweging.id}:herinnering:"
+                                 f"{conv.respondent.id}:{ctx.today.isoformat()}")
         conv.respondent.herinnerd_op = ctx.now
-        sent += 1
     return sent
 
 

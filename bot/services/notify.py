@@ -19,11 +19,19 @@ from storage.models import Identiteit, Opgave, Overleg, Persoon, Werkruimte
 PLO_CHANNEL_FALLBACK = "plo"
 
 
-def platforms_of(ctx: Ctx) -> list[str]:
+_KNOWN = "notify.known"
+
+
+def _query_platforms(ctx: Ctx) -> list[str]:
     found = ctx.session.scalars(
         select(Werkruimte.platform).where(Werkruimte.regio_id == ctx.regio.id).distinct()
     )
     return sorted(found) or [ctx.platform]
+
+
+def platforms_of(ctx: Ctx) -> list[str]:
+    known = ctx.session.info.get(_KNOWN)
+    return known.platforms if known else _query_platforms(ctx)
 
 
 def plo_channel(ctx: Ctx) -> str:
@@ -33,13 +41,41 @@ def plo_channel(ctx: Ctx) -> str:
     return channel or PLO_CHANNEL_FALLBACK
 
 
-def to_channel(ctx: Ctx, kanaal: str, message: Message, key: str) -> None:
+def home_channel(ctx: Ctx, opgave: Opgave) -> str:
+    """The opgave's own channel: its overleg's, else the PLO's."""
+    if opgave.overleg is not None and opgave.overleg.kanaal:
+        return opgave.overleg.kanaal
+    return plo_channel(ctx)
+
+
+class _Known:
+    """Platforms and chat accounts looked up once for a planning run that addresses
+    thousands of people (a command addresses a few and asks each time)."""
+
+    def __init__(self, ctx: Ctx, persoon_ids: set[int]) -> None:
+        self.platforms = _query_platforms(ctx)
+        self.people = set(persoon_ids)
+        self.accounts = set(ctx.session.execute(
+            select(Identiteit.persoon_id, Identiteit.platform)
+            .where(Identiteit.persoon_id.in_(self.people)).distinct()).tuples())
+
+
+def know_accounts(ctx: Ctx, persoon_ids: set[int]) -> None:
+    """Look up the accounts of these people (and the regio's platforms) in one query for
+    the rest of this unit of work."""
+    ctx.session.info[_KNOWN] = _Known(ctx, persoon_ids)
+
+
+def to_channel(ctx: Ctx, kanaal: str, message: Message, key: str) -> int:
+    """Post in a channel on every platform; returns how many rows were new."""
+    stored = 0
     for platform in platforms_of(ctx):
-        outbox.enqueue(
+        stored += outbox.enqueue(
             ctx.session, delivery_key=f"{key}:#{kanaal}:{platform}", regio_id=ctx.regio.id,
             platform=platform, doel_soort="kanaal", doel=kanaal,
             bericht=message.model_dump(mode="json"), aangemaakt_op=ctx.now,
         )
+    return stored
 
 
 def to_thread(ctx: Ctx, opgave: Opgave, message: Message, key: str) -> None:
@@ -54,9 +90,17 @@ def to_thread(ctx: Ctx, opgave: Opgave, message: Message, key: str) -> None:
 
 
 def _has_account(ctx: Ctx, persoon_id: int, platform: str) -> bool:
+    known = ctx.session.info.get(_KNOWN)
+    if known is not None and persoon_id in known.people:
+        return (persoon_id, platform) in known.accounts
     return ctx.session.scalar(select(Identiteit.id).where(
         Identiteit.persoon_id == persoon_id, Identiteit.platform == platform).limit(1)
     ) is not None
+
+
+def reachable(ctx: Ctx, persoon: Persoon) -> bool:
+    """Whether the person has a chat account on one of the regio's platforms."""
+    return any(_has_account(ctx, persoon.id, p) for p in platforms_of(ctx))
 
 
 def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
@@ -81,23 +125,32 @@ def _programme_managers(ctx: Ctx, platform: str) -> list[Persoon]:
 
 
 def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
-              circle: set[int] | None = None) -> None:
+              circle: set[int] | None = None, served: set[int] | None = None) -> int:
     """Deliver to a person, their stand-in, or — never silently nowhere — the PLO channel
-    (for something confidential: the programmamanager instead of a channel)."""
+    (for something confidential: the programmamanager instead of a channel). ``served``
+    collects who received this notification already: a stand-in who got it in their own
+    right does not get it again on someone else's behalf. Returns how many rows were new."""
+    stored = 0
     for platform in platforms_of(ctx):
         recipient = _stand_in(ctx, persoon, platform, circle)
         if recipient is None and circle is None:
-            to_channel(ctx, plo_channel(ctx), _for(message, persoon), f"{key}:@{persoon.id}")
+            stored += to_channel(ctx, plo_channel(ctx), _for(message, persoon),
+                                 f"{key}:@{persoon.id}")
             continue
         recipients = [recipient] if recipient else _programme_managers(ctx, platform)
         for target in recipients:
+            if served is not None and target.id != persoon.id and target.id in served:
+                continue
+            if served is not None:
+                served.add(target.id)
             sent = message if target.id == persoon.id else _for(message, persoon)
-            outbox.enqueue(
+            stored += outbox.enqueue(
                 ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
                 regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
                 doel=str(target.id), bericht=sent.model_dump(mode="json"),
                 aangemaakt_op=ctx.now,
             )
+    return stored
 
 
 def _for(message: Message, persoon: Persoon) -> Message:

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models: for a bot of this size they are the domain objects."""
 
 from storage.models.afweging import Afweging, Antwoord, Gesprek, Respondent, VragenlijstVersie
+from storage.models.afwezigheid import Afwezigheid, Uitstel
 from storage.models.audit import AuditRegel
 from storage.models.base import Base
 from storage.models.besluit import Besluit, BesluitStap, Dilemma
@@ -20,6 +21,7 @@ from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
 
 __all__ = [
     "Afweging",
+    "Afwezigheid",
     "Agendapunt",
     "Antwoord",
     "AuditRegel",
@@ -45,6 +47,7 @@ __all__ = [
     "Regio",
     "Respondent",
     "StatusUpdate",
+    "Uitstel",
     "Vergadering",
     "VerwerktEvent",
     "VragenlijstVersie",

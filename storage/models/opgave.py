@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
@@ -143,7 +143,14 @@ class Mijlpaal(Base):
     """A milestone, referred to as ``<code>#<volgnummer>`` (``JGD-03#2``)."""
 
     __tablename__ = "mijlpaal"
-    __table_args__ = (UniqueConstraint("opgave_id", "volgnummer"),)
+    __table_args__ = (
+        UniqueConstraint("opgave_id", "volgnummer"),
+        # Planning reads only open milestones near today: a million closed or far-off
+        # ones must not slow it down.
+        Index("ix_mijlpaal_open_datum", "datum", "opgave_id",
+              postgresql_where=text("afgerond_op IS NULL"),
+              sqlite_where=text("afgerond_op IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opgave_id: Mapped[int] = mapped_column(ForeignKey("opgave.id"), index=True)

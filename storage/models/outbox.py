@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -36,6 +36,9 @@ class OutboxBericht(Base):
     verzonden_op: Mapped[datetime | None]
     extern_id: Mapped[str | None] = mapped_column(String(80))
     fout: Mapped[str | None] = mapped_column(Text)
+    # The last attempt may have reached the platform (it timed out, or its worker died
+    # with the claim): look the delivery key up before sending again.
+    onzeker: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class VerwerktEvent(Base):

@@ -35,3 +35,10 @@ def socket_mode(bot: Regiobot, db: Database, settings: Settings,
 
     return SocketModeHandler(SlackAdapter(bot, db, settings, clock).app,
                              settings.slack_app_token)
+
+
+def sender(settings: Settings, db: Database) -> Any:
+    """The outbox sender for Slack, for the worker."""
+    from bot.platforms.slack.sender import SlackSender, sending_client
+
+    return SlackSender(sending_client(settings), db)

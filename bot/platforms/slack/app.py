@@ -38,7 +38,7 @@ from storage.db import Database
 
 from . import blocks
 from .directory import PLATFORM, Profiles, roster_options
-from .sender import SlackSender
+from .sender import SlackSender, sending_client
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class SlackAdapter:
         self.clock = clock
         self.client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
         self.profiles = Profiles(self.client)
+        self.sending = sending_client(settings)
         self.worker = f"slack-{os.getpid()}"
         self.max_attempts = settings.outbox_max_attempts
         # Work handed from an ack to its lazy listener (same process, moments later).
@@ -104,7 +105,7 @@ class SlackAdapter:
     def deliver_outbox(self, client: WebClient, actor: tuple[str, str] | None = None) -> None:
         """Send what this request put in the outbox; refresh App Home for whom it concerns:
         the person who acted and everyone who received something."""
-        sender = SlackSender(client, self.db)
+        sender = SlackSender(self.sending, self.db)
         dispatch(self.db, sender, self.clock(), worker=self.worker,
                  max_attempts=self.max_attempts)
         concerned = set(sender.reached) | ({actor} if actor else set())

@@ -1,18 +1,46 @@
 """Deliver outbox messages on Slack. Each message carries its delivery key in its
 ``metadata`` (Slack takes no idempotency key), so a send that timed out can be looked up
-before it is sent again."""
+(``conversations.history``, or ``conversations.replies`` in a thread) before it is sent
+again.
+
+The client given here must not retry by itself (``retry_handlers=[]``): slack_sdk's
+default handler resends a request whose connection broke, which may post twice; the
+dispatcher retries instead, after looking.
+"""
 
 from __future__ import annotations
 
-from slack_sdk import WebClient
+import socket
+from urllib.error import URLError
 
-from bot.dispatch import Delivery
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.dispatch import Delivery, MaybeDelivered, RateLimited
 from bot.messages import people_in
 from bot.platforms.slack import blocks
 from bot.services import people
+from config.settings import Settings
 from storage.db import Database
 
 EVENT_TYPE = "regiobot_delivery"
+# How far back a lookup reads: a conversation gets about one post a second at most, and
+# a timed-out row is looked up within minutes.
+LOOKUP_PAGES = 5
+LOOKUP_PAGE_SIZE = 200
+
+
+def sending_client(settings: Settings) -> WebClient:
+    """A client for the outbox: no retries of its own, and a timeout well inside the
+    dispatcher's lease."""
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url,
+                     retry_handlers=[], timeout=settings.send_timeout_seconds)
+
+
+def _timed_out(error: BaseException) -> bool:
+    if isinstance(error, TimeoutError | socket.timeout):
+        return True
+    return isinstance(error, URLError) and isinstance(error.reason, TimeoutError | socket.timeout)
 
 
 class SlackSender:
@@ -23,12 +51,28 @@ class SlackSender:
         self.db = db
         # (user id, team id) of people who received something: their App Home is stale.
         self.reached: set[tuple[str, str]] = set()
+        self._dm: dict[str, str] = {}
 
     def channel_for(self, delivery: Delivery) -> str:
-        if delivery.kind == "persoon":
-            opened = self.client.conversations_open(users=delivery.address)
-            return str(opened["channel"]["id"])
-        return delivery.address.lstrip("#")
+        if delivery.kind != "persoon":
+            return delivery.address.lstrip("#")
+        if delivery.address not in self._dm:
+            opened = self._call(self.client.conversations_open, users=delivery.address)
+            self._dm[delivery.address] = str(opened["channel"]["id"])
+        return self._dm[delivery.address]
+
+    def _call(self, method, **kwargs):  # type: ignore[no-untyped-def]
+        """One Web API call, its failures in the dispatcher's terms."""
+        try:
+            return method(**kwargs)
+        except SlackApiError as error:
+            if error.response.status_code == 429:
+                raise RateLimited(float(error.response.headers.get("Retry-After", 1))) from None
+            raise
+        except (TimeoutError, URLError) as error:
+            if _timed_out(error):
+                raise MaybeDelivered(repr(error)) from None
+            raise
 
     def deliver(self, delivery: Delivery) -> str | None:
         with self.db.read() as session:
@@ -36,11 +80,34 @@ class SlackSender:
         body = blocks.payload(delivery.message, users)
         if delivery.thread:
             body["thread_ts"] = delivery.thread
-        response = self.client.chat_postMessage(
-            channel=self.channel_for(delivery), **body,
+        response = self._call(
+            self.client.chat_postMessage, channel=self.channel_for(delivery), **body,
             metadata={"event_type": EVENT_TYPE,
                       "event_payload": {"delivery_key": delivery.delivery_key}},
         )
         if delivery.kind == "persoon":
             self.reached.add((delivery.address, delivery.team_id or ""))
         return str(response["ts"])
+
+    def find(self, delivery: Delivery) -> str | None:
+        """The ts of the message that carries this delivery key, among the conversation's
+        recent messages (or its thread's), else None."""
+        channel = self.channel_for(delivery)
+        cursor: str | None = None
+        for _ in range(LOOKUP_PAGES):
+            if delivery.thread:
+                page = self._call(self.client.conversations_replies, channel=channel,
+                                  ts=delivery.thread, limit=LOOKUP_PAGE_SIZE, cursor=cursor,
+                                  include_all_metadata=True)
+            else:
+                page = self._call(self.client.conversations_history, channel=channel,
+                                  limit=LOOKUP_PAGE_SIZE, cursor=cursor,
+                                  include_all_metadata=True)
+            for message in page.get("messages", []):
+                payload = (message.get("metadata") or {}).get("event_payload") or {}
+                if payload.get("delivery_key") == delivery.delivery_key:
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return None

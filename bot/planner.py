@@ -1,0 +1,90 @@
+"""One planning pass: for every regio, write into the outbox what is due at ``now``.
+
+Planning is a function of the data, the calendar and ``now``; it runs every minute in
+every worker, and after downtime simply asks again. Each regio is planned in its own
+unit of work. On PostgreSQL a transaction-level advisory lock lets one worker plan a
+regio while the others skip it (they would add nothing: delivery keys are unique); on
+SQLite the writing unit of work already holds the file's write lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, fields
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from bot.context import Ctx, system_actor
+from bot.schedule import Rules, digest_due, sending_day
+from bot.services import afwegingen, digest, reminders
+from bot.workdays import of_regio
+from storage.db import Database
+from storage.models import Regio
+
+log = logging.getLogger(__name__)
+# Advisory lock keys: this constant in the high half, the regio id in the low half.
+_LOCK_SPACE = 0x52424F54  # "RBOT"
+
+
+@dataclass
+class Planned:
+    herinneringen: int = 0
+    statusvragen: int = 0
+    terug: int = 0
+    digests: int = 0
+    afweging_herinneringen: int = 0
+    afwegingen_verlopen: int = 0
+
+    def add(self, other: Planned) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def __str__(self) -> str:
+        return ", ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
+
+
+def _claim_regio(session: Session, regio_id: int) -> bool:
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:space, :regio)"),
+                               {"space": _LOCK_SPACE, "regio": regio_id}))
+
+
+def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
+    done = Planned()
+    calendar = of_regio(ctx.regio.instellingen)
+    # An afweging past its term closes whatever the hour: its result is not a reminder.
+    done.afwegingen_verlopen = len(afwegingen.expire(ctx))
+    today = sending_day(ctx.now, calendar, rules, ctx.tz)
+    if today is None:
+        return done
+    plan = reminders.Plan(ctx, calendar, rules)
+    away = reminders.absences_on(ctx, today)
+    done.herinneringen = reminders.plan_milestones(plan, away)
+    done.statusvragen = reminders.plan_status_requests(plan, away)
+    done.terug = reminders.plan_welcome_back(plan)
+    done.afweging_herinneringen = afwegingen.send_nudges(ctx)
+    week = digest_due(today, calendar, rules)
+    if week is not None:
+        done.digests = digest.plan(ctx, week, rules)
+    return done
+
+
+def plan(db: Database, now: datetime, tz: ZoneInfo, defaults: Rules) -> Planned:
+    total = Planned()
+    with db.read() as session:
+        regio_ids = list(session.scalars(select(Regio.id).order_by(Regio.id)))
+    for regio_id in regio_ids:
+        with db.write() as session:
+            if not _claim_regio(session, regio_id):
+                log.info("regio %s is being planned by another worker", regio_id)
+                continue
+            regio = session.get(Regio, regio_id)
+            assert regio is not None
+            ctx = Ctx(session=session, regio=regio, actor=system_actor(regio), now=now, tz=tz,
+                      platform="console")
+            total.add(plan_regio(ctx, Rules.of_regio(regio.instellingen, defaults)))
+    return total

@@ -1,0 +1,186 @@
+"""The weekly PLO digest: first what the reader must do, then the samenwerkingsagenda in
+its own order (seed 001: work *agendagericht*, not *urgentiegericht*), each opgave with
+what changed, what is due, what is late and what waits. Empty parts are left out; a
+personal digest with nothing in it is not sent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from bot.context import Ctx
+from bot.errors import UserError
+from bot.messages import Message
+from bot.schedule import Rules
+from bot.services import audit, notify, register, visibility
+from bot.services.reminders import CLOSED_FASE, absences_on
+from bot.texts import t
+from storage.models import (
+    Afweging,
+    Afwezigheid,
+    AuditRegel,
+    Dilemma,
+    Mijlpaal,
+    Opgave,
+    Persoon,
+    PloLid,
+    Respondent,
+)
+
+UPCOMING = timedelta(days=14)
+WAITING = ("uitgenodigd", "bezig")
+
+
+@dataclass
+class News:
+    """One opgave's week."""
+
+    opgave: Opgave
+    changes: list[AuditRegel] = field(default_factory=list)
+    upcoming: list[Mijlpaal] = field(default_factory=list)
+    overdue: list[Mijlpaal] = field(default_factory=list)
+    dilemmas: list[Dilemma] = field(default_factory=list)
+    vacant: list[str] = field(default_factory=list)
+    # (answered, asked) of its open afweging, and who has not answered yet
+    waiting: tuple[int, int] | None = None
+    waiting_for: set[int] = field(default_factory=set)
+    stale: bool = False
+
+    @property
+    def quiet(self) -> bool:
+        return not (self.changes or self.upcoming or self.overdue or self.dilemmas
+                    or self.vacant or self.waiting)
+
+
+@dataclass
+class Digest:
+    week: date
+    today: date
+    news: list[News]
+    away: list[Afwezigheid]
+    reader: Persoon | None = None
+
+    @property
+    def told(self) -> list[News]:
+        return [n for n in self.news if not n.quiet]
+
+    def mine(self, news: News) -> bool:
+        """Whether the reader is in this opgave's driehoek or owns one of its milestones."""
+        if self.reader is None:
+            return False
+        me = self.reader.id
+        o = news.opgave
+        return me in (o.projectleider_id, o.ambtelijk_opdrachtgever_id,
+                      o.bestuurlijk_opdrachtgever_id) or any(
+            m.eigenaar_id == me for m in [*news.overdue, *news.upcoming])
+
+
+def _changes(ctx: Ctx, ids: list[int], since: datetime) -> dict[int, list[AuditRegel]]:
+    """Audit entries of the week, without those about a dilemma the reader may not see."""
+    visible = or_(AuditRegel.dilemma_id.is_(None), AuditRegel.dilemma_id.in_(
+        select(Dilemma.id).where(visibility.dilemmas_anywhere(ctx))))
+    found: dict[int, list[AuditRegel]] = defaultdict(list)
+    for entry in ctx.session.scalars(select(AuditRegel).where(
+            AuditRegel.opgave_id.in_(ids), AuditRegel.op >= since, visible)
+            .order_by(AuditRegel.op, AuditRegel.id)):
+        found[entry.opgave_id or 0].append(entry)
+    return found
+
+
+def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) -> Digest:
+    """Everything the digest says, in a handful of queries for the whole regio. ``ctx``'s
+    actor decides which vertrouwelijke dilemmas show (the bot itself: none)."""
+    today = ctx.today
+    opgaven = list(ctx.session.scalars(
+        select(Opgave).where(Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
+        .order_by(Opgave.agenda_volgorde, Opgave.code)))
+    ids = [o.id for o in opgaven]
+    news = {o.id: News(o, vacant=register.vacant_roles(o)) for o in opgaven}
+    for o in opgaven:
+        last = (o.status_op or o.aangemaakt_op)
+        news[o.id].stale = last <= ctx.now - timedelta(weeks=rules.status_cadence_weeks)
+    for opgave_id, entries in _changes(ctx, ids, ctx.now - timedelta(weeks=1)).items():
+        news[opgave_id].changes = entries
+    for m in ctx.session.scalars(select(Mijlpaal).where(
+            Mijlpaal.opgave_id.in_(ids), Mijlpaal.afgerond_op.is_(None),
+            Mijlpaal.datum <= today + UPCOMING).options(joinedload(Mijlpaal.eigenaar))
+            .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
+        (news[m.opgave_id].overdue if m.datum < today else news[m.opgave_id].upcoming).append(m)
+    for d in ctx.session.scalars(select(Dilemma).where(
+            Dilemma.opgave_id.in_(ids), Dilemma.status != "opgelost",
+            visibility.dilemmas_anywhere(ctx)).order_by(Dilemma.volgnummer)):
+        news[d.opgave_id].dilemmas.append(d)
+    answered = func.count(Respondent.id).filter(Respondent.status.not_in(WAITING))
+    for opgave_id, done, asked in ctx.session.execute(
+            select(Afweging.opgave_id, answered, func.count(Respondent.id))
+            .join(Respondent, Respondent.afweging_id == Afweging.id)
+            .where(Afweging.opgave_id.in_(ids), Afweging.status == "open")
+            .group_by(Afweging.id, Afweging.opgave_id)):
+        news[opgave_id].waiting = (int(done or 0), int(asked))
+    for opgave_id, persoon_id in ctx.session.execute(
+            select(Afweging.opgave_id, Respondent.persoon_id)
+            .join(Respondent, Respondent.afweging_id == Afweging.id)
+            .where(Afweging.opgave_id.in_(ids), Afweging.status == "open",
+                   Respondent.status.in_(WAITING))):
+        news[opgave_id].waiting_for.add(persoon_id)
+    away = sorted(absences_on(ctx, today).values(), key=lambda a: a.persoon.naam)
+    return Digest(week, today, [news[i] for i in ids], away, reader)
+
+
+def wants_whole_agenda(ctx: Ctx, persoon: Persoon) -> bool:
+    """PLO members and the programmamanager read the whole agenda; others their own."""
+    return persoon.is_programmamanager or ctx.session.scalar(
+        select(PloLid.persoon_id).where(PloLid.persoon_id == persoon.id).limit(1)) is not None
+
+
+def personal(ctx: Ctx, digest: Digest) -> Digest:
+    """The reader's own digest: their opgaven, or all of them for the PLO."""
+    assert digest.reader is not None
+    if wants_whole_agenda(ctx, digest.reader):
+        return digest
+    me = digest.reader.id
+    kept = [n for n in digest.news if digest.mine(n) or me in n.waiting_for]
+    return Digest(digest.week, digest.today, kept, digest.away, digest.reader)
+
+
+def plan(ctx: Ctx, week: date, rules: Rules) -> int:
+    """The digest of the week of ``week`` to the PLO channel, and by DM to who asked."""
+    from bot.services import digest_messages as render
+
+    sent = 0
+    whole = gather(ctx, week, rules)
+    key = f"digest:r{ctx.regio.id}:{week.isoformat()}"
+    sent += notify.to_channel(ctx, notify.plo_channel(ctx), render.digest(whole), key)
+    readers = list(ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.digest_per_dm, Persoon.actief)
+        .order_by(Persoon.id)))
+    if readers:
+        notify.know_accounts(ctx, {r.id for r in readers})
+    system = ctx.actor
+    for reader in readers:
+        ctx.actor = reader  # what this reader may see (vertrouwelijke dilemmas)
+        try:
+            own = personal(ctx, gather(ctx, week, rules, reader))
+            message: Message | None = render.digest(own)
+            if render.is_empty(own):
+                message = None
+        finally:
+            ctx.actor = system
+        if message is not None:
+            sent += notify.to_person(ctx, reader, message, f"{key}:dm")
+    return sent
+
+
+def set_personal(ctx: Ctx, on: bool) -> bool:
+    """``/opgave digest aan|uit``; returns whether anything changed."""
+    if ctx.actor.id is None:
+        raise UserError(t("digest.niet_voor_bot"))
+    if ctx.actor.digest_per_dm == on:
+        return False
+    audit.record(ctx, "persoon", ctx.actor.id, "digest per DM", ctx.actor.digest_per_dm, on)
+    ctx.actor.digest_per_dm = on
+    return True

@@ -1,0 +1,107 @@
+"""The digest as a message: a "Te doen" section first, then one section per opgave that
+has news, in agenda order; quiet opgaven are one closing line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.dates import format_date, format_short
+from bot.messages import Line, Message, PersonRef, Section, line
+from bot.services.digest import Digest, News
+from bot.texts import current_language, t, tn
+from bot.vocab import STATUS_ICONS
+from storage.models import Mijlpaal
+
+MAX_CHANGES = 3
+
+
+def _date(value: date) -> str:
+    return format_short(value, current_language())
+
+
+def _milestone(news: News, m: Mijlpaal, today: date) -> Line:
+    ref = f"{news.opgave.code}#{m.volgnummer} {m.titel}"
+    if m.datum < today:
+        state = tn("herinnering.te_laat", (today - m.datum).days,
+                  date=_date(m.datum))
+    else:
+        state = _date(m.datum)
+    parts: list[str | PersonRef] = [f"{ref} · {state}"]
+    if m.eigenaar is not None:
+        parts += [" · ", PersonRef(persoon_id=m.eigenaar.id, naam=m.eigenaar.naam)]
+    return line(*parts)
+
+
+def _todo_all(digest: Digest) -> list[Line]:
+    """For the PLO channel: what the overleg must pick up, one line per kind."""
+    told = digest.news
+    kinds = [
+        ("digest.todo.te_laat", [f"{n.opgave.code}#{m.volgnummer}" for n in told
+                                 for m in n.overdue]),
+        ("digest.todo.status", [n.opgave.code for n in told if n.stale]),
+        ("digest.todo.vacant", [f"{n.opgave.code} ({', '.join(n.vacant)})" for n in told
+                                if n.vacant]),
+        ("digest.todo.afweging", [f"{n.opgave.code} ({n.waiting[0]}/{n.waiting[1]})"
+                                  for n in told if n.waiting]),
+    ]
+    return [line(t(key, items=", ".join(items))) for key, items in kinds if items]
+
+
+def _todo_mine(digest: Digest) -> list[Line]:
+    """For one reader: their own milestones, status requests and open questionnaires."""
+    assert digest.reader is not None
+    me = digest.reader.id
+    lines: list[Line] = []
+    for n in digest.news:
+        pl = n.opgave.projectleider_id == me
+        for m in [*n.overdue, *n.upcoming]:
+            if m.eigenaar_id == me or (m.eigenaar_id is None and pl):
+                lines.append(_milestone(n, m, digest.today))
+        if n.stale and pl:
+            lines.append(line(t("digest.todo.jouw_status", code=n.opgave.code)))
+        if me in n.waiting_for:
+            lines.append(line(t("digest.todo.jouw_afweging", code=n.opgave.code)))
+    return lines
+
+
+def _opgave(news: News, today: date) -> Section:
+    o = news.opgave
+    icon = STATUS_ICONS.get(o.status or "", "⚪")
+    lines: list[Line] = []
+    for entry in news.changes[-MAX_CHANGES:]:
+        lines.append(line(t("digest.wijziging", veld=entry.veld, oud=entry.oud or "–",
+                            nieuw=entry.nieuw or "–")))
+    if len(news.changes) > MAX_CHANGES:
+        lines.append(line(tn("digest.meer_wijzigingen", len(news.changes) - MAX_CHANGES)))
+    lines += [_milestone(news, m, today) for m in [*news.overdue, *news.upcoming]]
+    lines += [line(t("digest.dilemma", ref=f"{o.code}#D{d.volgnummer}"), d.tekst)
+              for d in news.dilemmas]
+    if news.vacant:
+        lines.append(line(t("digest.vacant", rollen=", ".join(news.vacant))))
+    if news.waiting:
+        lines.append(line(t("digest.afweging", done=news.waiting[0], asked=news.waiting[1])))
+    return Section(title=f"{icon} {o.code} {o.titel} · {o.fase}", lines=lines)
+
+
+def is_empty(digest: Digest) -> bool:
+    return not digest.told and (digest.reader is None or not _todo_mine(digest))
+
+
+def digest(digest: Digest) -> Message:
+    sections: list[Section] = []
+    todo = _todo_mine(digest) if digest.reader is not None else _todo_all(digest)
+    if todo:
+        sections.append(Section(title=t("digest.todo"), lines=todo))
+    sections += [_opgave(n, digest.today) for n in digest.told]
+    if digest.away:
+        sections.append(Section(title=t("digest.afwezig"), lines=[
+            line(PersonRef(persoon_id=a.persoon.id, naam=a.persoon.naam),
+                 t("digest.afwezig.tot", date=_date(a.tot)),
+                 *([t("digest.afwezig.vervanger"),
+                    PersonRef(persoon_id=a.vervanger.id, naam=a.vervanger.naam)]
+                   if a.vervanger else []))
+            for a in digest.away]))
+    quiet = len(digest.news) - len(digest.told)
+    context = [tn("digest.stil", quiet)] if quiet else []
+    return Message(heading=t("digest.kop", date=format_date(digest.week, current_language())),
+                   sections=sections, context=context)

@@ -1,0 +1,183 @@
+"""Planning the driehoek's reminders: milestones (ahead, on the day, overdue), status
+requests, and the one folded message for who returns from an absence without a
+vervanger. Everything goes into the outbox under a delivery key that names the
+occurrence, so planning again — in this process or three others — adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from bot.context import Ctx
+from bot.messages import Message
+from bot.schedule import Rules, due_for, return_day, status_round
+from bot.services import notify
+from bot.services import reminder_messages as messages
+from bot.workdays import Calendar
+from storage.models import Afwezigheid, Mijlpaal, Opgave, Persoon, Uitstel
+
+CLOSED_FASE = "afgerond"
+# Who returned this long ago and has not been welcomed back (the worker was down) is
+# not welcomed any more: their milestones have their own reminders again by then.
+WELCOME_BACK_WITHIN = timedelta(days=14)
+
+
+@dataclass
+class Plan:
+    ctx: Ctx
+    calendar: Calendar
+    rules: Rules
+
+    @property
+    def today(self) -> date:
+        return self.ctx.today
+
+
+def absences_on(ctx: Ctx, day: date) -> dict[int, Afwezigheid]:
+    """Who in the regio is away on ``day`` (the latest registration wins)."""
+    rows = ctx.session.scalars(
+        select(Afwezigheid).join(Persoon, Persoon.id == Afwezigheid.persoon_id)
+        .where(Persoon.regio_id == ctx.regio.id, Afwezigheid.van <= day, Afwezigheid.tot >= day)
+        .options(joinedload(Afwezigheid.vervanger)).order_by(Afwezigheid.id))
+    return {a.persoon_id: a for a in rows}
+
+
+def _driehoek(opgave: Opgave) -> list[int]:
+    return [p for p in (opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
+                        opgave.bestuurlijk_opdrachtgever_id) if p is not None]
+
+
+def _recipients(ctx: Ctx, opgave: Opgave, mijlpaal: Mijlpaal,
+                people: dict[int, Persoon]) -> list[Persoon]:
+    """The milestone's eigenaar and the driehoek, each once; those with a chat account
+    first, so a stand-in who is in the driehoek gets the reminder in their own right."""
+    ids = dict.fromkeys(p for p in (mijlpaal.eigenaar_id, *_driehoek(opgave)) if p is not None)
+    found = [people[i] for i in ids if i in people and people[i].actief]
+    return sorted(found, key=lambda p: not notify.reachable(ctx, p))
+
+
+# Builds the message, given who is away and until when when it goes to their vervanger.
+Build = Callable[[tuple[Persoon, date] | None], Message]
+
+
+def _send(plan: Plan, persoon: Persoon, build: Build, key: str,
+          away: dict[int, Afwezigheid], served: set[int] | None = None) -> int:
+    """To the person; while they are away to their vervanger, or (without one) not now:
+    they get one folded message when they return. Returns the rows newly stored."""
+    absence = away.get(persoon.id)
+    if absence is None:
+        return notify.to_person(plan.ctx, persoon, build(None), key, served=served)
+    if absence.vervanger is None or absence.vervanger_id == persoon.id:
+        return 0
+    if served is not None and absence.vervanger_id in served:
+        return 0
+    return notify.to_person(plan.ctx, absence.vervanger, build((persoon, absence.tot)),
+                            f"{key}:afwezig@{persoon.id}", served=served)
+
+
+def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
+    """Each open milestone near or past its date: its most recent due reminder, to each
+    recipient who has not snoozed it."""
+    ctx, today = plan.ctx, plan.today
+    # Beyond this date no reminder can be due yet; the margin covers weekend dates.
+    horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
+    rows = ctx.session.execute(
+        select(Mijlpaal, Opgave).join(Opgave, Opgave.id == Mijlpaal.opgave_id)
+        .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
+               Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
+        .options(joinedload(Mijlpaal.besluit_door))
+        .order_by(Mijlpaal.datum, Mijlpaal.id)).tuples().all()
+    if not rows:
+        return 0
+    ids = {m.id for m, _ in rows}
+    snoozed = {(u.persoon_id, u.mijlpaal_id): u.tot for u in ctx.session.scalars(
+        select(Uitstel).join(Mijlpaal, Mijlpaal.id == Uitstel.mijlpaal_id).where(
+            Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon)) if u.mijlpaal_id in ids}
+    wanted = {p for m, o in rows for p in (m.eigenaar_id, *_driehoek(o)) if p is not None}
+    people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(Persoon.id.in_(wanted)))}
+    vervangers = {a.vervanger_id for a in away.values() if a.vervanger_id is not None}
+    notify.know_accounts(ctx, wanted | vervangers)
+    sent = 0
+    for mijlpaal, opgave in rows:
+        base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
+        left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
+        recipients = _recipients(ctx, opgave, mijlpaal, people)
+        if not recipients:  # every role vacant: the opgave's own channel hears it
+            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules)
+            if due is not None:
+                sent += notify.to_channel(ctx, notify.home_channel(ctx, opgave),
+                                          messages.reminder(opgave, mijlpaal, due, today, left),
+                                          f"{base}:{due.label}")
+            continue
+        served: set[int] = set()
+        for persoon in recipients:
+            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules,
+                          snoozed.get((persoon.id, mijlpaal.id)))
+            if due is None:
+                continue
+            build = partial(messages.reminder, opgave, mijlpaal, due, today, left)
+            sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served)
+    return sent
+
+
+def plan_status_requests(plan: Plan, away: dict[int, Afwezigheid]) -> int:
+    """An opgave without a status update for the cadence asks its projectleider (or,
+    when that role is vacant, its channel) once per cadence."""
+    ctx, rules = plan.ctx, plan.rules
+    last = func.coalesce(Opgave.status_op, Opgave.aangemaakt_op)
+    stale = ctx.session.scalars(
+        select(Opgave).where(Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE,
+                             last <= ctx.now - timedelta(weeks=rules.status_cadence_weeks))
+        .options(joinedload(Opgave.projectleider), joinedload(Opgave.overleg))
+        .order_by(Opgave.id)).unique().all()
+    sent = 0
+    for opgave in stale:
+        since = (opgave.status_op or opgave.aangemaakt_op).astimezone(ctx.tz).date()
+        rounds = status_round(since, plan.today, rules)
+        if rounds < 1:
+            continue
+        key = f"statusvraag:o{opgave.id}:{since.isoformat()}:{rounds}"
+        weeks = rules.status_cadence_weeks * rounds
+        shown = since if opgave.status_op else None
+
+        if opgave.projectleider is None or not opgave.projectleider.actief:
+            sent += notify.to_channel(ctx, notify.home_channel(ctx, opgave),
+                                      messages.status_request(opgave, shown, weeks), key)
+        else:
+            build = partial(messages.status_request, opgave, shown, weeks)
+            sent += _send(plan, opgave.projectleider, build, key, away)
+    return sent
+
+
+def plan_welcome_back(plan: Plan) -> int:
+    """Who returned today (or recently, if the worker was down) from an absence without
+    a vervanger gets one message with their milestones that are due or overdue."""
+    ctx, today = plan.ctx, plan.today
+    ended = ctx.session.scalars(
+        select(Afwezigheid).join(Persoon, Persoon.id == Afwezigheid.persoon_id)
+        .where(Persoon.regio_id == ctx.regio.id, Afwezigheid.vervanger_id.is_(None),
+               Afwezigheid.tot < today, Afwezigheid.tot >= today - WELCOME_BACK_WITHIN)
+        .options(joinedload(Afwezigheid.persoon))).all()
+    horizon = plan.calendar.add(today, plan.rules.horizon)
+    sent = 0
+    for absence in ended:
+        if return_day(absence.tot, plan.calendar) > today or not absence.persoon.actief:
+            continue
+        me = absence.persoon_id
+        items = ctx.session.execute(
+            select(Opgave, Mijlpaal).join(Mijlpaal, Mijlpaal.opgave_id == Opgave.id)
+            .where(Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE,
+                   Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
+                   or_(Mijlpaal.eigenaar_id == me, Opgave.projectleider_id == me,
+                       Opgave.ambtelijk_opdrachtgever_id == me,
+                       Opgave.bestuurlijk_opdrachtgever_id == me))
+            .order_by(Mijlpaal.datum, Opgave.code)).tuples().all()
+        if items:
+            sent += notify.to_person(ctx, absence.persoon, messages.welcome_back(
+                absence.persoon, list(items), today), f"terug:a{absence.id}")
+    return sent

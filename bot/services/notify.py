@@ -55,9 +55,9 @@ class _Known:
     def __init__(self, ctx: Ctx, persoon_ids: set[int]) -> None:
         self.platforms = _query_platforms(ctx)
         self.people = set(persoon_ids)
-        self.accounts = set(ctx.session.execute(
+        self.accounts = {(persoon_id, platform) for persoon_id, platform in ctx.session.execute(
             select(Identiteit.persoon_id, Identiteit.platform)
-            .where(Identiteit.persoon_id.in_(self.people)).distinct()).tuples())
+            .where(Identiteit.persoon_id.in_(self.people)).distinct())}
 
 
 def know_accounts(ctx: Ctx, persoon_ids: set[int]) -> None:

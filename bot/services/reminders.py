@@ -91,7 +91,7 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))
-        .order_by(Mijlpaal.datum, Mijlpaal.id)).tuples().all()
+        .order_by(Mijlpaal.datum, Mijlpaal.id)).all()
     if not rows:
         return 0
     ids = {m.id for m, _ in rows}
@@ -176,7 +176,7 @@ def plan_welcome_back(plan: Plan) -> int:
                    or_(Mijlpaal.eigenaar_id == me, Opgave.projectleider_id == me,
                        Opgave.ambtelijk_opdrachtgever_id == me,
                        Opgave.bestuurlijk_opdrachtgever_id == me))
-            .order_by(Mijlpaal.datum, Opgave.code)).tuples().all()
+            .order_by(Mijlpaal.datum, Opgave.code)).all()
         if items:
             sent += notify.to_person(ctx, absence.persoon, messages.welcome_back(
                 absence.persoon, list(items), today), f"terug:a{absence.id}")

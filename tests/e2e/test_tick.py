@@ -1,0 +1,69 @@
+"""`regiobot tick --now`: one planning and dispatch pass for an instant, as an operator
+(or a test) runs it; on the console platform the deliveries print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_console import NOW, assert_in_order, regiobot
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    first = regiobot(tmp_path, "demo", "--now", NOW)
+    assert first.returncode == 0, first.stderr
+    return tmp_path
+
+
+def test_monday_morning_prints_reminders_and_the_digest_once(workdir: Path) -> None:
+    monday = regiobot(workdir, "tick", "--now", "2026-11-30T09:05:00+01:00")
+    assert monday.returncode == 0, monday.stderr
+    assert_in_order(monday.stdout, [
+        "→ @pl-jeugdinkoop: *JGD-03#2 Besluit maatregelenpakket: bijna zover*",
+        "over 8 werkdagen (donderdag 10 december 2026)",
+        "[Afgerond] [Verplaats] [Blokkade melden] [Herinner me later]",
+        "→ #plo: *PLO-digest week van maandag 30 november 2026*",
+        "Te doen:",
+        "tick 2026-11-30T09:05:00+01:00: gepland herinneringen=",
+    ])
+    again = regiobot(workdir, "tick", "--now", "2026-11-30T11:00:00+01:00")
+    assert "→" not in again.stdout and "verstuurd 0" in again.stdout
+
+
+def test_before_nine_nothing_goes_out(workdir: Path) -> None:
+    early = regiobot(workdir, "tick", "--now", "2026-11-30T08:30:00+01:00")
+    assert early.returncode == 0 and "→" not in early.stdout
+
+
+def test_the_outbox_command_shows_an_empty_outbox(workdir: Path) -> None:
+    regiobot(workdir, "tick", "--now", "2026-11-30T09:05:00+01:00")
+    listing = regiobot(workdir, "outbox")
+    assert listing.returncode == 0 and "De outbox is leeg" in listing.stdout
+    wrong = regiobot(workdir, "outbox", "retry", "999999")
+    assert wrong.returncode == 2 and "Geen bericht 999999" in wrong.stderr
+
+
+def test_the_worker_stops_cleanly_on_sigterm(workdir: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGIOBOT_")}
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=workdir, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        started = ""
+        assert worker.stderr is not None
+        while "started" not in started and time.monotonic() < deadline:
+            started += worker.stderr.readline()
+        assert "started" in started, started
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "stopped" in err

@@ -238,3 +238,14 @@ def test_digest_on_easter_monday_comes_on_tuesday(any_demo_db: Database) -> None
     plan_at(any_demo_db, datetime(2027, 3, 30, 9, 5, tzinfo=AMS))
     assert [r.delivery_key for r in rows(any_demo_db, "digest:")] == [
         "digest:r1:2027-03-29:#plo:console"]
+
+
+def test_a_vervanger_can_snooze_what_reaches_them_on_someones_behalf(
+        any_demo_db: Database) -> None:
+    Chat(any_demo_db, "plo-nieuwegein")("afwezig 30 november 11 december @plo-houten")
+    Chat(any_demo_db).bot.submit(Caller("console", "lekstroom", "plo-houten"), "mijlpaal.later",
+                                 {"ref": "JGD-03#2"}, {"wanneer": "datum", "datum": "8-12-2026"},
+                                 TUESDAY)
+    plan_at(any_demo_db, TUESDAY)
+    assert recipients(any_demo_db, reminders_of(any_demo_db)) == [
+        "pl-jeugdinkoop", "wethouder-houten"]

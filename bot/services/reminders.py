@@ -116,8 +116,11 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
             continue
         served: set[int] = set()
         for persoon in recipients:
-            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules,
-                          snoozed.get((persoon.id, mijlpaal.id)))
+            # A vervanger may snooze what reaches them on someone's behalf.
+            absence = away.get(persoon.id)
+            snooze = snoozed.get((persoon.id, mijlpaal.id)) or (
+                snoozed.get((absence.vervanger_id, mijlpaal.id)) if absence else None)
+            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules, snooze)
             if due is None:
                 continue
             build = partial(messages.reminder, opgave, mijlpaal, due, today, left)

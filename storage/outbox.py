@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxBericht, VerwerktEvent
@@ -42,16 +42,25 @@ def claim(
     session: Session, platform: str, now: datetime, worker: str,
     lease: timedelta = timedelta(minutes=2), limit: int = 50,
 ) -> list[OutboxBericht]:
+    """Claim up to ``limit`` due rows, fairly: every conversation's first message before
+    any conversation's second. A fan-out of many DMs and a few busy channels then keeps
+    every channel busy from the start, instead of reaching the channels only after the
+    DMs (a channel takes about one post a second)."""
     due = or_(
         and_(OutboxBericht.status == "pending", OutboxBericht.volgende_poging_op <= now),
         and_(OutboxBericht.status == "sending", OutboxBericht.geclaimd_tot < now),
     )
+    turn = func.row_number().over(
+        partition_by=(OutboxBericht.doel_soort, OutboxBericht.doel),
+        order_by=(OutboxBericht.volgende_poging_op, OutboxBericht.id)).label("beurt")
+    ranked = select(OutboxBericht.id, turn).where(
+        OutboxBericht.platform == platform, due).subquery()
     candidates = (
         select(OutboxBericht.id)
-        .where(OutboxBericht.platform == platform, due)
-        .order_by(OutboxBericht.volgende_poging_op, OutboxBericht.id)
+        .join(ranked, ranked.c.id == OutboxBericht.id)
+        .order_by(ranked.c.beurt, OutboxBericht.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=OutboxBericht)
     )
     statement = (
         update(OutboxBericht)
@@ -65,8 +74,19 @@ def claim(
         .returning(OutboxBericht)
         .execution_options(synchronize_session=False)
     )
-    rows = list(session.scalars(statement))
-    return sorted(rows, key=lambda r: (r.volgende_poging_op, r.id))
+    return in_turns(list(session.scalars(statement)))
+
+
+def in_turns(rows: list[OutboxBericht]) -> list[OutboxBericht]:
+    """The rows in the claim's fair order (RETURNING keeps no order)."""
+    rows.sort(key=lambda r: (r.volgende_poging_op, r.id))
+    seen: dict[tuple[str, str], int] = {}
+    turns = []
+    for row in rows:
+        conversation = (row.doel_soort, row.doel)
+        seen[conversation] = seen.get(conversation, 0) + 1
+        turns.append((seen[conversation], row.id, row))
+    return [row for _, _, row in sorted(turns, key=lambda t: (t[0], t[1]))]
 
 
 def mark_sent(session: Session, row_id: int, now: datetime, extern_id: str | None) -> None:

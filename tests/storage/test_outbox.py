@@ -91,3 +91,24 @@ def test_concurrent_claimers_never_share_a_row(any_db: Database) -> None:
     everything = [key for keys in claimed.values() for key in keys]
     assert len(everything) == 60
     assert len(set(everything)) == 60
+
+
+def test_a_fan_out_is_claimed_fairly_every_conversations_first_message_first(
+        any_db: Database) -> None:
+    _setup(any_db, 6)  # six to #plo, then one DM each to three people
+    with any_db.write() as s:
+        for n in range(3):
+            outbox.enqueue(s, delivery_key=f"dm{n}", regio_id=1, platform="console",
+                           doel_soort="persoon", doel=str(n), bericht={}, aangemaakt_op=T0)
+    with any_db.write() as s:
+        claimed = [r.delivery_key for r in outbox.claim(s, "console", T0, "a", limit=5)]
+    assert claimed == ["k0", "dm0", "dm1", "dm2", "k1"]
+
+
+def test_a_row_taken_over_from_a_dead_worker_is_marked_uncertain(any_db: Database) -> None:
+    _setup(any_db, 1)
+    with any_db.write() as s:
+        assert not outbox.claim(s, "console", T0, "dead", lease=timedelta(seconds=5))[0].onzeker
+    with any_db.write() as s:
+        taken = outbox.claim(s, "console", T0 + timedelta(seconds=6), "alive")
+    assert [(r.geclaimd_door, r.onzeker) for r in taken] == [("alive", True)]

@@ -1,9 +1,10 @@
 """The transactional outbox: rows written with the change, claimed and sent afterwards.
 
-Claims are one conditional ``UPDATE … RETURNING``. On PostgreSQL the candidate rows are
-picked ``FOR UPDATE SKIP LOCKED`` so several dispatchers never wait on or take the same
-row; SQLite has no row locks (SQLAlchemy drops the clause there) but every writing unit
-of work holds the file's write lock, so a second dispatcher waits instead of sending twice.
+Claims lock the candidate rows, then take them with a conditional ``UPDATE … RETURNING``.
+On PostgreSQL the candidates are picked ``FOR UPDATE SKIP LOCKED`` so several dispatchers
+never wait on or take the same row; SQLite has no row locks (SQLAlchemy drops the clause
+there) but every writing unit of work holds the file's write lock, so a second dispatcher
+waits instead of sending twice.
 A claim is a lease: rows whose lease ran out are taken over.
 """
 
@@ -62,9 +63,14 @@ def claim(
         .limit(limit)
         .with_for_update(skip_locked=True, of=OutboxBericht)
     )
+    # Locked first, updated second: as one UPDATE … WHERE id IN (…) PostgreSQL may run
+    # the locking subquery more than once and claim more than ``limit`` rows.
+    ids = list(session.scalars(candidates))
+    if not ids:
+        return []
     statement = (
         update(OutboxBericht)
-        .where(OutboxBericht.id.in_(candidates), due)
+        .where(OutboxBericht.id.in_(ids), due)
         .values(status="sending", geclaimd_tot=now + lease, geclaimd_door=worker,
                 pogingen=OutboxBericht.pogingen + 1,
                 # A row taken over from a worker whose lease ran out may have been

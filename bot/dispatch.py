@@ -202,7 +202,7 @@ class Dispatcher:
         queue = deque(rows)
         while queue:
             if self.stopping():  # SIGTERM: the message in flight is done; the rest waits
-                self._give_back(list(queue), 0.0, result)
+                self._give_back([(r, 0.0) for r in queue], result)
                 break
             row = self._next(queue, result)
             if row is None:
@@ -236,24 +236,27 @@ class Dispatcher:
                 row = queue[index]
                 del queue[index]
                 return row
-            too_long = [r for (w, _), r in zip(waits, queue, strict=True)
+            too_long = [(r, w) for (w, _), r in zip(waits, queue, strict=True)
                         if w > self.hold_at_most]
             if too_long:
-                for r in too_long:
+                for r, _ in too_long:
                     queue.remove(r)
-                self._give_back(too_long, max(w for w, _ in waits), result)
+                self._give_back(too_long, result)
                 continue
             self.sleep(wait)
         return None
 
-    def _give_back(self, rows: list[OutboxBericht], wait: float, result: DispatchResult) -> None:
+    def _give_back(self, rows: list[tuple[OutboxBericht, float]],
+                   result: DispatchResult) -> None:
         """Rows not attempted (paced, or the worker stops): pending again, no attempt
-        counted, due after ``wait`` seconds."""
+        counted, each due after its wait in seconds."""
         if not rows:
             return
+        now = self.clock()
         with self.db.write() as session:
-            outbox.release(session, [r.id for r in rows],
-                           self.clock() + timedelta(seconds=wait))
+            for wait in sorted({w for _, w in rows}):
+                outbox.release(session, [r.id for r, w in rows if w == wait],
+                               now + timedelta(seconds=wait))
         result.deferred += len(rows)
 
     def _send(self, row: OutboxBericht, accounts: dict[int, tuple[str, str]],
@@ -284,9 +287,9 @@ class Dispatcher:
             if self.pacer is not None:
                 self.pacer.refused(self._address_of(row), refusal.retry_after)
             if self.pacer is not None and refusal.retry_after <= self.hold_at_most:
-                queue.append(row)  # this claim sends it once the conversation is free
+                queue.appendleft(row)  # first again: a conversation keeps its order
             else:
-                self._give_back([row], refusal.retry_after, result)
+                self._give_back([(row, refusal.retry_after)], result)
             return
         except Exception as error:  # every failure is kept and retried, never lost
             uncertain = uncertain or isinstance(error, MaybeDelivered)

@@ -13,6 +13,9 @@ from bot.vocab import STATUS_ICONS
 from storage.models import Mijlpaal
 
 MAX_CHANGES = 3
+# One section per opgave; beyond this many the rest is named by code (a Slack message
+# takes 50 blocks, and nobody reads forty sections on a phone).
+MAX_OPGAVEN = 30
 
 
 def _date(value: date) -> str:
@@ -92,7 +95,11 @@ def digest(digest: Digest) -> Message:
     todo = _todo_mine(digest) if digest.reader is not None else _todo_all(digest)
     if todo:
         sections.append(Section(title=t("digest.todo"), lines=todo))
-    sections += [_opgave(n, digest.today) for n in digest.told]
+    told = digest.told
+    sections += [_opgave(n, digest.today) for n in told[:MAX_OPGAVEN]]
+    if len(told) > MAX_OPGAVEN:
+        sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=", ".join(
+            n.opgave.code for n in told[MAX_OPGAVEN:])))]))
     if digest.away:
         sections.append(Section(title=t("digest.afwezig"), lines=[
             line(PersonRef(persoon_id=a.persoon.id, naam=a.persoon.naam),

@@ -629,4 +629,5 @@ TEXTS: dict[str, str] = {
     "outbox.count": "{pending} waiting, {failed} failed. Again: regiobot outbox retry <id>",
     "outbox.no_such_row": "No message {id} that is waiting or failed.",
     "outbox.retried": "Message {id} will be sent again.",
+    "digest.meer_opgaven": "Also news at: {codes} (/opgave status <code>).",
 }

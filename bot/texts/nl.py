@@ -620,4 +620,5 @@ TEXTS: dict[str, str] = {
     "outbox.count": "{pending} wachten, {failed} mislukt. Opnieuw: regiobot outbox retry <id>",
     "outbox.no_such_row": "Geen bericht {id} dat wacht of mislukte.",
     "outbox.retried": "Bericht {id} wordt opnieuw verstuurd.",
+    "digest.meer_opgaven": "Ook nieuws bij: {codes} (/opgave status <code>).",
 }

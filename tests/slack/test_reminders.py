@@ -85,3 +85,18 @@ def test_blokkade_melden_becomes_a_dilemma(slack: SlackClient) -> None:
     with slack.db.read() as s:
         texts = list(s.scalars(select(Dilemma.tekst)))
     assert any("Blokkade bij JGD-03#2" in t and "accountant" in t for t in texts)
+
+
+def test_the_digest_of_a_large_region_fits_one_slack_message() -> None:
+    from datetime import date
+
+    from bot.platforms.slack import blocks
+    from bot.services.digest import Digest, News
+    from bot.services.digest_messages import digest
+
+    news = [News(Opgave(code=f"ALG-{n:02d}", titel=f"Opgave {n}", fase="analyse",
+                        status="aandacht"), vacant=["projectleider"]) for n in range(80)]
+    message = digest(Digest(date(2026, 11, 30), date(2026, 11, 30), news, []))
+    body = blocks.payload(message, {})
+    assert len(body["blocks"]) <= blocks.MESSAGE_BLOCKS
+    assert "ALG-79" in str(body["blocks"])  # named at the end, not lost

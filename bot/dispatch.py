@@ -200,8 +200,10 @@ class Dispatcher:
             session.expunge_all()
         result = DispatchResult()
         queue = deque(rows)
+        # Past half the lease, give the rest back: another worker may take over what is left.
+        deadline = self.clock() + self.lease / 2
         while queue:
-            if self.stopping():  # SIGTERM: the message in flight is done; the rest waits
+            if self.stopping() or self.clock() >= deadline:  # SIGTERM, or the lease runs short
                 self._give_back([(r, 0.0) for r in queue], result)
                 break
             row = self._next(queue, result)

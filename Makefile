@@ -27,3 +27,6 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/slack_status.py
+	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/worker_rss.py

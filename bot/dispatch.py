@@ -191,7 +191,11 @@ class Dispatcher:
     hold_at_most: float = 5.0
 
     def run_once(self, limit: int = 100) -> DispatchResult:
-        """Claim up to ``limit`` due rows and send them."""
+        """Claim up to ``limit`` due rows and send them. A paced dispatcher claims about
+        one second's worth: the claim is fair (each conversation's next message), so a
+        busy channel then gets its post every second instead of one per claim."""
+        if self.pacer is not None and self.pacer.total:
+            limit = min(limit, max(1, int(self.pacer.total)))
         with self.db.write() as session:
             rows = outbox.claim(session, self.sender.platform, self.clock(), self.worker,
                                 lease=self.lease, limit=limit)

@@ -5,11 +5,10 @@ personal digest with nothing in it is not sent."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from bot.context import Ctx
@@ -26,6 +25,7 @@ from storage.models import (
     Dilemma,
     Mijlpaal,
     Opgave,
+    OutboxBericht,
     Persoon,
     PloLid,
     Respondent,
@@ -63,6 +63,8 @@ class Digest:
     news: list[News]
     away: list[Afwezigheid]
     reader: Persoon | None = None
+    # Running opgaven in the regio (or the reader's share), news or not.
+    total: int = 0
 
     @property
     def told(self) -> list[News]:
@@ -79,56 +81,65 @@ class Digest:
             m.eigenaar_id == me for m in [*news.overdue, *news.upcoming])
 
 
-def _changes(ctx: Ctx, ids: list[int], since: datetime) -> dict[int, list[AuditRegel]]:
-    """Audit entries of the week, without those about a dilemma the reader may not see."""
-    visible = or_(AuditRegel.dilemma_id.is_(None), AuditRegel.dilemma_id.in_(
-        select(Dilemma.id).where(visibility.dilemmas_anywhere(ctx))))
-    found: dict[int, list[AuditRegel]] = defaultdict(list)
-    for entry in ctx.session.scalars(select(AuditRegel).where(
-            AuditRegel.opgave_id.in_(ids), AuditRegel.op >= since, visible)
-            .order_by(AuditRegel.op, AuditRegel.id)):
-        found[entry.opgave_id or 0].append(entry)
-    return found
+def _running(ctx: Ctx) -> tuple[ColumnElement[bool], ...]:
+    return (Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
 
 
 def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) -> Digest:
-    """Everything the digest says, in a handful of queries for the whole regio. ``ctx``'s
-    actor decides which vertrouwelijke dilemmas show (the bot itself: none)."""
-    today = ctx.today
+    """Everything the digest says, in a handful of queries for the whole regio. Only the
+    opgaven with something to say are loaded (a regio of thousands costs no more than
+    its news); ``ctx``'s actor decides which vertrouwelijke dilemmas show (the bot
+    itself: none)."""
+    today, since = ctx.today, ctx.now - timedelta(weeks=1)
+    running = select(Opgave.id).where(*_running(ctx))
+    visible = visibility.dilemmas_anywhere(ctx)
+    visible_audit = or_(AuditRegel.dilemma_id.is_(None),
+                        AuditRegel.dilemma_id.in_(select(Dilemma.id).where(visible)))
+    due_soon = (Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= today + UPCOMING)
+    open_dilemma = (Dilemma.status != "opgelost", visible)
+    stale_before = ctx.now - timedelta(weeks=rules.status_cadence_weeks)
+    has_news = or_(
+        Opgave.id.in_(select(AuditRegel.opgave_id).where(AuditRegel.op >= since,
+                                                         visible_audit)),
+        Opgave.id.in_(select(Mijlpaal.opgave_id).where(*due_soon)),
+        Opgave.id.in_(select(Dilemma.opgave_id).where(*open_dilemma)),
+        Opgave.id.in_(select(Afweging.opgave_id).where(Afweging.status == "open")),
+        Opgave.projectleider_id.is_(None), Opgave.ambtelijk_opdrachtgever_id.is_(None),
+        Opgave.bestuurlijk_opdrachtgever_id.is_(None),
+        func.coalesce(Opgave.status_op, Opgave.aangemaakt_op) <= stale_before,
+    )
     opgaven = list(ctx.session.scalars(
-        select(Opgave).where(Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
+        select(Opgave).where(*_running(ctx), has_news)
         .order_by(Opgave.agenda_volgorde, Opgave.code)))
-    ids = [o.id for o in opgaven]
-    news = {o.id: News(o, vacant=register.vacant_roles(o)) for o in opgaven}
-    for o in opgaven:
-        last = (o.status_op or o.aangemaakt_op)
-        news[o.id].stale = last <= ctx.now - timedelta(weeks=rules.status_cadence_weeks)
-    for opgave_id, entries in _changes(ctx, ids, ctx.now - timedelta(weeks=1)).items():
-        news[opgave_id].changes = entries
-    for m in ctx.session.scalars(select(Mijlpaal).where(
-            Mijlpaal.opgave_id.in_(ids), Mijlpaal.afgerond_op.is_(None),
-            Mijlpaal.datum <= today + UPCOMING).options(joinedload(Mijlpaal.eigenaar))
-            .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
+    total = ctx.session.scalar(select(func.count()).select_from(Opgave).where(*_running(ctx)))
+    news = {o.id: News(o, vacant=register.vacant_roles(o),
+                       stale=(o.status_op or o.aangemaakt_op) <= stale_before) for o in opgaven}
+    for entry in ctx.session.scalars(select(AuditRegel).where(
+            AuditRegel.opgave_id.in_(running), AuditRegel.op >= since, visible_audit)
+            .order_by(AuditRegel.op, AuditRegel.id)):
+        news[entry.opgave_id or 0].changes.append(entry)
+    for m in ctx.session.scalars(select(Mijlpaal).where(Mijlpaal.opgave_id.in_(running),
+                                                        *due_soon)
+                                 .options(joinedload(Mijlpaal.eigenaar))
+                                 .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
         (news[m.opgave_id].overdue if m.datum < today else news[m.opgave_id].upcoming).append(m)
     for d in ctx.session.scalars(select(Dilemma).where(
-            Dilemma.opgave_id.in_(ids), Dilemma.status != "opgelost",
-            visibility.dilemmas_anywhere(ctx)).order_by(Dilemma.volgnummer)):
+            Dilemma.opgave_id.in_(running), *open_dilemma).order_by(Dilemma.volgnummer)):
         news[d.opgave_id].dilemmas.append(d)
     answered = func.count(Respondent.id).filter(Respondent.status.not_in(WAITING))
+    open_afweging = (Afweging.opgave_id.in_(running), Afweging.status == "open")
     for opgave_id, done, asked in ctx.session.execute(
             select(Afweging.opgave_id, answered, func.count(Respondent.id))
             .join(Respondent, Respondent.afweging_id == Afweging.id)
-            .where(Afweging.opgave_id.in_(ids), Afweging.status == "open")
-            .group_by(Afweging.id, Afweging.opgave_id)):
+            .where(*open_afweging).group_by(Afweging.id, Afweging.opgave_id)):
         news[opgave_id].waiting = (int(done or 0), int(asked))
     for opgave_id, persoon_id in ctx.session.execute(
             select(Afweging.opgave_id, Respondent.persoon_id)
             .join(Respondent, Respondent.afweging_id == Afweging.id)
-            .where(Afweging.opgave_id.in_(ids), Afweging.status == "open",
-                   Respondent.status.in_(WAITING))):
+            .where(*open_afweging, Respondent.status.in_(WAITING))):
         news[opgave_id].waiting_for.add(persoon_id)
     away = sorted(absences_on(ctx, today).values(), key=lambda a: a.persoon.naam)
-    return Digest(week, today, [news[i] for i in ids], away, reader)
+    return Digest(week, today, list(news.values()), away, reader, total=int(total or 0))
 
 
 def wants_whole_agenda(ctx: Ctx, persoon: Persoon) -> bool:
@@ -144,7 +155,8 @@ def personal(ctx: Ctx, digest: Digest) -> Digest:
         return digest
     me = digest.reader.id
     kept = [n for n in digest.news if digest.mine(n) or me in n.waiting_for]
-    return Digest(digest.week, digest.today, kept, digest.away, digest.reader)
+    return Digest(digest.week, digest.today, kept, digest.away, digest.reader,
+                  total=len(kept))
 
 
 def plan(ctx: Ctx, week: date, rules: Rules) -> int:
@@ -152,9 +164,14 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
     from bot.services import digest_messages as render
 
     sent = 0
-    whole = gather(ctx, week, rules)
     key = f"digest:r{ctx.regio.id}:{week.isoformat()}"
-    sent += notify.to_channel(ctx, notify.plo_channel(ctx), render.digest(whole), key)
+    channel = notify.plo_channel(ctx)
+    planned = [f"{key}:#{channel}:{platform}" for platform in notify.platforms_of(ctx)]
+    if len(ctx.session.scalars(select(OutboxBericht.id).where(
+            OutboxBericht.delivery_key.in_(planned))).all()) == len(planned):
+        return 0  # planned before, with the personal ones (the same unit of work)
+    whole = gather(ctx, week, rules)
+    sent += notify.to_channel(ctx, channel, render.digest(whole), key)
     readers = list(ctx.session.scalars(select(Persoon).where(
         Persoon.regio_id == ctx.regio.id, Persoon.digest_per_dm, Persoon.actief)
         .order_by(Persoon.id)))

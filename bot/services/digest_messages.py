@@ -47,7 +47,14 @@ def _todo_all(digest: Digest) -> list[Line]:
         ("digest.todo.afweging", [f"{n.opgave.code} ({n.waiting[0]}/{n.waiting[1]})"
                                   for n in told if n.waiting]),
     ]
-    return [line(t(key, items=", ".join(items))) for key, items in kinds if items]
+    return [line(t(key, items=_some(items))) for key, items in kinds if items]
+
+
+def _some(items: list[str], shown: int = 12) -> str:
+    """A list that stays readable on a phone: the first dozen, then how many more."""
+    if len(items) <= shown:
+        return ", ".join(items)
+    return ", ".join(items[:shown]) + " " + tn("digest.en_meer", len(items) - shown)
 
 
 def _todo_mine(digest: Digest) -> list[Line]:
@@ -98,8 +105,8 @@ def digest(digest: Digest) -> Message:
     told = digest.told
     sections += [_opgave(n, digest.today) for n in told[:MAX_OPGAVEN]]
     if len(told) > MAX_OPGAVEN:
-        sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=", ".join(
-            n.opgave.code for n in told[MAX_OPGAVEN:])))]))
+        sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=_some(
+            [n.opgave.code for n in told[MAX_OPGAVEN:]])))]))
     if digest.away:
         sections.append(Section(title=t("digest.afwezig"), lines=[
             line(PersonRef(persoon_id=a.persoon.id, naam=a.persoon.naam),
@@ -108,7 +115,7 @@ def digest(digest: Digest) -> Message:
                     PersonRef(persoon_id=a.vervanger.id, naam=a.vervanger.naam)]
                    if a.vervanger else []))
             for a in digest.away]))
-    quiet = len(digest.news) - len(digest.told)
+    quiet = max(digest.total - len(digest.told), 0)
     context = [tn("digest.stil", quiet)] if quiet else []
     return Message(heading=t("digest.kop", date=format_date(digest.week, current_language())),
                    sections=sections, context=context)

@@ -5,7 +5,7 @@ occurrence, so planning again — in this process or three others — adds nothi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -19,7 +19,7 @@ from bot.schedule import Rules, due_for, return_day, status_round
 from bot.services import notify
 from bot.services import reminder_messages as messages
 from bot.workdays import Calendar
-from storage.models import Afwezigheid, Mijlpaal, Opgave, Persoon, Uitstel
+from storage.models import Afwezigheid, Mijlpaal, Opgave, OutboxBericht, Persoon, Uitstel
 
 CLOSED_FASE = "afgerond"
 # Who returned this long ago and has not been welcomed back (the worker was down) is
@@ -87,7 +87,9 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     # Beyond this date no reminder can be due yet; the margin covers weekend dates.
     horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
     rows = ctx.session.execute(
-        select(Mijlpaal, Opgave).join(Opgave, Opgave.id == Mijlpaal.opgave_id)
+        # "+ 0": SQLite would otherwise walk the regio's opgaven and read all their
+        # milestones; this way it reads the open ones near today from the partial index.
+        select(Mijlpaal, Opgave).join(Opgave, Opgave.id == Mijlpaal.opgave_id + 0)
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))
@@ -102,6 +104,7 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(Persoon.id.in_(wanted)))}
     vervangers = {a.vervanger_id for a in away.values() if a.vervanger_id is not None}
     notify.know_accounts(ctx, wanted | vervangers)
+    planned = _already_planned(ctx, rows, people, snoozed, away, plan)
     sent = 0
     for mijlpaal, opgave in rows:
         base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
@@ -123,9 +126,43 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
             due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules, snooze)
             if due is None:
                 continue
+            if (mijlpaal.id, persoon.id, due.label) in planned:
+                served.add(persoon.id)  # reached before: still no copy for their stand-in
+                continue
             build = partial(messages.reminder, opgave, mijlpaal, due, today, left)
             sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served)
     return sent
+
+
+def _already_planned(ctx: Ctx, rows: Sequence[tuple[Mijlpaal, Opgave]],
+                     people: dict[int, Persoon], snoozed: dict[tuple[int, int], date],
+                     away: dict[int, Afwezigheid], plan: Plan) -> set[tuple[int, int, str]]:
+    """(milestone, person, label) whose reminder is in the outbox already, for everyone
+    reached directly, in a few queries: planning runs every minute and would otherwise
+    build thousands of messages all day only to find their keys taken."""
+    keys: dict[str, tuple[int, int, str]] = {}
+    platforms = notify.platforms_of(ctx)
+    for mijlpaal, opgave in rows:
+        for persoon in _recipients(ctx, opgave, mijlpaal, people):
+            if persoon.id in away or not notify.reachable(ctx, persoon):
+                continue
+            due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules,
+                          snoozed.get((persoon.id, mijlpaal.id)))
+            if due is None:
+                continue
+            base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}:{due.label}"
+            for platform in platforms:
+                keys[f"{base}:@{persoon.id}:{persoon.id}:{platform}"] = (
+                    mijlpaal.id, persoon.id, due.label)
+    found: list[str] = []
+    wanted = list(keys)
+    for start in range(0, len(wanted), 1000):
+        found += ctx.session.scalars(select(OutboxBericht.delivery_key).where(
+            OutboxBericht.delivery_key.in_(wanted[start:start + 1000])))
+    per_recipient: dict[tuple[int, int, str], int] = {}
+    for key in found:
+        per_recipient[keys[key]] = per_recipient.get(keys[key], 0) + 1
+    return {k for k, n in per_recipient.items() if n == len(platforms)}
 
 
 def plan_status_requests(plan: Plan, away: dict[int, Afwezigheid]) -> int:

@@ -630,4 +630,6 @@ TEXTS: dict[str, str] = {
     "outbox.no_such_row": "No message {id} that is waiting or failed.",
     "outbox.retried": "Message {id} will be sent again.",
     "digest.meer_opgaven": "Also news at: {codes} (/opgave status <code>).",
+    "digest.en_meer.one": "and 1 more",
+    "digest.en_meer.other": "and {count} more",
 }

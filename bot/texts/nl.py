@@ -621,4 +621,6 @@ TEXTS: dict[str, str] = {
     "outbox.no_such_row": "Geen bericht {id} dat wacht of mislukte.",
     "outbox.retried": "Bericht {id} wordt opnieuw verstuurd.",
     "digest.meer_opgaven": "Ook nieuws bij: {codes} (/opgave status <code>).",
+    "digest.en_meer.one": "en 1 meer",
+    "digest.en_meer.other": "en {count} meer",
 }

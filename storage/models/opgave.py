@@ -156,7 +156,7 @@ class Mijlpaal(Base):
     opgave_id: Mapped[int] = mapped_column(ForeignKey("opgave.id"), index=True)
     volgnummer: Mapped[int]
     titel: Mapped[str] = mapped_column(String(200))
-    datum: Mapped[date] = mapped_column(index=True)
+    datum: Mapped[date]
     eigenaar_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"))
     besluit_door_id: Mapped[int | None] = mapped_column(ForeignKey("overleg.id"))
     afgerond_op: Mapped[datetime | None]

@@ -49,6 +49,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_uitstel_mijlpaal_id'), ['mijlpaal_id'], unique=False)
 
     with op.batch_alter_table('mijlpaal', schema=None) as batch_op:
+        # Planning reads open milestones by date; an index over all of them (closed ones
+        # included) tempts the planner into reading a million closed ones.
+        batch_op.drop_index('ix_mijlpaal_datum')
         batch_op.create_index('ix_mijlpaal_open_datum', ['datum', 'opgave_id'], unique=False, postgresql_where=sa.text('afgerond_op IS NULL'), sqlite_where=sa.text('afgerond_op IS NULL'))
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
@@ -64,6 +67,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('mijlpaal', schema=None) as batch_op:
         batch_op.drop_index('ix_mijlpaal_open_datum', postgresql_where=sa.text('afgerond_op IS NULL'), sqlite_where=sa.text('afgerond_op IS NULL'))
+        batch_op.create_index('ix_mijlpaal_datum', ['datum'], unique=False)
 
     with op.batch_alter_table('uitstel', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_uitstel_mijlpaal_id'))

@@ -30,6 +30,7 @@ from storage.models import (
     PloLid,
     Respondent,
 )
+from storage.queries import open_milestone_opgave
 
 UPCOMING = timedelta(days=14)
 WAITING = ("uitgenodigd", "bezig")
@@ -118,8 +119,8 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
             AuditRegel.opgave_id.in_(running), AuditRegel.op >= since, visible_audit)
             .order_by(AuditRegel.op, AuditRegel.id)):
         news[entry.opgave_id or 0].changes.append(entry)
-    for m in ctx.session.scalars(select(Mijlpaal).where(Mijlpaal.opgave_id.in_(running),
-                                                        *due_soon)
+    for m in ctx.session.scalars(select(Mijlpaal).where(
+            open_milestone_opgave(ctx.session).in_(running), *due_soon)
                                  .options(joinedload(Mijlpaal.eigenaar))
                                  .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
         (news[m.opgave_id].overdue if m.datum < today else news[m.opgave_id].upcoming).append(m)

@@ -20,6 +20,7 @@ from bot.services import notify
 from bot.services import reminder_messages as messages
 from bot.workdays import Calendar
 from storage.models import Afwezigheid, Mijlpaal, Opgave, OutboxBericht, Persoon, Uitstel
+from storage.queries import open_milestone_opgave
 
 CLOSED_FASE = "afgerond"
 # Who returned this long ago and has not been welcomed back (the worker was down) is
@@ -87,9 +88,7 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     # Beyond this date no reminder can be due yet; the margin covers weekend dates.
     horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
     rows = ctx.session.execute(
-        # "+ 0": SQLite would otherwise walk the regio's opgaven and read all their
-        # milestones; this way it reads the open ones near today from the partial index.
-        select(Mijlpaal, Opgave).join(Opgave, Opgave.id == Mijlpaal.opgave_id + 0)
+        select(Mijlpaal, Opgave).join(Opgave, Opgave.id == open_milestone_opgave(ctx.session))
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))

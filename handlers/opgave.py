@@ -28,7 +28,8 @@ def status(ctx: Ctx, args: dict[str, Any]) -> Reply:
         # Shared in a channel: no dilemmas, since the channel is wider than the asker.
         reply = Reply.of(views.card(ctx, result, [], shared=True))
     else:
-        reply = Reply.of(views.card(ctx, result, visibility.open_for(ctx, result.opgave)))
+        reply = Reply.of(views.card(ctx, result, visibility.open_for(
+            ctx, result.opgave, result.open_dilemmas)))
     reply.in_channel = target.share
     return reply
 

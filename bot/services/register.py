@@ -293,6 +293,8 @@ class Card:
     done_count: int
     inzet: list[tuple[str, Decimal]]
     deelname: list[DeelnameRow]
+    # The open dilemmas, when the card's query brought them along (before visibility).
+    open_dilemmas: list[Dilemma] | None = None
 
 
 # A card is asked for all day long: its statements are built once, with parameters
@@ -300,7 +302,10 @@ class Card:
 _CARD = select(Opgave).where(
     Opgave.regio_id == bindparam("regio"), Opgave.code == bindparam("code")).options(
     *(joinedload(role).load_only(Persoon.id, Persoon.naam) for role in (
-        Opgave.projectleider, Opgave.ambtelijk_opdrachtgever, Opgave.bestuurlijk_opdrachtgever)))
+        Opgave.projectleider, Opgave.ambtelijk_opdrachtgever, Opgave.bestuurlijk_opdrachtgever)),
+    # Its milestones and open dilemmas in the same round trip (a card has a handful).
+    joinedload(Opgave.mijlpalen).joinedload(Mijlpaal.besluit_door),
+    joinedload(Opgave.dilemmas.and_(Dilemma.status != "opgelost")))
 _CARD_MILESTONES = select(Mijlpaal).where(Mijlpaal.opgave_id == bindparam("opgave")).options(
     joinedload(Mijlpaal.besluit_door)).order_by(Mijlpaal.datum, Mijlpaal.volgnummer)
 # Deelname and this year's inzet per gemeente, in one round trip.
@@ -315,14 +320,18 @@ _CARD_GEMEENTEN = union_all(
 
 
 def card(ctx: Ctx, code: str) -> Card:
-    opgave = ctx.session.scalar(_CARD, {"regio": ctx.regio.id, "code": code.upper()})
+    opgave = ctx.session.scalars(_CARD, {"regio": ctx.regio.id, "code": code.upper()}
+                                 ).unique().one_or_none()
     if opgave is None:
         raise NotFound(t("opgave.not_found", code=code))
-    return card_of(ctx, opgave)
+    found = card_of(ctx, opgave, sorted(opgave.mijlpalen, key=lambda m: (m.datum, m.volgnummer)))
+    found.open_dilemmas = list(opgave.dilemmas)
+    return found
 
 
-def card_of(ctx: Ctx, opgave: Opgave) -> Card:
-    mijlpalen = list(ctx.session.scalars(_CARD_MILESTONES, {"opgave": opgave.id}))
+def card_of(ctx: Ctx, opgave: Opgave, mijlpalen: list[Mijlpaal] | None = None) -> Card:
+    if mijlpalen is None:
+        mijlpalen = list(ctx.session.scalars(_CARD_MILESTONES, {"opgave": opgave.id}))
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
     rows = ctx.session.execute(_CARD_GEMEENTEN, {"opgave": opgave.id,
                                                  "jaar": ctx.today.year}).all()

@@ -39,9 +39,10 @@ _OPEN = select(Dilemma).where(Dilemma.opgave_id == bindparam("opgave"),
                               Dilemma.status != "opgelost").order_by(Dilemma.volgnummer)
 
 
-def open_for(ctx: Ctx, opgave: Opgave) -> list[Dilemma]:
-    """The open dilemmas of ``opgave`` the actor may see (shown on every card)."""
-    found = ctx.session.scalars(_OPEN, {"opgave": opgave.id})
+def open_for(ctx: Ctx, opgave: Opgave, loaded: list[Dilemma] | None = None) -> list[Dilemma]:
+    """The open dilemmas of ``opgave`` the actor may see (shown on every card);
+    ``loaded``: the open ones, when the card's query brought them along."""
+    found = loaded if loaded is not None else ctx.session.scalars(_OPEN, {"opgave": opgave.id})
     if ctx.actor.is_programmamanager or ctx.actor.id in circle(opgave):
         return list(found)
     rows = list(found)

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base
+
+if TYPE_CHECKING:
+    from storage.models.besluit import Dilemma
 from storage.models.overleg import Overleg
 from storage.models.people import Persoon
 from storage.models.regio import Gemeente
@@ -78,6 +82,10 @@ class Opgave(Base):
     )
     deelnames: Mapped[list[Deelname]] = relationship(
         back_populates="opgave", cascade="all, delete-orphan"
+    )
+    # Read-only: the card loads the open ones with the opgave (see register.card).
+    dilemmas: Mapped[list[Dilemma]] = relationship(
+        "Dilemma", viewonly=True, order_by="Dilemma.volgnummer"
     )
 
 

@@ -11,13 +11,15 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=32)
-def _closed(year: int) -> frozenset[date]:
+def _closed(year: int) -> dict[date, str]:
+    """The Cao's days off in ``year``, with their Dutch names."""
     import holidays  # only the paths that count working days pay for loading it
+    from dateutil.easter import easter
 
-    days = {d for d, name in holidays.NL(years=year, language="en_US").items()
-            if name != "Good Friday"}
-    days.add(date(year, 5, 5))
-    return frozenset(days)
+    days = dict(holidays.NL(years=year, language="nl"))
+    days.pop(easter(year) - timedelta(days=2), None)  # Goede Vrijdag: a working day
+    days[date(year, 5, 5)] = "Bevrijdingsdag"  # every year, not only in lustrum years
+    return days
 
 
 class Calendar:
@@ -27,6 +29,15 @@ class Calendar:
     def is_working_day(self, day: date) -> bool:
         return (day.weekday() < 5 and day not in _closed(day.year)
                 and day not in self.closing_days)
+
+    def day_off(self, day: date) -> str | None:
+        """Why ``day`` is not a working day, in Dutch ("Tweede paasdag", "weekend"), or
+        None on a working day."""
+        if day in _closed(day.year):
+            return _closed(day.year)[day]
+        if day in self.closing_days:
+            return "sluitingsdag"
+        return "weekend" if day.weekday() >= 5 else None
 
     def add(self, day: date, count: int) -> date:
         """``count`` working days after ``day`` (before it when negative)."""

@@ -238,6 +238,7 @@ def test_digest_on_easter_monday_comes_on_tuesday(any_demo_db: Database) -> None
     plan_at(any_demo_db, datetime(2027, 3, 30, 9, 5, tzinfo=AMS))
     assert [r.delivery_key for r in rows(any_demo_db, "digest:")] == [
         "digest:r1:2027-03-29:#plo:console"]
+    assert "maandag 29 maart 2027 was Tweede paasdag" in text_of(rows(any_demo_db, "digest:")[0])
 
 
 def test_a_vervanger_can_snooze_what_reaches_them_on_someones_behalf(

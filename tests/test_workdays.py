@@ -38,3 +38,12 @@ def test_a_region_adds_its_closing_days() -> None:
     assert not calendar.is_working_day(date(2026, 12, 24))
     assert calendar.on_or_before(date(2026, 12, 26)) == date(2026, 12, 23)
     assert calendar.on_or_after(date(2026, 12, 24)) == date(2026, 12, 28)
+
+
+def test_a_day_off_says_why_in_dutch() -> None:
+    assert CAO.day_off(date(2027, 3, 29)) == "Tweede paasdag"
+    assert CAO.day_off(date(2027, 5, 5)) == "Bevrijdingsdag"
+    assert CAO.day_off(date(2027, 3, 26)) is None  # Goede Vrijdag
+    assert CAO.day_off(date(2027, 3, 27)) == "weekend"
+    assert of_regio({"sluitingsdagen": ["2026-12-28"]}).day_off(date(2026, 12, 28)) == \
+        "sluitingsdag"

@@ -5,7 +5,7 @@ personal digest with nothing in it is not sent."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -18,6 +18,7 @@ from bot.schedule import Rules
 from bot.services import audit, notify, register, visibility
 from bot.services.reminders import CLOSED_FASE, absences_on
 from bot.texts import t
+from bot.workdays import of_regio
 from storage.models import (
     Afweging,
     Afwezigheid,
@@ -66,6 +67,8 @@ class Digest:
     reader: Persoon | None = None
     # Running opgaven in the regio (or the reader's share), news or not.
     total: int = 0
+    # Why it comes later than its weekday ("Tweede paasdag"), when it does.
+    moved: str | None = None
 
     @property
     def told(self) -> list[News]:
@@ -171,7 +174,8 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
     if len(ctx.session.scalars(select(OutboxBericht.id).where(
             OutboxBericht.delivery_key.in_(planned))).all()) == len(planned):
         return 0  # planned before, with the personal ones (the same unit of work)
-    whole = gather(ctx, week, rules)
+    moved = of_regio(ctx.regio.instellingen).day_off(week) if week != ctx.today else None
+    whole = replace(gather(ctx, week, rules), moved=moved)
     sent += notify.to_channel(ctx, channel, render.digest(whole), key)
     readers = list(ctx.session.scalars(select(Persoon).where(
         Persoon.regio_id == ctx.regio.id, Persoon.digest_per_dm, Persoon.actief)
@@ -182,7 +186,7 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
     for reader in readers:
         ctx.actor = reader  # what this reader may see (vertrouwelijke dilemmas)
         try:
-            own = personal(ctx, gather(ctx, week, rules, reader))
+            own = replace(personal(ctx, gather(ctx, week, rules, reader)), moved=moved)
             message: Message | None = render.digest(own)
             if render.is_empty(own):
                 message = None

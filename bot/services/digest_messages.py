@@ -117,5 +117,8 @@ def digest(digest: Digest) -> Message:
             for a in digest.away]))
     quiet = max(digest.total - len(digest.told), 0)
     context = [tn("digest.stil", quiet)] if quiet else []
+    if digest.moved:
+        context.insert(0, t("digest.verschoven", dag=format_date(digest.week, current_language()),
+                            reden=digest.moved))
     return Message(heading=t("digest.kop", date=format_date(digest.week, current_language())),
                    sections=sections, context=context)

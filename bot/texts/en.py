@@ -632,4 +632,5 @@ TEXTS: dict[str, str] = {
     "digest.meer_opgaven": "Also news at: {codes} (/opgave status <code>).",
     "digest.en_meer.one": "and 1 more",
     "digest.en_meer.other": "and {count} more",
+    "digest.verschoven": "A working day later than usual: {dag} was {reden}.",
 }

@@ -623,4 +623,5 @@ TEXTS: dict[str, str] = {
     "digest.meer_opgaven": "Ook nieuws bij: {codes} (/opgave status <code>).",
     "digest.en_meer.one": "en 1 meer",
     "digest.en_meer.other": "en {count} meer",
+    "digest.verschoven": "Een werkdag later dan gewoonlijk: {dag} was {reden}.",
 }

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "afweging.starten": (R.PLO, R.PROGRAMMAMANAGER),
     "beheer.rooster": (R.PROGRAMMAMANAGER,),
     "beheer.overleggen": (R.PROGRAMMAMANAGER,),
+    "overleg.vergaderingen": (R.VOORZITTER, R.SECRETARIS, R.PROGRAMMAMANAGER),
+    "overleg.agenda": (R.VOORZITTER, R.SECRETARIS, R.PROGRAMMAMANAGER),
 }
 
 

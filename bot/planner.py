@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.context import Ctx, system_actor
 from bot.schedule import Rules, digest_due, sending_day
-from bot.services import afwegingen, digest, reminders
+from bot.services import afwegingen, digest, meetings, reminders
 from bot.workdays import of_regio
 from storage.db import Database
 from storage.models import Regio
@@ -37,6 +37,7 @@ class Planned:
     digests: int = 0
     afweging_herinneringen: int = 0
     afwegingen_verlopen: int = 0
+    vergaderdagen_vrij: int = 0
 
     def add(self, other: Planned) -> None:
         for f in fields(self):
@@ -67,6 +68,7 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
     done.statusvragen = reminders.plan_status_requests(plan, away)
     done.terug = reminders.plan_welcome_back(plan)
     done.afweging_herinneringen = afwegingen.send_nudges(ctx)
+    done.vergaderdagen_vrij = meetings.plan_rhythms(ctx, calendar)
     week = digest_due(today, calendar, rules)
     if week is not None:
         done.digests = digest.plan(ctx, week, rules)

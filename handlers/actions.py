@@ -12,7 +12,7 @@ from bot.grammar import MIJLPAAL_REF, MijlpaalRef
 from bot.replies import Reply
 from bot.services import changes, milestones, register
 from bot.texts import t
-from handlers import afweging, forms, views
+from handlers import afweging, forms, vergaderen, views
 
 Action = Callable[[Ctx, dict[str, str]], Reply]
 
@@ -45,4 +45,5 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
     "mijlpaal.klaar": (milestone_done, True),
     "afweging.antwoord": (afweging.answer_button, True),
     "afweging.stuur": (afweging.control_button, True),
+    "agendapunt.beoordeel": (vergaderen.review_button, True),
 }

@@ -9,9 +9,13 @@ from handlers.registry import HANDLERS, Handler
 
 READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
 REMINDERS = frozenset({"afwezig", "terug", "digest"})
+MEETINGS = frozenset({"overleg.vergaderingen", "overleg.vergadering", "overleg.verplaats",
+                      "overleg.ritme", "overleg.agendapunt", "overleg.agenda"})
 
 
 def module_of(command: str) -> str:
+    if command in MEETINGS:
+        return "handlers.vergaderen"
     if command.startswith("overleg."):
         return "handlers.overleg"
     if command.startswith("beheer."):

@@ -497,7 +497,7 @@ def _on_agenda(ctx: Ctx, afweging: Afweging, opgave: Opgave, result: Uitslag) ->
             overleg_id=body.id, vergadering_id=meeting, opgave_id=opgave.id, soort="afweging",
             titel=t("afweging.agendapunt", code=opgave.code, titel=opgave.titel),
             toelichting=result.result.tekst if result.result else None,
-            ingediend_door_id=None, ingediend_op=ctx.now, bron=bron))
+            ingediend_door_id=None, ingediend_op=ctx.now, bron=bron, status="geaccepteerd"))
 
 
 # --- for the scheduler: nudges and expiry ------------------------------------------------

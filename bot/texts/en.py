@@ -40,6 +40,8 @@ TEXTS: dict[str, str] = {
     "role.scoped.bestuurlijk": "the executive sponsor",
     "role.voorzitter": "the chair",
     "role.secretaris": "the secretary",
+    "role.scoped.voorzitter": "the chair of the body",
+    "role.scoped.secretaris": "the secretary of the body",
     "role.lid": "everyone",
     "role.ambtelijk_opdrachtgever": "official sponsor",
     "role.bestuurlijk_opdrachtgever": "executive sponsor",
@@ -633,4 +635,60 @@ TEXTS: dict[str, str] = {
     "digest.en_meer.one": "and 1 more",
     "digest.en_meer.other": "and {count} more",
     "digest.verschoven": "A working day later than usual: {dag} was {reden}.",
+    "cmd.overleg.vergaderingen": "the coming meetings of a body",
+    "cmd.overleg.vergadering": "plan a meeting (date and time)",
+    "cmd.overleg.verplaats": "move a meeting to another date (and time)",
+    "cmd.overleg.ritme": "how often a body meets, such as ‘elke tweede dinsdag van de maand "
+                         "10:00’",
+    "cmd.overleg.agendapunt": "put an item on the agenda (anyone may); an opgave code at the "
+                              "end links it to that opgave",
+    "cmd.overleg.agenda": "the agenda of the next meeting",
+    "action.overleg.vergaderingen": "plan this body's meetings",
+    "action.overleg.agenda": "accept or decline this body's agenda items",
+    "ritme.onbekend": "I do not understand ‘{text}’ as a rhythm. Write e.g. ‘elke dinsdag "
+                      "10:00’ or ‘elke tweede dinsdag van de maand 10:00’.",
+    "ritme.tijd": "The time in ‘{text}’ does not exist; write hh:mm, like 10:00.",
+    "vergadering.tijd": "‘{text}’ is not a time; write hh:mm, like 10:00.",
+    "vergadering.verleden": "{date} has passed; pick a date from today.",
+    "vergadering.bestaat": "{overleg} already meets on {date}. To move it: /overleg verplaats.",
+    "vergadering.niet_gevonden": "{overleg} has no (open) meeting on {date}. See /overleg "
+                                 "vergaderingen.",
+    "vergadering.vrij.kop": "Pick a date for {overleg}",
+    "vergadering.vrij": "By its rhythm the meeting falls on {date}, but that is {reden}. I do "
+                        "not move it myself.",
+    "vergadering.vrij.kies": "Pick another day: /overleg vergadering {code} <date> [time]",
+    "vergadering.kop": "Meetings of {overleg}",
+    "vergadering.geen": "No meetings are planned.",
+    "vergadering.ritme": "Rhythm: {ritme}.",
+    "vergadering.geen_ritme": "No fixed rhythm. To set one: /overleg ritme {code} elke tweede "
+                              "dinsdag van de maand 10:00",
+    "done.vergadering": "Meeting of {overleg} planned on {when}.",
+    "done.vergadering.verplaatst": "Meeting moved from {old} to {new}.",
+    "done.ritme": "{overleg} meets {ritme}. I plan the coming quarter's meetings tomorrow "
+                  "morning.",
+    "agendapunt.tekst": "Give the agenda item a text of at most {max} characters.",
+    "agendapunt.van": "From ",
+    "agendapunt.opgave": "About {code} {titel}.",
+    "agendapunt.voor": "For the meeting of {when}.",
+    "agendapunt.geen_vergadering": "There is no meeting yet for which it is in time.",
+    "agendapunt.nog_geen": "the next meeting (not yet planned)",
+    "agendapunt.beoordeel.kop": "New agenda item for {overleg}",
+    "agendapunt.al.geaccepteerd": "‘{titel}’ was already accepted by {naam}.",
+    "agendapunt.al.afgewezen": "‘{titel}’ was already declined by {naam}.",
+    "agendapunt.geaccepteerd": "Your agenda item ‘{titel}’ is on the agenda of {overleg} "
+                               "(accepted by {naam}).",
+    "agendapunt.afgewezen": "Your agenda item ‘{titel}’ will not be on the agenda of {overleg} "
+                            "(declined by {naam}). Feel free to ask why.",
+    "button.accepteren": "Accept",
+    "button.afwijzen": "Decline",
+    "done.agendapunt": "Agenda item ‘{titel}’ submitted to {overleg}, for {when}. The chair or "
+                       "secretary decides whether it goes on the agenda.",
+    "done.agendapunt.geaccepteerd": "‘{titel}’ is on the agenda of {overleg}.",
+    "done.agendapunt.afgewezen": "‘{titel}’ will not be on the agenda of {overleg}.",
+    "agenda.kop": "Agenda {overleg}, {when}",
+    "agenda.besluiten": "For decision",
+    "agenda.ingediend": "Submitted, not yet accepted",
+    "agenda.leeg": "Nothing on the agenda yet. Anyone can submit an item: /overleg agendapunt "
+                   "<overleg> <text>",
+    "agenda.stukken": "Papers by {date}.",
 }

@@ -36,6 +36,8 @@ TEXTS: dict[str, str] = {
     "role.scoped.bestuurlijk": "de bestuurlijk opdrachtgever",
     "role.voorzitter": "de voorzitter",
     "role.secretaris": "de secretaris",
+    "role.scoped.voorzitter": "de voorzitter van het overleg",
+    "role.scoped.secretaris": "de secretaris van het overleg",
     "role.lid": "iedereen",
     "role.ambtelijk_opdrachtgever": "ambtelijk opdrachtgever",
     "role.bestuurlijk_opdrachtgever": "bestuurlijk opdrachtgever",
@@ -624,4 +626,61 @@ TEXTS: dict[str, str] = {
     "digest.en_meer.one": "en 1 meer",
     "digest.en_meer.other": "en {count} meer",
     "digest.verschoven": "Een werkdag later dan gewoonlijk: {dag} was {reden}.",
+    # meetings
+    "cmd.overleg.vergaderingen": "de komende vergaderingen van een overleg",
+    "cmd.overleg.vergadering": "plan een vergadering (datum en tijd)",
+    "cmd.overleg.verplaats": "verplaats een vergadering naar een andere datum (en tijd)",
+    "cmd.overleg.ritme": "hoe vaak een overleg vergadert, zoals ‘elke tweede dinsdag van de "
+                         "maand 10:00’",
+    "cmd.overleg.agendapunt": "zet een punt op de agenda (iedereen mag); met een opgavecode "
+                              "aan het eind hoort het bij die opgave",
+    "cmd.overleg.agenda": "de agenda van de volgende vergadering",
+    "action.overleg.vergaderingen": "de vergaderingen van dit overleg plannen",
+    "action.overleg.agenda": "agendapunten van dit overleg accepteren of afwijzen",
+    "ritme.onbekend": "‘{text}’ begrijp ik niet als ritme. Schrijf bijvoorbeeld ‘elke dinsdag "
+                      "10:00’ of ‘elke tweede dinsdag van de maand 10:00’.",
+    "ritme.tijd": "De tijd in ‘{text}’ bestaat niet; schrijf uu:mm, zoals 10:00.",
+    "vergadering.tijd": "‘{text}’ is geen tijd; schrijf uu:mm, zoals 10:00.",
+    "vergadering.verleden": "{date} is al voorbij; kies een datum vanaf vandaag.",
+    "vergadering.bestaat": "{overleg} vergadert al op {date}. Verplaatsen: /overleg verplaats.",
+    "vergadering.niet_gevonden": "{overleg} heeft geen (open) vergadering op {date}. Zie "
+                                 "/overleg vergaderingen.",
+    "vergadering.vrij.kop": "Kies een datum voor {overleg}",
+    "vergadering.vrij": "Volgens het ritme valt de vergadering op {date}, maar dat is {reden}. "
+                        "Ik verschuif hem niet zelf.",
+    "vergadering.vrij.kies": "Kies een andere dag: /overleg vergadering {code} <datum> [tijd]",
+    "vergadering.kop": "Vergaderingen {overleg}",
+    "vergadering.geen": "Er staan geen vergaderingen gepland.",
+    "vergadering.ritme": "Ritme: {ritme}.",
+    "vergadering.geen_ritme": "Geen vast ritme. Instellen: /overleg ritme {code} elke tweede "
+                              "dinsdag van de maand 10:00",
+    "done.vergadering": "Vergadering van {overleg} gepland op {when}.",
+    "done.vergadering.verplaatst": "Vergadering verplaatst van {old} naar {new}.",
+    "done.ritme": "{overleg} vergadert {ritme}. De vergaderingen van het komende kwartaal "
+                  "plan ik morgenochtend in.",
+    "agendapunt.tekst": "Geef het agendapunt een tekst van hooguit {max} tekens.",
+    "agendapunt.van": "Van ",
+    "agendapunt.opgave": "Bij {code} {titel}.",
+    "agendapunt.voor": "Voor de vergadering van {when}.",
+    "agendapunt.geen_vergadering": "Er is nog geen vergadering waarvoor het op tijd is.",
+    "agendapunt.nog_geen": "de eerstvolgende vergadering (nog niet gepland)",
+    "agendapunt.beoordeel.kop": "Nieuw agendapunt voor {overleg}",
+    "agendapunt.al.geaccepteerd": "‘{titel}’ is al geaccepteerd door {naam}.",
+    "agendapunt.al.afgewezen": "‘{titel}’ is al afgewezen door {naam}.",
+    "agendapunt.geaccepteerd": "Je agendapunt ‘{titel}’ staat op de agenda van {overleg} "
+                               "(geaccepteerd door {naam}).",
+    "agendapunt.afgewezen": "Je agendapunt ‘{titel}’ komt niet op de agenda van {overleg} "
+                            "(afgewezen door {naam}). Vraag gerust waarom.",
+    "button.accepteren": "Accepteren",
+    "button.afwijzen": "Afwijzen",
+    "done.agendapunt": "Agendapunt ‘{titel}’ ingediend bij {overleg}, voor {when}. De "
+                       "voorzitter of secretaris beslist of het op de agenda komt.",
+    "done.agendapunt.geaccepteerd": "‘{titel}’ staat op de agenda van {overleg}.",
+    "done.agendapunt.afgewezen": "‘{titel}’ komt niet op de agenda van {overleg}.",
+    "agenda.kop": "Agenda {overleg}, {when}",
+    "agenda.besluiten": "Ter besluitvorming",
+    "agenda.ingediend": "Ingediend, nog niet geaccepteerd",
+    "agenda.leeg": "Nog niets op de agenda. Iedereen kan een punt indienen: /overleg "
+                   "agendapunt <overleg> <tekst>",
+    "agenda.stukken": "Stukken uiterlijk {date}.",
 }

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +23,8 @@ class Overleg(Base):
     kanaal: Mapped[str | None] = mapped_column(String(80))
     stukken_termijn_dagen: Mapped[int] = mapped_column(default=5)
     is_plo: Mapped[bool] = mapped_column(default=False)
+    # How it meets, as written ("elke tweede dinsdag van de maand 10:00"; bot.recurrence).
+    ritme: Mapped[str | None] = mapped_column(String(120))
 
     leden: Mapped[list[OverlegLid]] = relationship(back_populates="overleg")
     vergaderingen: Mapped[list[Vergadering]] = relationship(
@@ -43,12 +45,16 @@ class OverlegLid(Base):
 
 class Vergadering(Base):
     __tablename__ = "vergadering"
-    __table_args__ = (UniqueConstraint("overleg_id", "begint_op"),)
+    __table_args__ = (UniqueConstraint("overleg_id", "begint_op"),
+                      UniqueConstraint("overleg_id", "uit_ritme_op"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     overleg_id: Mapped[int] = mapped_column(ForeignKey("overleg.id"), index=True)
     begint_op: Mapped[datetime]
     afgesloten_op: Mapped[datetime | None]
+    # The day of the rhythm it was planned for (kept when it is moved, so the rhythm does
+    # not plan it again); None for a meeting added by hand.
+    uit_ritme_op: Mapped[date | None]
 
     overleg: Mapped[Overleg] = relationship(back_populates="vergaderingen")
 
@@ -70,3 +76,9 @@ class Agendapunt(Base):
     ingediend_door_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"))
     ingediend_op: Mapped[datetime]
     bron: Mapped[str] = mapped_column(String(120), unique=True)
+    # ingediend / geaccepteerd / afgewezen: the voorzitter or secretaris decides on what
+    # people submit; what the bot puts there (an afweging's result) is accepted.
+    status: Mapped[str] = mapped_column(String(20), default="ingediend",
+                                        server_default="ingediend")
+    beoordeeld_door_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"))
+    beoordeeld_op: Mapped[datetime | None]

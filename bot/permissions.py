@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "beheer.overleggen": (R.PROGRAMMAMANAGER,),
     "overleg.vergaderingen": (R.VOORZITTER, R.SECRETARIS, R.PROGRAMMAMANAGER),
     "overleg.agenda": (R.VOORZITTER, R.SECRETARIS, R.PROGRAMMAMANAGER),
+    "overleg.besluiten": (R.VOORZITTER, R.SECRETARIS, R.PROGRAMMAMANAGER),
 }
 
 

@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.context import Ctx, system_actor
 from bot.schedule import Rules, digest_due, sending_day
-from bot.services import afwegingen, digest, meetings, reminders
+from bot.services import (
+    afwegingen,
+    decisions,
+    digest,
+    meeting_summary,
+    meetings,
+    reminders,
+)
 from bot.workdays import of_regio
 from storage.db import Database
 from storage.models import Regio
@@ -38,6 +45,8 @@ class Planned:
     afweging_herinneringen: int = 0
     afwegingen_verlopen: int = 0
     vergaderdagen_vrij: int = 0
+    vergaderstukken: int = 0
+    besluiten_herinnerd: int = 0
 
     def add(self, other: Planned) -> None:
         for f in fields(self):
@@ -69,6 +78,8 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
     done.terug = reminders.plan_welcome_back(plan)
     done.afweging_herinneringen = afwegingen.send_nudges(ctx)
     done.vergaderdagen_vrij = meetings.plan_rhythms(ctx, calendar)
+    done.vergaderstukken = meeting_summary.plan(ctx, calendar)
+    done.besluiten_herinnerd = decisions.plan_followup(ctx, calendar)
     week = digest_due(today, calendar, rules)
     if week is not None:
         done.digests = digest.plan(ctx, week, rules)

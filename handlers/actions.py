@@ -46,4 +46,5 @@ ACTIONS: dict[str, tuple[Action, bool]] = {
     "afweging.antwoord": (afweging.answer_button, True),
     "afweging.stuur": (afweging.control_button, True),
     "agendapunt.beoordeel": (vergaderen.review_button, True),
+    "besluit.stap": (vergaderen.step_button, True),
 }

@@ -17,7 +17,7 @@ from bot.replies import Reply
 from bot.services import changes, milestones, register, roster
 from bot.texts import t
 from bot.vocab import NIVEAUS, REIKWIJDTES, STATUSES, VORMEN
-from handlers import afweging, herinneringen, views
+from handlers import afweging, herinneringen, vergaderen, views
 from storage.models import Gemeente, Mijlpaal, Overleg, Persoon
 
 Build = Callable[[Ctx, dict[str, str]], Form]
@@ -196,6 +196,7 @@ FORMS: dict[str, tuple[Build, Submit]] = {
     "afweging.start": (afweging.start_form, afweging.submit_start),
     "mijlpaal.later": (herinneringen.later_form, herinneringen.submit_later),
     "mijlpaal.blokkade": (herinneringen.blokkade_form, herinneringen.submit_blokkade),
+    "besluit.stap": (vergaderen.step_form, vergaderen.submit_step),
 }
 
 

@@ -10,7 +10,8 @@ from handlers.registry import HANDLERS, Handler
 READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
 REMINDERS = frozenset({"afwezig", "terug", "digest"})
 MEETINGS = frozenset({"overleg.vergaderingen", "overleg.vergadering", "overleg.verplaats",
-                      "overleg.ritme", "overleg.agendapunt", "overleg.agenda"})
+                      "overleg.ritme", "overleg.agendapunt", "overleg.agenda",
+                      "overleg.besluit", "overleg.afsluiten"})
 
 
 def module_of(command: str) -> str:

@@ -7,14 +7,17 @@ from typing import Any
 
 from bot.context import Ctx
 from bot.dates import format_date, format_short
+from bot.errors import UserError
+from bot.forms import FieldKind, Form, FormField, Option
 from bot.grammar import CODE
 from bot.messages import Button, Line, Message, Section, line
 from bot.replies import Reply
-from bot.services import meetings
+from bot.services import decisions, meetings
 from bot.services.milestones import find_overleg
-from bot.texts import current_language, t
+from bot.texts import current_language, t, tn
 from handlers import views
 from handlers.registry import handles
+from storage.models import Besluit, Gemeente
 
 
 def _moment(ctx: Ctx, value: Any) -> str:
@@ -98,3 +101,71 @@ def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
         if found.papers_by else []
     return Reply.of(Message(heading=t("agenda.kop", overleg=found.overleg.naam, when=when),
                             sections=sections, context=context))
+
+
+@handles("overleg.besluit")
+def besluit(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    _, overleg, opgave = decisions.record(ctx, args["overleg"], args["code"],
+                                              args.get("lokaal"), args["tekst"])
+    return Reply.of(views.done(opgave.code, t("done.besluit", code=opgave.code,
+                                              overleg=overleg.naam)))
+
+
+@handles("overleg.afsluiten")
+def afsluiten(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    closed = decisions.close(ctx, args["overleg"])
+    return Reply.of(decisions.besluitenlijst(ctx, closed),
+                    views.note(tn("done.afsluiten", len(closed.besluiten))))
+
+
+def step_button(ctx: Ctx, args: dict[str, str]) -> Reply:
+    found, gemeente, owed = decisions.record_step(ctx, int(args.get("b", "0") or 0),
+                                                  int(args.get("g", "0") or 0), args.get("s", ""))
+    return _after_step(found, gemeente, owed)
+
+
+def _after_step(found: Besluit, gemeente: Gemeente, owed: str | None) -> Reply:
+    text = t("done.stap", gemeente=gemeente.naam) + " " + (
+        t("done.stap.volgende", stap=t(f"besluit.stap.{owed}")) if owed
+        else t("done.stap.klaar", gemeente=gemeente.naam))
+    return Reply.of(Message(sections=[Section(lines=[line(text)])],
+                            buttons=decisions.step_buttons(found, gemeente, owed)))
+
+
+def _owed(ctx: Ctx, args: dict[str, str]) -> tuple[Besluit, Gemeente, str]:
+    """The decision, the gemeente and the step it owes next (a form step: not feedback)."""
+    found = ctx.session.get(Besluit, int(args.get("b", "0") or 0))
+    gemeente = ctx.session.get(Gemeente, int(args.get("g", "0") or 0))
+    if found is None or gemeente is None:
+        raise UserError(t("action.unknown"))
+    done = {s for (g, s) in decisions.steps(ctx, found) if g == gemeente.id}
+    owed = decisions.next_step(found, done)
+    if owed is None or owed == "teruggekoppeld":
+        raise UserError(t("besluit.stap.niets", gemeente=gemeente.naam))
+    return found, gemeente, owed
+
+
+def step_form(ctx: Ctx, args: dict[str, str]) -> Form:
+    found, gemeente, owed = _owed(ctx, args)
+    fields = [FormField(name="datum", label=t(f"field.stap.datum.{owed}"), kind=FieldKind.DATE,
+                        required=owed.endswith("voorgelegd"), hint=t("field.datum.hint"))]
+    if not owed.endswith("voorgelegd"):
+        fields = [FormField(name="uitkomst", label=t("field.stap.uitkomst"),
+                            kind=FieldKind.CHOICE, required=True, options=[
+                                Option(value="conform", label=t("besluit.conform")),
+                                Option(value="afwijkend", label=t("besluit.afwijkend"))]),
+                  FormField(name="toelichting", label=t("field.toelichting"),
+                            kind=FieldKind.LONG_TEXT, hint=t("field.stap.toelichting")),
+                  *fields]
+    return Form(id="besluit.stap", title=t("form.stap.title", gemeente=gemeente.naam,
+                                              stap=t(f"besluit.stap.{owed}")),
+                submit_label=t("form.stap.submit"),
+                args={"b": str(found.id), "g": str(gemeente.id)}, fields=fields)
+
+
+def submit_step(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
+    found, gemeente, owed = _owed(ctx, form.args)
+    found, gemeente, after = decisions.record_step(
+        ctx, found.id, gemeente.id, owed, values.get("datum"), values.get("uitkomst"),
+        values.get("toelichting"))
+    return _after_step(found, gemeente, after)

@@ -1,0 +1,130 @@
+"""Before a meeting: at the deadline for papers the driehoeken of the items to decide are
+asked for what is missing; two working days before, the body's channel gets the
+meeting-slim summary (seed 000: "alleen diegenen zijn aanwezig die een bijdrage moeten
+leveren") — what needs a decision and who must be there for it, the rest one line each
+"ter informatie"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.context import Ctx
+from bot.messages import Line, Message, PersonRef, Section, line
+from bot.services import meetings, notify
+from bot.texts import t
+from bot.vocab import STATUS_ICONS
+from bot.workdays import Calendar
+from storage.models import Opgave, Overleg, Persoon, Vergadering
+
+SUMMARY_BEFORE = 2  # working days
+
+
+@dataclass
+class Item:
+    """One thing to decide: what it is, its opgave's status, and who must be there."""
+
+    text: str
+    opgave: Opgave | None
+    who: list[Persoon] = field(default_factory=list)
+
+
+def _driehoek(opgave: Opgave) -> list[Persoon]:
+    return [p for p in (opgave.projectleider, opgave.ambtelijk_opdrachtgever,
+                        opgave.bestuurlijk_opdrachtgever) if p is not None]
+
+
+def items(ctx: Ctx, overleg: Overleg) -> list[Item]:
+    agenda = meetings.agenda(ctx, overleg.code)
+    found: list[Item] = []
+    for opgave, m in agenda.decisions:
+        found.append(Item(f"{opgave.code}#{m.volgnummer} {m.titel}", opgave, _driehoek(opgave)))
+    for opgave, d in agenda.dilemmas:
+        text = t("samenvatting.vertrouwelijk", code=opgave.code) if d.vertrouwelijk else \
+            f"{opgave.code}#D{d.volgnummer} {d.tekst}"
+        found.append(Item(text, opgave, _driehoek(opgave)))
+    for punt in agenda.items:
+        opgave = ctx.session.get(Opgave, punt.opgave_id) if punt.opgave_id else None
+        submitter = ctx.session.get(Persoon, punt.ingediend_door_id) \
+            if punt.ingediend_door_id else None
+        who = _driehoek(opgave) if opgave is not None and punt.soort == "afweging" else (
+            [submitter] if submitter else [])
+        found.append(Item(punt.titel, opgave, who))
+    return found
+
+
+def _line(item: Item) -> Line:
+    parts: list[str | PersonRef] = [item.text]
+    if item.opgave is not None:
+        parts.append(f" {STATUS_ICONS.get(item.opgave.status or '', '⚪')}")
+    if item.who:
+        parts.append(" · ")
+        for n, p in enumerate(item.who):
+            parts += ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]
+    return line(*parts)
+
+
+def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
+    found = items(ctx, overleg)
+    sections = [Section(title=t("samenvatting.besluiten"), lines=[_line(i) for i in found])] \
+        if found else [Section(lines=[line(t("samenvatting.niets"))])]
+    present: dict[int, Persoon] = {p.id: p for i in found for p in i.who}
+    if present:
+        sections.append(Section(title=t("samenvatting.aanwezig"), lines=[line(*[
+            part for n, p in enumerate(present.values())
+            for part in ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]])]))
+    deciding = {i.opgave.id for i in found if i.opgave is not None}
+    informing = [o for o in ctx.session.scalars(select(Opgave).where(
+        Opgave.overleg_id == overleg.id, Opgave.fase != "afgerond")
+        .order_by(Opgave.agenda_volgorde, Opgave.code)) if o.id not in deciding]
+    if informing:
+        sections.append(Section(title=t("samenvatting.informatie"), lines=[
+            line(f"{STATUS_ICONS.get(o.status or '', '⚪')} {o.code} {o.titel}")
+            for o in informing]))
+    return Message(heading=t("samenvatting.kop", overleg=overleg.naam,
+                             when=meetings.moment(ctx, meeting.begint_op)),
+                   sections=sections, context=[t("samenvatting.context", code=overleg.code)])
+
+
+def _day(ctx: Ctx, meeting: Vergadering) -> date:
+    return meeting.begint_op.astimezone(ctx.tz).date()
+
+
+def plan(ctx: Ctx, calendar: Calendar) -> int:
+    """Summaries due today (from two working days before a meeting until it starts, so a
+    worker that was down still posts one), and requests for papers at the deadline."""
+    sent = 0
+    for meeting, overleg in ctx.session.execute(
+            select(Vergadering, Overleg).join(Overleg, Overleg.id == Vergadering.overleg_id)
+            .where(Overleg.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_(None),
+                   Vergadering.begint_op > ctx.now).order_by(Vergadering.begint_op)).all():
+        if meeting.id != getattr(meetings.next_meeting(ctx, overleg), "id", None):
+            continue
+        day = _day(ctx, meeting)
+        if calendar.add(day, -SUMMARY_BEFORE) <= ctx.today and overleg.kanaal:
+            sent += notify.to_channel(ctx, overleg.kanaal, summary(ctx, overleg, meeting),
+                                      f"samenvatting:v{meeting.id}")
+        if meetings.deadline(overleg, meeting, calendar, ctx.tz) == ctx.today:
+            sent += _ask_for_papers(ctx, overleg, meeting)
+    return sent
+
+
+def _ask_for_papers(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> int:
+    """One message per opgave to its projectleider, naming its items."""
+    sent = 0
+    found = items(ctx, overleg)
+    per_opgave: dict[int, list[Item]] = {}
+    for item in found:
+        if item.opgave is not None and item.opgave.projectleider is not None:
+            per_opgave.setdefault(item.opgave.id, []).append(item)
+    for opgave_id, own in per_opgave.items():
+        opgave = own[0].opgave
+        assert opgave is not None and opgave.projectleider is not None
+        message = Message(heading=t("stukken.kop", overleg=overleg.naam), sections=[Section(
+            lines=[line(t("stukken.vraag", when=meetings.moment(ctx, meeting.begint_op)))]
+            + [line(i.text) for i in own])])
+        sent += notify.to_person(ctx, opgave.projectleider, message,
+                                 f"stukken:v{meeting.id}:o{opgave_id}")
+    return sent

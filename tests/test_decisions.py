@@ -1,0 +1,121 @@
+"""A BPSDL meeting cycle against the demo: the summary two working days before, a
+decision, the besluitenlijst, and each gemeente followed through feedback, college and
+raad — on SQLite and PostgreSQL. The BPSDL meets on Thursday 10 December 2026 15:00."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot.app import Caller, Regiobot
+from bot.planner import plan
+from bot.schedule import Rules
+from storage.db import Database
+from storage.models import Besluit, Gemeente
+from tests.conftest import AMS
+from tests.test_meetings import overleg, said
+from tests.test_planning import recipients, rows, text_of
+
+MEETING_DAY = datetime(2026, 12, 10, 16, 30, tzinfo=AMS)
+
+
+def at(day: int, hour: int = 9, minute: int = 5) -> datetime:
+    return datetime(2026, 12, day, hour, minute, tzinfo=AMS)
+
+
+def press(db: Database, handle: str, action: str, args: dict[str, str], now: datetime) -> str:
+    return said(Regiobot(db, AMS).action(Caller("console", "lekstroom", handle), action, args,
+                                         now))
+
+
+def submit(db: Database, handle: str, form: str, args: dict[str, str], values: dict[str, str],
+           now: datetime) -> str:
+    return said(Regiobot(db, AMS).submit(Caller("console", "lekstroom", handle), form, args,
+                                         values, now))
+
+
+def gemeente_id(db: Database, naam: str) -> str:
+    with db.read() as session:
+        return str(session.scalar(select(Gemeente.id).where(Gemeente.naam == naam)))
+
+
+def decided(db: Database) -> str:
+    overleg(db, "secretaris-bpsdl", "besluit bpsdl JGD-03 raad Maatregelenpakket vastgesteld",
+            MEETING_DAY)
+    overleg(db, "secretaris-bpsdl", "afsluiten bpsdl", MEETING_DAY)
+    with db.read() as session:
+        return str(session.scalars(select(Besluit.id)).one())
+
+
+def test_two_working_days_before_the_channel_hears_who_must_be_there(
+        any_demo_db: Database) -> None:
+    plan(any_demo_db, at(7), AMS, Rules())
+    assert [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "bpsdl"] == []
+    plan(any_demo_db, at(8), AMS, Rules())
+    summary = [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "bpsdl"]
+    assert len(summary) == 1
+    assert text_of(summary[0]) == "\n".join([
+        "*Bestuurlijk Platform Sociaal Domein Lekstroom, donderdag 10 december 2026 15:00: wat er"
+        " te besluiten is*",
+        "Ter besluitvorming (wie er moet zijn):",
+        "  • JGD-01#2 Inkoopstrategie vastgesteld 🟡 · Femke Bakker, Dirk van Leeuwen, Lotte"
+        " Brouwer",
+        "  • JGD-03#2 Besluit maatregelenpakket 🟠 · Femke Bakker, Dirk van Leeuwen, Karel Boer",
+        "  • WMO-03#1 Opdrachtomschrijving naar BPSDL ⚪ · Esra Yilmaz, Lotte Brouwer",
+        "Aanwezig:",
+        "  • Femke Bakker, Dirk van Leeuwen, Lotte Brouwer, Karel Boer, Esra Yilmaz",
+        "(Details: /opgave status <code> · de agenda: /overleg agenda bpsdl)"])
+
+
+def test_a_decision_goes_round_and_every_gemeente_is_asked_to_feed_back(
+        any_demo_db: Database) -> None:
+    refused = said(overleg(any_demo_db, "plo-houten", "besluit bpsdl JGD-03 Iets", MEETING_DAY))
+    assert "Dat mag jij niet" in refused
+    decided(any_demo_db)
+    listing = rows(any_demo_db, "besluitenlijst:")
+    assert [r.doel for r in listing] == ["bpsdl"]
+    assert "JGD-03 Maatregelenpakket vastgesteld (college en raad)" in text_of(listing[0])
+    assert [r.doel_soort for r in rows(any_demo_db, "besluit:") if ":draad:" in
+            r.delivery_key] == ["draad"]
+    asked = recipients(any_demo_db, "besluit:1:g")
+    assert asked == ["plo-houten", "plo-ijsselstein", "plo-lopik", "plo-nieuwegein",
+                     "plo-vijfheerenlanden"]
+
+
+def test_each_gemeente_is_followed_through_college_and_raad(any_demo_db: Database) -> None:
+    besluit = decided(any_demo_db)
+    houten, lopik = gemeente_id(any_demo_db, "Houten"), gemeente_id(any_demo_db, "Lopik")
+    step = {"b": besluit, "g": houten, "s": "teruggekoppeld"}
+    assert "Alleen het PLO-lid van Houten" in press(any_demo_db, "plo-lopik", "besluit.stap",
+                                                    step, at(11))
+    fed = press(any_demo_db, "plo-houten", "besluit.stap", step, at(11))
+    assert "Volgende stap: voorgelegd aan het college" in fed
+    assert "al vastgelegd" in press(any_demo_db, "plo-houten", "besluit.stap", step, at(11))
+    # Monday 14 December, two working days after: who has not fed back is reminded.
+    plan(any_demo_db, at(14), AMS, Rules())
+    reminded = recipients(any_demo_db, "besluit:1:g")
+    assert reminded.count("plo-houten") == 1 and reminded.count("plo-lopik") == 2
+    form = {"b": besluit, "g": houten}
+    assert "Vastgelegd voor Houten" in submit(any_demo_db, "plo-houten", "besluit.stap", form,
+                                              {"datum": "15-12-2026"}, at(14, 10))
+    plan(any_demo_db, at(16), AMS, Rules())
+    late = [r for r in rows(any_demo_db, "besluit:1:g") if ":herinnering:college" in
+            r.delivery_key]
+    assert len(late) == 1 and "zou op 15 dec 2026 besluiten" in text_of(late[0])
+    assert "Volgende stap: voorgelegd aan de raad" in submit(
+        any_demo_db, "plo-houten", "besluit.stap", form, {"uitkomst": "conform"}, at(16, 10))
+    submit(any_demo_db, "plo-houten", "besluit.stap", form, {"datum": "21-12-2026"}, at(16, 10))
+    assert "Daarmee is Houten rond" in submit(any_demo_db, "plo-houten", "besluit.stap", form,
+                                              {"uitkomst": "conform"}, at(21, 20))
+    # Lopik decides otherwise, and must say why.
+    press(any_demo_db, "plo-lopik", "besluit.stap", {**step, "g": lopik}, at(14, 10))
+    submit(any_demo_db, "plo-lopik", "besluit.stap", {**form, "g": lopik},
+           {"datum": "15-12-2026"}, at(14, 10))
+    assert "heeft een toelichting nodig" in submit(
+        any_demo_db, "plo-lopik", "besluit.stap", {**form, "g": lopik},
+        {"uitkomst": "afwijkend"}, at(15, 16))
+    assert "Volgende stap: voorgelegd aan de raad" in submit(
+        any_demo_db, "plo-lopik", "besluit.stap", {**form, "g": lopik},
+        {"uitkomst": "afwijkend", "toelichting": "Lopik doet alleen maatregel 1 tot 3"},
+        at(15, 16))

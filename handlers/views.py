@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from bot.besluitvorming import next_step
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
@@ -180,6 +181,11 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
             dilemma_line(opgave, d) for d in open_dilemmas]))
     if data.deelname:
         sections.append(Section(title=t("card.deelname"), lines=deelname_lines(data.deelname)))
+    for decision in data.followed:
+        sections.append(Section(title=t("card.besluit", overleg=decision.overleg,
+                                        tekst=decision.tekst),
+                                lines=[line(f"{naam}: {followed_state(decision.lokaal, done)}")
+                                       for naam, done in decision.steps.items()]))
     if data.inzet:
         sections.append(Section(title=t("card.inzet", year=ctx.today.year), lines=[line(
             ", ".join(f"{naam} {hours(uren)} uur" for naam, uren in data.inzet))]))
@@ -199,6 +205,18 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
         del buttons[1]
     return Message(heading=f"{opgave.code} · {opgave.titel}", sections=sections,
                    buttons=buttons, context=context)
+
+
+def followed_state(lokaal: str, done: dict[str, str | None]) -> str:
+    """Where one gemeente is with a decision: "✅ rond (raad conform)", "⏳ wacht op het
+    college"; a deviating college or raad decision is always named."""
+    owed = next_step(lokaal, done)
+    outcome = next((f"{t('besluit.stap.' + stap)} {done[stap]}" for stap in ("raad", "college")
+                    if done.get(stap)), None)
+    if owed is None:
+        return t("card.besluit.rond") + (f" ({outcome})" if outcome else "")
+    text = t(f"card.besluit.nog.{owed}")
+    return text + (f" ({outcome})" if done.get("college") == "afwijkend" and outcome else "")
 
 
 def done_button(opgave: Opgave, mijlpaal: Mijlpaal) -> Button:

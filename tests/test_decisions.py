@@ -13,7 +13,8 @@ from bot.planner import plan
 from bot.schedule import Rules
 from storage.db import Database
 from storage.models import Besluit, Gemeente
-from tests.conftest import AMS
+from tests.conftest import AMS, Chat
+from tests.e2e.test_console import assert_in_order
 from tests.test_meetings import overleg, said
 from tests.test_planning import recipients, rows, text_of
 
@@ -119,3 +120,17 @@ def test_each_gemeente_is_followed_through_college_and_raad(any_demo_db: Databas
         any_demo_db, "plo-lopik", "besluit.stap", {**form, "g": lopik},
         {"uitkomst": "afwijkend", "toelichting": "Lopik doet alleen maatregel 1 tot 3"},
         at(15, 16))
+    card = Chat(any_demo_db, "plo-houten")
+    card.now = at(21, 21)
+    shown = card.text("status JGD-03")
+    assert_in_order(shown, [
+        "Besluit Bestuurlijk Platform Sociaal Domein Lekstroom: Maatregelenpakket vastgesteld:",
+        "Houten: ✅ rond (besluit raad conform)",
+        "IJsselstein: ⏳ nog terug te koppelen",
+        "Lopik: ⏳ nog voor te leggen aan de raad (besluit college afwijkend)"])
+    plan(any_demo_db, datetime(2026, 12, 28, 9, 5, tzinfo=AMS), AMS, Rules())
+    digest = next(r for r in rows(any_demo_db, "digest:r1:2026-12-28") if r.doel == "plo")
+    assert_in_order(text_of(digest), [
+        "Besluiten per gemeente (nog niet rond):", "IJsselstein: JGD-03 (terugkoppelen)",
+        "Lopik: JGD-03 (voorleggen aan raad)"])
+    assert "Houten: JGD-03" not in text_of(digest)

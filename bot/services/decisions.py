@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from bot import besluitvorming
 from bot.context import Ctx
 from bot.dates import format_short
 from bot.errors import UserError
@@ -40,9 +41,6 @@ from storage.models import (
 TEKST_MAX = 2000
 FEEDBACK_AFTER = 2  # working days
 LOKAAL = {None: "geen", "college": "college", "raad": "college_en_raad"}
-# The steps of each route, in order, after the feedback.
-ROUTES = {"geen": (), "college": ("voorgelegd", "college"),
-          "college_en_raad": ("voorgelegd", "college", "raad_voorgelegd", "raad")}
 # Followed for this long; older decisions are history.
 FOLLOWED_FOR = timedelta(days=365)
 
@@ -159,10 +157,7 @@ def steps(ctx: Ctx, besluit: Besluit) -> dict[tuple[int, str], BesluitStap]:
 
 def next_step(besluit: Besluit, done: set[str]) -> str | None:
     """The step a gemeente owes next, or None when it is through."""
-    for stap in ("teruggekoppeld", *ROUTES[besluit.lokale_besluitvorming]):
-        if stap not in done:
-            return stap
-    return None
+    return besluitvorming.next_step(besluit.lokale_besluitvorming, done)
 
 
 def record_step(ctx: Ctx, besluit_id: int, gemeente_id: int, stap: str,
@@ -251,3 +246,21 @@ def step_buttons(besluit: Besluit, gemeente: Gemeente, owed: str | None) -> list
         return []
     return [Button(label=t("button.stap_vastleggen"), action="form",
                    args={"form": "besluit.stap", "b": str(besluit.id), "g": str(gemeente.id)})]
+
+
+def open_per_gemeente(ctx: Ctx) -> dict[str, list[tuple[Opgave, str]]]:
+    """For the digest: per gemeente, the decisions it has not taken through yet, with the
+    step it owes."""
+    found: dict[str, list[tuple[Opgave, str]]] = {}
+    for besluit, opgave in ctx.session.execute(
+            select(Besluit, Opgave).join(Opgave, Opgave.id == Besluit.opgave_id)
+            .join(Vergadering, Vergadering.id == Besluit.vergadering_id)
+            .where(Opgave.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_not(None),
+                   Besluit.genomen_op >= ctx.now - FOLLOWED_FOR)
+            .order_by(Opgave.agenda_volgorde, Opgave.code, Besluit.id)).all():
+        done = steps(ctx, besluit)
+        for gemeente in gemeenten_of(ctx, opgave.id):
+            owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
+            if owed is not None:
+                found.setdefault(gemeente.naam, []).append((opgave, owed))
+    return dict(sorted(found.items()))

@@ -15,7 +15,7 @@ from bot.context import Ctx
 from bot.errors import UserError
 from bot.messages import Message
 from bot.schedule import Rules
-from bot.services import audit, notify, register, visibility
+from bot.services import audit, decisions, notify, register, visibility
 from bot.services.reminders import CLOSED_FASE, absences_on
 from bot.texts import t
 from bot.workdays import of_regio
@@ -69,6 +69,8 @@ class Digest:
     total: int = 0
     # Why it comes later than its weekday ("Tweede paasdag"), when it does.
     moved: str | None = None
+    # Per gemeente, the decisions it has not taken through yet: (opgave, step owed).
+    besluiten: dict[str, list[tuple[Opgave, str]]] = field(default_factory=dict)
 
     @property
     def told(self) -> list[News]:
@@ -175,7 +177,8 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
             OutboxBericht.delivery_key.in_(planned))).all()) == len(planned):
         return 0  # planned before, with the personal ones (the same unit of work)
     moved = of_regio(ctx.regio.instellingen).day_off(week) if week != ctx.today else None
-    whole = replace(gather(ctx, week, rules), moved=moved)
+    besluiten = decisions.open_per_gemeente(ctx)
+    whole = replace(gather(ctx, week, rules), moved=moved, besluiten=besluiten)
     sent += notify.to_channel(ctx, channel, render.digest(whole), key)
     readers = list(ctx.session.scalars(select(Persoon).where(
         Persoon.regio_id == ctx.regio.id, Persoon.digest_per_dm, Persoon.actief)

@@ -107,6 +107,11 @@ def digest(digest: Digest) -> Message:
     if len(told) > MAX_OPGAVEN:
         sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=_some(
             [n.opgave.code for n in told[MAX_OPGAVEN:]])))]))
+    if digest.besluiten:
+        sections.append(Section(title=t("digest.besluiten"), lines=[
+            line(f"{gemeente}: " + ", ".join(
+                f"{o.code} ({t('digest.besluit.' + owed)})" for o, owed in open_ones))
+            for gemeente, open_ones in digest.besluiten.items()]))
     if digest.away:
         sections.append(Section(title=t("digest.afwezig"), lines=[
             line(PersonRef(persoon_id=a.persoon.id, naam=a.persoon.naam),

@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     and_,
     bindparam,
     case,
+    cast,
     func,
     literal,
     null,
@@ -40,14 +43,18 @@ from bot.vocab import (
 )
 from storage.models import (
     AuditRegel,
+    Besluit,
+    BesluitStap,
     Deelname,
     Dilemma,
     Gemeente,
     Inzet,
     Mijlpaal,
     Opgave,
+    Overleg,
     Persoon,
     Regio,
+    Vergadering,
 )
 
 PAGE = 10
@@ -295,6 +302,7 @@ class Card:
     deelname: list[DeelnameRow]
     # The open dilemmas, when the card's query brought them along (before visibility).
     open_dilemmas: list[Dilemma] | None = None
+    followed: list[Followed] = field(default_factory=list)
 
 
 # A card is asked for all day long: its statements are built once, with parameters
@@ -308,15 +316,54 @@ _CARD = select(Opgave).where(
     joinedload(Opgave.dilemmas.and_(Dilemma.status != "opgelost")))
 _CARD_MILESTONES = select(Mijlpaal).where(Mijlpaal.opgave_id == bindparam("opgave")).options(
     joinedload(Mijlpaal.besluit_door)).order_by(Mijlpaal.datum, Mijlpaal.volgnummer)
-# Deelname and this year's inzet per gemeente, in one round trip.
+# Deelname, this year's inzet, and the decisions being followed through the gemeenten
+# (each decision of a closed meeting, and each gemeente's steps), in one round trip.
 _CARD_GEMEENTEN = union_all(
     select(literal("d").label("soort"), Gemeente.naam, Deelname.doet_mee, Deelname.reden,
-           Deelname.negatief_effect_besproken, null().label("uren"))
+           Deelname.negatief_effect_besproken, null().label("uren"), null().label("stap"),
+           # Typed: PostgreSQL makes two untyped NULLs text before it meets the ids.
+           cast(null(), Integer).label("besluit"), null().label("uitkomst"))
     .join(Gemeente).where(Deelname.opgave_id == bindparam("opgave")),
-    select(literal("i"), Gemeente.naam, null(), null(), null(), Inzet.uren)
+    select(literal("i"), Gemeente.naam, null(), null(), null(), Inzet.uren, null(), null(),
+           null())
     .join(Gemeente).where(Inzet.opgave_id == bindparam("opgave"),
                           Inzet.jaar == bindparam("jaar")),
+    select(literal("b"), Overleg.naam, null(), Besluit.tekst, null(), null(),
+           Besluit.lokale_besluitvorming, Besluit.id, null())
+    .join(Overleg, Overleg.id == Besluit.overleg_id)
+    .join(Vergadering, Vergadering.id == Besluit.vergadering_id)
+    .where(Besluit.opgave_id == bindparam("opgave"), Vergadering.afgesloten_op.is_not(None),
+           Besluit.genomen_op >= bindparam("sinds")),
+    select(literal("s"), Gemeente.naam, null(), null(), null(), null(), BesluitStap.stap,
+           BesluitStap.besluit_id, BesluitStap.uitkomst)
+    .join(Gemeente, Gemeente.id == BesluitStap.gemeente_id)
+    .join(Besluit, Besluit.id == BesluitStap.besluit_id)
+    .where(Besluit.opgave_id == bindparam("opgave"), Besluit.genomen_op >= bindparam("sinds")),
 ).order_by("naam")
+# Decisions are followed on the card for this long.
+FOLLOWED_FOR = timedelta(days=365)
+
+
+@dataclass
+class Followed:
+    """A decision of a body, and where each gemeente is with it."""
+
+    overleg: str
+    tekst: str
+    lokaal: str
+    # gemeente → the steps it took (with their outcome), in the route's order
+    steps: dict[str, dict[str, str | None]] = field(default_factory=dict)
+
+
+def _followed(rows: list[Any]) -> list[Followed]:
+    found = {r.besluit: Followed(r.naam, r.reden, r.stap) for r in rows if r.soort == "b"}
+    taking_part = [r.naam for r in rows if r.soort == "d" and r.doet_mee]
+    for decision in found.values():
+        decision.steps = {naam: {} for naam in taking_part}
+    for r in rows:
+        if r.soort == "s" and r.besluit in found:
+            found[r.besluit].steps.setdefault(r.naam, {})[r.stap] = r.uitkomst
+    return list(found.values())
 
 
 def card(ctx: Ctx, code: str) -> Card:
@@ -333,14 +380,14 @@ def card_of(ctx: Ctx, opgave: Opgave, mijlpalen: list[Mijlpaal] | None = None) -
     if mijlpalen is None:
         mijlpalen = list(ctx.session.scalars(_CARD_MILESTONES, {"opgave": opgave.id}))
     open_ones = [m for m in mijlpalen if m.afgerond_op is None]
-    rows = ctx.session.execute(_CARD_GEMEENTEN, {"opgave": opgave.id,
-                                                 "jaar": ctx.today.year}).all()
+    rows = ctx.session.execute(_CARD_GEMEENTEN, {
+        "opgave": opgave.id, "jaar": ctx.today.year, "sinds": ctx.now - FOLLOWED_FOR}).all()
     return Card(opgave, open_ones, len(mijlpalen) - len(open_ones),
                 [(row.naam, Decimal(row.uren)) for row in rows if row.soort == "i"],
                 [DeelnameRow(row.naam, bool(row.doet_mee), row.reden,
                              None if row.negatief_effect_besproken is None
                              else bool(row.negatief_effect_besproken))
-                 for row in rows if row.soort == "d"])
+                 for row in rows if row.soort == "d"], followed=_followed(rows))
 
 
 @dataclass

@@ -181,6 +181,8 @@ OVERLEG_COMMANDS: tuple[Command, ...] = (
     Command("overleg.afsluiten", ("afsluiten",), "cmd.overleg.afsluiten", aliases=("close",),
             writes=True, topic="vergaderen", args=(Arg("overleg", Kind.WOORD),),
             example="/overleg afsluiten bpsdl"),
+    Command("overleg.stappen", ("stappen",), "cmd.overleg.stappen", aliases=("steps",),
+            topic="vergaderen", args=(CODE,), example="/overleg stappen JGD-03"),
     Command("overleg.beheer.nieuw", ("beheer nieuw",), "cmd.overleg.beheer.nieuw",
             aliases=("admin new",), writes=True, topic="beheer",
             args=(Arg("overleg", Kind.WOORD, label="code"),

@@ -169,3 +169,16 @@ def submit_step(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
         ctx, found.id, gemeente.id, owed, values.get("datum"), values.get("uitkomst"),
         values.get("toelichting"))
     return _after_step(found, gemeente, after)
+
+
+@handles("overleg.stappen")
+def stappen(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    """The steps the actor's gemeente still owes on an opgave's decisions, each with the
+    button that records it (also for who would rather type than look for a DM)."""
+    owed = decisions.owed_by_me(ctx, args["code"])
+    if not owed:
+        return Reply.of(views.note(t("stappen.geen", code=args["code"].upper())))
+    return Reply.of(*[Message(sections=[Section(lines=[
+        line(t("stappen.open", gemeente=gemeente.naam, stap=t(f"besluit.stap.{stap}"))),
+        line(found.tekst)])], buttons=decisions.step_buttons(found, gemeente, stap))
+        for found, gemeente, stap in owed])

@@ -134,3 +134,16 @@ def test_each_gemeente_is_followed_through_college_and_raad(any_demo_db: Databas
         "Besluiten per gemeente (nog niet rond):", "IJsselstein: JGD-03 (terugkoppelen)",
         "Lopik: JGD-03 (voorleggen aan raad)"])
     assert "Houten: JGD-03" not in text_of(digest)
+
+
+def test_the_summary_comes_two_working_days_before_also_over_easter(
+        any_demo_db: Database) -> None:
+    # Wednesday 31 March 2027; Monday the 29th is Tweede Paasdag: Friday the 26th.
+    overleg(any_demo_db, "plo-nieuwegein", "vergadering ao-jeugd 31 maart 2027 13:30")
+    ao = [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "ao-jeugd"]
+    plan(any_demo_db, datetime(2027, 3, 25, 9, 5, tzinfo=AMS), AMS, Rules())
+    assert [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "ao-jeugd"] == ao
+    plan(any_demo_db, datetime(2027, 3, 26, 9, 5, tzinfo=AMS), AMS, Rules())
+    summary = [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "ao-jeugd"]
+    assert len(summary) == 1
+    assert "Ambtelijk Overleg Jeugd, woensdag 31 maart 2027 13:30" in text_of(summary[0])

@@ -30,15 +30,19 @@ CANCEL = {"annuleer", "annuleren", "cancel"}
 class ConsoleSender:
     platform = PLATFORM
 
-    def __init__(self, write: Callable[[str], None]) -> None:
+    def __init__(self, write: Callable[[str], None],
+                 label: Callable[[Button], str] = lambda b: f"[{b.label}]") -> None:
         self.write = write
+        # In the chat the delivered buttons are numbered too, so whoever speaks can press
+        # them (#n) as they would in their DM; ``regiobot tick`` only shows them.
+        self.label = label
         self.count = 0
 
     def deliver(self, delivery: Delivery) -> str | None:
         prefix = "@" if delivery.kind == "persoon" else "#"
         where = f"{prefix}{delivery.address}" + (t("console.in_thread") if delivery.thread
                                                   else "")
-        body = render(delivery.message, lambda b: f"[{b.label}]")
+        body = render(delivery.message, self.label)
         first, *rest = body.split("\n")
         self.write("\n".join([f"→ {where}: {first}",
                               *(f"  {r}" for r in rest)]))
@@ -63,7 +67,7 @@ class Console:
         self.echo = echo
         self.max_attempts = max_attempts
         self.buttons: dict[int, Button] = {}
-        self.sender = ConsoleSender(self.print)
+        self.sender = ConsoleSender(self.print, self.label)
         self.handle = ""
         self.switch(handle, announce=False)
 

@@ -264,3 +264,23 @@ def open_per_gemeente(ctx: Ctx) -> dict[str, list[tuple[Opgave, str]]]:
             if owed is not None:
                 found.setdefault(gemeente.naam, []).append((opgave, owed))
     return dict(sorted(found.items()))
+
+
+def owed_by_me(ctx: Ctx, opgave_code: str) -> list[tuple[Besluit, Gemeente, str]]:
+    """What the actor's gemeente(n) still owe on the opgave's decisions."""
+    opgave = register.get(ctx, opgave_code)
+    mine = list(ctx.session.scalars(select(Gemeente).join(
+        PloLid, PloLid.gemeente_id == Gemeente.id).where(PloLid.persoon_id == ctx.actor.id)
+        .order_by(Gemeente.naam)))
+    found = []
+    for besluit in ctx.session.scalars(select(Besluit).join(
+            Vergadering, Vergadering.id == Besluit.vergadering_id).where(
+            Besluit.opgave_id == opgave.id, Vergadering.afgesloten_op.is_not(None),
+            Besluit.genomen_op >= ctx.now - FOLLOWED_FOR).order_by(Besluit.id)):
+        done = steps(ctx, besluit)
+        scope = {g.id for g in gemeenten_of(ctx, opgave.id)}
+        for gemeente in mine:
+            owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
+            if gemeente.id in scope and owed is not None:
+                found.append((besluit, gemeente, owed))
+    return found

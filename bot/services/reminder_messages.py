@@ -25,8 +25,11 @@ def when(mijlpaal: Mijlpaal, today: date, working_days: int) -> str:
     if mijlpaal.datum < today:
         return tn("herinnering.te_laat", (today - mijlpaal.datum).days,
                  date=format_short(mijlpaal.datum, current_language()))
+    if working_days == 0:  # a weekend or holiday date: today is the last working day
+        return t("herinnering.laatste_werkdag",
+                 date=format_date(mijlpaal.datum, current_language()))
     return tn("herinnering.over", working_days,
-             date=format_date(mijlpaal.datum, current_language()))
+              date=format_date(mijlpaal.datum, current_language()))
 
 
 def milestone_buttons(opgave: Opgave, mijlpaal: Mijlpaal) -> list[Button]:

@@ -771,4 +771,9 @@ TEXTS: dict[str, str] = {
     "digest.besluit.college": "college decision",
     "digest.besluit.raad_voorgelegd": "put to the council",
     "digest.besluit.raad": "council decision",
+    "herinnering.laatste_werkdag": "is due on {date}, not a working day: today is the last "
+                                   "working day before it",
+    "cmd.overleg.stappen": "what your gemeente still owes on the decisions of an opgave",
+    "stappen.geen": "Your gemeente has nothing open at {code}.",
+    "stappen.open": "{gemeente}, next step: {stap}.",
 }

@@ -764,4 +764,9 @@ TEXTS: dict[str, str] = {
     "digest.besluit.college": "besluit college",
     "digest.besluit.raad_voorgelegd": "voorleggen aan raad",
     "digest.besluit.raad": "besluit raad",
+    "herinnering.laatste_werkdag": "staat voor {date}, geen werkdag: vandaag is de laatste "
+                                   "werkdag ervoor",
+    "cmd.overleg.stappen": "wat jouw gemeente nog moet doen met de besluiten bij een opgave",
+    "stappen.geen": "Jouw gemeente heeft bij {code} niets meer open.",
+    "stappen.open": "{gemeente}, volgende stap: {stap}.",
 }

@@ -1,0 +1,191 @@
+"""A whole PLO meeting cycle as people and the operator live it: the console for what
+people type, `regiobot tick --now …` for what the worker sends. Agendapunt submitted and
+accepted, the agenda, the summary two working days before, a decision that each college
+must take, the besluitenlijst, feedback per gemeente and its reminders, the college
+steps of two gemeenten of which one decides afwijkend, and the digest's lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.test_console import regiobot
+
+
+def chat(workdir: Path, handle: str, now: str, *lines: str) -> str:
+    done = regiobot(workdir, "chat", "--as", handle, "--now", now,
+                    stdin="".join(f"{line}\n" for line in lines))
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def tick(workdir: Path, now: str) -> str:
+    done = regiobot(workdir, "tick", "--now", now)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def delivered(out: str, header: str) -> str:
+    """The delivery that starts with ``header``, up to the next one."""
+    start = out.index(header)
+    end = out.find("\n→ ", start)
+    return out[start:] if end < 0 else out[start:end]
+
+
+def lines(*text: str) -> str:
+    return "\n".join(text) + "\n"
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    workdir = tmp_path_factory.mktemp("meeting-cycle")
+    assert regiobot(workdir, "demo", "--now", "2026-11-24T10:00+01:00").returncode == 0
+    return {
+        "submit": chat(workdir, "medewerker-houten", "2026-11-24T10:00+01:00",
+                       "/overleg agendapunt plo Wachttijden jeugd-ggz bespreken JGD-03",
+                       "als programmamanager", "#1", "/overleg agenda plo"),
+        "friday": tick(workdir, "2026-11-27T09:05+01:00"),
+        "meeting": chat(workdir, "programmamanager", "2026-12-01T11:30+01:00",
+                        "/overleg besluit plo JGD-03 college Wachttijdenaanpak regionaal oppakken",
+                        "/overleg afsluiten plo"),
+        "feedback": chat(workdir, "plo-houten", "2026-12-02T10:00+01:00",
+                         "/overleg stappen JGD-03", "#1", "/overleg stappen JGD-03", "#3",
+                         "8-12-2026", "als plo-lopik", "/overleg stappen JGD-03", "#5",
+                         "/overleg stappen JGD-03", "#7", "8-12-2026"),
+        "thursday": tick(workdir, "2026-12-03T09:05+01:00"),
+        "college_day_after": tick(workdir, "2026-12-09T09:05+01:00"),
+        "colleges": chat(workdir, "plo-houten", "2026-12-10T10:00+01:00",
+                         "/overleg stappen JGD-03", "#1", "conform", "", "",
+                         "als plo-lopik", "/overleg stappen JGD-03", "#2", "afwijkend",
+                         "Lopik doet alleen de eerste drie maatregelen", ""),
+        "monday": tick(workdir, "2026-12-14T09:05+01:00"),
+    }
+
+
+def test_anyone_submits_and_the_voorzitter_accepts(cycle: dict[str, str]) -> None:
+    assert cycle["submit"] == lines(
+        "Agendapunt ‘Wachttijden jeugd-ggz bespreken’ ingediend bij Programmaleidersoverleg, "
+        "voor dinsdag 1 december 2026 10:00. De voorzitter of secretaris beslist of het op de "
+        "agenda komt.",
+        "→ @programmamanager: *Nieuw agendapunt voor Programmaleidersoverleg*",
+        "  Van Olaf Kramer: Wachttijden jeugd-ggz bespreken",
+        "  Bij JGD-03 Kostenbeheersing Jeugdhulp.",
+        "  Voor de vergadering van dinsdag 1 december 2026 10:00.",
+        "  [#1 Accepteren] [#2 Afwijzen]",
+        "Je bent nu Marieke Jansen (@programmamanager).",
+        "‘Wachttijden jeugd-ggz bespreken’ staat op de agenda van Programmaleidersoverleg.",
+        "→ @medewerker-houten: Je agendapunt ‘Wachttijden jeugd-ggz bespreken’ staat op de "
+        "agenda van Programmaleidersoverleg (geaccepteerd door Marieke Jansen).",
+        "*Agenda Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
+        "Ter besluitvorming:",
+        "  • Wachttijden jeugd-ggz bespreken",
+        "(Stukken uiterlijk donderdag 26 november 2026.)")
+
+
+def test_two_working_days_before_the_channel_hears_who_must_be_there(
+        cycle: dict[str, str]) -> None:
+    assert delivered(cycle["friday"], "→ #plo: *Programmaleidersoverleg") == lines(
+        "→ #plo: *Programmaleidersoverleg, dinsdag 1 december 2026 10:00: wat er te besluiten"
+        " is*",
+        "  Ter besluitvorming (wie er moet zijn):",
+        "    • Wachttijden jeugd-ggz bespreken 🟠 · Olaf Kramer",
+        "  Aanwezig:",
+        "    • Olaf Kramer",
+        "  (Details: /opgave status <code> · de agenda: /overleg agenda plo)").rstrip("\n")
+
+
+def test_the_besluitenlijst_goes_round_and_each_gemeente_is_asked(
+        cycle: dict[str, str]) -> None:
+    out = cycle["meeting"]
+    assert out.startswith(lines(
+        "✅ Besluit van Programmaleidersoverleg vastgelegd bij JGD-03.",
+        "[#1 Bekijk]",
+        "*Besluitenlijst Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
+        "JGD-03 Wachttijdenaanpak regionaal oppakken (college)",
+        "(Elke gemeente koppelt terug; ik volg het per gemeente.)",
+        "Vergadering afgesloten; 1 besluit gaat rond.",
+        "→ #plo: *Besluitenlijst Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
+        "  JGD-03 Wachttijdenaanpak regionaal oppakken (college)",
+        "  (Elke gemeente koppelt terug; ik volg het per gemeente.)",
+        "→ #ao-jeugd: *Besluit Programmaleidersoverleg*",
+        "  Wachttijdenaanpak regionaal oppakken"))
+    assert delivered(out, "→ @plo-lopik:") == lines(
+        "→ @plo-lopik: *JGD-03: koppel het besluit terug in Lopik*",
+        "  Programmaleidersoverleg heeft besloten. Koppel het terug in de organisatie van Lopik"
+        " en druk dan op Teruggekoppeld:",
+        "  Wachttijdenaanpak regionaal oppakken",
+        "  Daarna besluit het college.",
+        "  [#4 Teruggekoppeld]").rstrip("\n")
+    assert out.count("koppel het besluit terug in") == 5
+
+
+def test_feedback_and_the_planned_college_date_per_gemeente(cycle: dict[str, str]) -> None:
+    assert cycle["feedback"].startswith(lines(
+        "Houten, volgende stap: teruggekoppeld.",
+        "Wachttijdenaanpak regionaal oppakken",
+        "[#1 Teruggekoppeld]",
+        "Vastgelegd voor Houten. Volgende stap: voorgelegd aan het college.",
+        "[#2 Volgende stap vastleggen]",
+        "Houten, volgende stap: voorgelegd aan het college.",
+        "Wachttijdenaanpak regionaal oppakken",
+        "[#3 Volgende stap vastleggen]",
+        "*Houten: voorgelegd aan het college*"))
+    assert cycle["feedback"].endswith(lines(
+        "Datum collegevergadering (verplicht; bijv. 12 maart 2027 of 12-03-2027): 8-12-2026",
+        "Vastgelegd voor Lopik. Volgende stap: besluit college.",
+        "[#8 Volgende stap vastleggen]"))
+
+
+def test_who_has_not_fed_back_after_two_working_days_is_reminded(
+        cycle: dict[str, str]) -> None:
+    out = cycle["thursday"]
+    assert delivered(out, "→ @plo-ijsselstein: *JGD-03") == lines(
+        "→ @plo-ijsselstein: *JGD-03: IJsselstein is nog niet rond*",
+        "  Het besluit is nog niet teruggekoppeld.",
+        "  Wachttijdenaanpak regionaal oppakken",
+        "  [Teruggekoppeld]").rstrip("\n")
+    assert "Houten is nog niet rond" not in out and "Lopik is nog niet rond" not in out
+
+
+def test_a_college_date_that_passed_is_chased(cycle: dict[str, str]) -> None:
+    out = cycle["college_day_after"]
+    assert delivered(out, "→ @plo-lopik: *JGD-03") == lines(
+        "→ @plo-lopik: *JGD-03: Lopik is nog niet rond*",
+        "  Het college zou op 8 dec 2026 besluiten; dat besluit staat nog niet vast.",
+        "  Wachttijdenaanpak regionaal oppakken",
+        "  [Volgende stap vastleggen]").rstrip("\n")
+
+
+def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, str]) -> None:
+    assert cycle["colleges"] == lines(
+        "Houten, volgende stap: besluit college.",
+        "Wachttijdenaanpak regionaal oppakken",
+        "[#1 Volgende stap vastleggen]",
+        "*Houten: besluit college*",
+        "Formulier ‘Houten: besluit college’: vul de velden in (leeg laten mag als een veld "
+        "niet verplicht is; ‘annuleer’ stopt).",
+        "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): conform",
+        "Toelichting (Verplicht bij afwijkend): ",
+        "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
+        "Vastgelegd voor Houten. Daarmee is Houten rond.",
+        "Je bent nu Carla Mulder (@plo-lopik).",
+        "Lopik, volgende stap: besluit college.",
+        "Wachttijdenaanpak regionaal oppakken",
+        "[#2 Volgende stap vastleggen]",
+        "*Lopik: besluit college*",
+        "Formulier ‘Lopik: besluit college’: vul de velden in (leeg laten mag als een veld "
+        "niet verplicht is; ‘annuleer’ stopt).",
+        "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): afwijkend",
+        "Toelichting (Verplicht bij afwijkend): Lopik doet alleen de eerste drie maatregelen",
+        "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
+        "Vastgelegd voor Lopik. Daarmee is Lopik rond.")
+
+
+def test_the_digest_lists_what_is_open_per_gemeente(cycle: dict[str, str]) -> None:
+    digest = delivered(cycle["monday"], "→ #plo: *PLO-digest")
+    assert lines(
+        "  Besluiten per gemeente (nog niet rond):",
+        "    • IJsselstein: JGD-03 (terugkoppelen)",
+        "    • Nieuwegein: JGD-03 (terugkoppelen)",
+        "    • Vijfheerenlanden: JGD-03 (terugkoppelen)") in digest + "\n"

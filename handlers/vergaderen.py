@@ -38,8 +38,8 @@ def vergaderingen(ctx: Ctx, args: dict[str, Any]) -> Reply:
 @handles("overleg.vergadering")
 def vergadering(ctx: Ctx, args: dict[str, Any]) -> Reply:
     meeting = meetings.add_meeting(ctx, args["overleg"], args["datum"], args.get("tijd"))
-    return Reply.of(views.note(t("done.vergadering", overleg=args["overleg"].lower(),
-                                 when=_moment(ctx, meeting.begint_op))))
+    return Reply.of(views.note(t("done.vergadering", overleg=find_overleg(
+        ctx, args["overleg"]).naam, when=_moment(ctx, meeting.begint_op))))
 
 
 @handles("overleg.verplaats")

@@ -1,8 +1,9 @@
 """A whole PLO meeting cycle as people and the operator live it: the console for what
 people type, `regiobot tick --now …` for what the worker sends. Agendapunt submitted and
-accepted, the agenda, the summary two working days before, a decision that each college
-must take, the besluitenlijst, feedback per gemeente and its reminders, the college
-steps of two gemeenten of which one decides afwijkend, and the digest's lines."""
+accepted, the agenda, the summary two working days before (also over Easter), a decision
+that each college and raad must take, the besluitenlijst, feedback per gemeente and its
+reminders, the college and raad steps of two gemeenten of which one decides afwijkend,
+the card's row per gemeente and the digest's lines."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                        "als programmamanager", "#1", "/overleg agenda plo"),
         "friday": tick(workdir, "2026-11-27T09:05+01:00"),
         "meeting": chat(workdir, "programmamanager", "2026-12-01T11:30+01:00",
-                        "/overleg besluit plo JGD-03 college Wachttijdenaanpak regionaal oppakken",
+                        "/overleg besluit plo JGD-03 raad Wachttijdenaanpak regionaal oppakken",
                         "/overleg afsluiten plo"),
         "feedback": chat(workdir, "plo-houten", "2026-12-02T10:00+01:00",
                          "/overleg stappen JGD-03", "#1", "/overleg stappen JGD-03", "#3",
@@ -56,10 +57,16 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "thursday": tick(workdir, "2026-12-03T09:05+01:00"),
         "college_day_after": tick(workdir, "2026-12-09T09:05+01:00"),
         "colleges": chat(workdir, "plo-houten", "2026-12-10T10:00+01:00",
-                         "/overleg stappen JGD-03", "#1", "conform", "", "",
-                         "als plo-lopik", "/overleg stappen JGD-03", "#2", "afwijkend",
+                         "/overleg stappen JGD-03", "#1", "conform", "", "", "#2", "17-12-2026",
+                         "als plo-lopik", "/overleg stappen JGD-03", "#4", "afwijkend",
                          "Lopik doet alleen de eerste drie maatregelen", ""),
-        "monday": tick(workdir, "2026-12-14T09:05+01:00"),
+        "raad_day_after": tick(workdir, "2026-12-18T09:05+01:00"),
+        "raad": chat(workdir, "plo-houten", "2026-12-18T10:00+01:00",
+                     "/overleg stappen JGD-03", "#1", "conform", "", "", "/opgave status JGD-03",
+                     "als plo-nieuwegein", "/overleg vergadering ao-jeugd 31 maart 2027 13:30"),
+        "monday": tick(workdir, "2026-12-21T09:05+01:00"),
+        "before_easter": tick(workdir, "2027-03-25T09:05+01:00"),
+        "friday_before_easter": tick(workdir, "2027-03-26T09:05+01:00"),
     }
 
 
@@ -102,11 +109,11 @@ def test_the_besluitenlijst_goes_round_and_each_gemeente_is_asked(
         "✅ Besluit van Programmaleidersoverleg vastgelegd bij JGD-03.",
         "[#1 Bekijk]",
         "*Besluitenlijst Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
-        "JGD-03 Wachttijdenaanpak regionaal oppakken (college)",
+        "JGD-03 Wachttijdenaanpak regionaal oppakken (college en raad)",
         "(Elke gemeente koppelt terug; ik volg het per gemeente.)",
         "Vergadering afgesloten; 1 besluit gaat rond.",
         "→ #plo: *Besluitenlijst Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
-        "  JGD-03 Wachttijdenaanpak regionaal oppakken (college)",
+        "  JGD-03 Wachttijdenaanpak regionaal oppakken (college en raad)",
         "  (Elke gemeente koppelt terug; ik volg het per gemeente.)",
         "→ #ao-jeugd: *Besluit Programmaleidersoverleg*",
         "  Wachttijdenaanpak regionaal oppakken"))
@@ -115,7 +122,7 @@ def test_the_besluitenlijst_goes_round_and_each_gemeente_is_asked(
         "  Programmaleidersoverleg heeft besloten. Koppel het terug in de organisatie van Lopik"
         " en druk dan op Teruggekoppeld:",
         "  Wachttijdenaanpak regionaal oppakken",
-        "  Daarna besluit het college.",
+        "  Daarna besluiten het college en de raad.",
         "  [#4 Teruggekoppeld]").rstrip("\n")
     assert out.count("koppel het besluit terug in") == 5
 
@@ -168,18 +175,50 @@ def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, 
         "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): conform",
         "Toelichting (Verplicht bij afwijkend): ",
         "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
-        "Vastgelegd voor Houten. Daarmee is Houten rond.",
+        "Vastgelegd voor Houten. Volgende stap: voorgelegd aan de raad.",
+        "[#2 Volgende stap vastleggen]",
+        "*Houten: voorgelegd aan de raad*",
+        "Formulier ‘Houten: voorgelegd aan de raad’: vul de velden in (leeg laten mag als een "
+        "veld niet verplicht is; ‘annuleer’ stopt).",
+        "Datum raadsvergadering (verplicht; bijv. 12 maart 2027 of 12-03-2027): 17-12-2026",
+        "Vastgelegd voor Houten. Volgende stap: besluit raad.",
+        "[#3 Volgende stap vastleggen]",
         "Je bent nu Carla Mulder (@plo-lopik).",
         "Lopik, volgende stap: besluit college.",
         "Wachttijdenaanpak regionaal oppakken",
-        "[#2 Volgende stap vastleggen]",
+        "[#4 Volgende stap vastleggen]",
         "*Lopik: besluit college*",
         "Formulier ‘Lopik: besluit college’: vul de velden in (leeg laten mag als een veld "
         "niet verplicht is; ‘annuleer’ stopt).",
         "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): afwijkend",
         "Toelichting (Verplicht bij afwijkend): Lopik doet alleen de eerste drie maatregelen",
         "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
-        "Vastgelegd voor Lopik. Daarmee is Lopik rond.")
+        "Vastgelegd voor Lopik. Volgende stap: voorgelegd aan de raad.",
+        "[#5 Volgende stap vastleggen]")
+
+
+def test_a_raad_date_that_passed_is_chased_and_then_recorded(cycle: dict[str, str]) -> None:
+    assert delivered(cycle["raad_day_after"], "→ @plo-houten: *JGD-03") == lines(
+        "→ @plo-houten: *JGD-03: Houten is nog niet rond*",
+        "  De raad zou op 17 dec 2026 besluiten; dat besluit staat nog niet vast.",
+        "  Wachttijdenaanpak regionaal oppakken",
+        "  [Volgende stap vastleggen]").rstrip("\n")
+    out = cycle["raad"]
+    assert out.startswith(lines(
+        "Houten, volgende stap: besluit raad.",
+        "Wachttijdenaanpak regionaal oppakken",
+        "[#1 Volgende stap vastleggen]",
+        "*Houten: besluit raad*"))
+    assert lines(
+        "Vastgelegd voor Houten. Daarmee is Houten rond.",
+        "*JGD-03 · Kostenbeheersing Jeugdhulp*") in out
+    assert lines(
+        "Besluit Programmaleidersoverleg: Wachttijdenaanpak regionaal oppakken:",
+        "  • Houten: ✅ rond (besluit raad conform)",
+        "  • IJsselstein: ⏳ nog terug te koppelen",
+        "  • Lopik: ⏳ nog voor te leggen aan de raad (besluit college afwijkend)",
+        "  • Nieuwegein: ⏳ nog terug te koppelen",
+        "  • Vijfheerenlanden: ⏳ nog terug te koppelen") in out
 
 
 def test_the_digest_lists_what_is_open_per_gemeente(cycle: dict[str, str]) -> None:
@@ -187,5 +226,19 @@ def test_the_digest_lists_what_is_open_per_gemeente(cycle: dict[str, str]) -> No
     assert lines(
         "  Besluiten per gemeente (nog niet rond):",
         "    • IJsselstein: JGD-03 (terugkoppelen)",
+        "    • Lopik: JGD-03 (voorleggen aan raad)",
         "    • Nieuwegein: JGD-03 (terugkoppelen)",
         "    • Vijfheerenlanden: JGD-03 (terugkoppelen)") in digest + "\n"
+
+
+def test_the_summary_before_a_meeting_after_easter_comes_on_friday(
+        cycle: dict[str, str]) -> None:
+    assert "Vergadering van Ambtelijk Overleg Jeugd gepland op woensdag 31 maart 2027 13:30." \
+        in cycle["raad"]
+    header = "→ #ao-jeugd: *Ambtelijk Overleg Jeugd, woensdag 31 maart 2027 13:30"
+    assert header not in cycle["before_easter"]
+    assert delivered(cycle["friday_before_easter"], header).startswith(lines(
+        "→ #ao-jeugd: *Ambtelijk Overleg Jeugd, woensdag 31 maart 2027 13:30: wat er te "
+        "besluiten is*",
+        "  Niets ter besluitvorming: overweeg de vergadering te laten vervallen.",
+        "  Ter informatie:"))

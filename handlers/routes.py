@@ -11,7 +11,8 @@ READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
 REMINDERS = frozenset({"afwezig", "terug", "digest"})
 MEETINGS = frozenset({"overleg.vergaderingen", "overleg.vergadering", "overleg.verplaats",
                       "overleg.ritme", "overleg.agendapunt", "overleg.agenda",
-                      "overleg.besluit", "overleg.afsluiten", "overleg.stappen"})
+                      "overleg.besluit", "overleg.afsluiten", "overleg.stappen",
+                      "overleg.delegeer"})
 
 
 def module_of(command: str) -> str:

@@ -182,3 +182,14 @@ def stappen(ctx: Ctx, args: dict[str, Any]) -> Reply:
         line(t("stappen.open", gemeente=gemeente.naam, stap=t(f"besluit.stap.{stap}"))),
         line(found.tekst)])], buttons=decisions.step_buttons(found, gemeente, stap))
         for found, gemeente, stap in owed])
+
+
+@handles("overleg.delegeer")
+def delegeer(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    from bot.services import roster
+
+    to = roster.resolve(ctx, args["persoon"]) if args.get("persoon") else None
+    gemeenten = ", ".join(g.naam for g in decisions.delegate(ctx, to))
+    if to is None or to.id == ctx.actor.id:
+        return Reply.of(views.note(t("done.delegeer.zelf", gemeenten=gemeenten)))
+    return Reply.of(views.note(t("done.delegeer", naam=to.naam, gemeenten=gemeenten)))

@@ -228,7 +228,8 @@ def test_only_confirmed_answers_count(people: People) -> None:
 
 def test_one_voice_per_gemeente_and_others_are_advice(people: People) -> None:
     with people.db.write() as session:
-        houten = session.scalar(select(PloLid.gemeente_id).join(Persoon).where(
+        houten = session.scalar(select(PloLid.gemeente_id).join(
+            Persoon, Persoon.id == PloLid.persoon_id).where(
             Persoon.handle == "plo-houten"))
         tweede = session.scalar(select(Persoon).where(Persoon.handle == "medewerker-houten"))
         assert houten is not None and tweede is not None

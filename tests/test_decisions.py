@@ -61,9 +61,10 @@ def test_two_working_days_before_the_channel_hears_who_must_be_there(
         " te besluiten is*",
         "Ter besluitvorming (wie er moet zijn):",
         "  • JGD-01#2 Inkoopstrategie vastgesteld 🟡 · Femke Bakker, Dirk van Leeuwen, Lotte"
-        " Brouwer",
-        "  • JGD-03#2 Besluit maatregelenpakket 🟠 · Femke Bakker, Dirk van Leeuwen, Karel Boer",
-        "  • WMO-03#1 Opdrachtomschrijving naar BPSDL ⚪ · Esra Yilmaz, Lotte Brouwer",
+        " Brouwer  [Bekijk]",
+        "  • JGD-03#2 Besluit maatregelenpakket 🟠 · Femke Bakker, Dirk van Leeuwen, Karel Boer"
+        "  [Bekijk]",
+        "  • WMO-03#1 Opdrachtomschrijving naar BPSDL ⚪ · Esra Yilmaz, Lotte Brouwer  [Bekijk]",
         "Aanwezig:",
         "  • Femke Bakker, Dirk van Leeuwen, Lotte Brouwer, Karel Boer, Esra Yilmaz",
         "(Details: /opgave status <code> · de agenda: /overleg agenda bpsdl)"])
@@ -147,3 +148,17 @@ def test_the_summary_comes_two_working_days_before_also_over_easter(
     summary = [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "ao-jeugd"]
     assert len(summary) == 1
     assert "Ambtelijk Overleg Jeugd, woensdag 31 maart 2027 13:30" in text_of(summary[0])
+
+
+def test_a_plo_member_delegates_the_follow_through_to_a_colleague(
+        any_demo_db: Database) -> None:
+    assert "Olaf Kramer volgt voortaan de besluiten op in Houten" in said(overleg(
+        any_demo_db, "plo-houten", "delegeer @medewerker-houten"))
+    assert "Alleen een PLO-lid" in said(overleg(any_demo_db, "medewerker-houten", "delegeer"))
+    besluit = decided(any_demo_db)
+    asked = recipients(any_demo_db, "besluit:1:g")
+    assert "medewerker-houten" in asked and "plo-houten" not in asked
+    step = {"b": besluit, "g": gemeente_id(any_demo_db, "Houten"), "s": "teruggekoppeld"}
+    assert "Volgende stap" in press(any_demo_db, "medewerker-houten", "besluit.stap", step,
+                                    at(11))
+    assert "weer zelf op" in said(overleg(any_demo_db, "plo-houten", "delegeer"))

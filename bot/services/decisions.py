@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import besluitvorming
 from bot.context import Ctx
@@ -85,8 +85,36 @@ def gemeenten_of(ctx: Ctx, opgave_id: int) -> list[Gemeente]:
 
 
 def representatives(ctx: Ctx, gemeente: Gemeente) -> list[Persoon]:
-    return list(ctx.session.scalars(select(Persoon).join(PloLid).where(
-        PloLid.gemeente_id == gemeente.id, Persoon.actief).order_by(Persoon.naam)))
+    """Who follows decisions through in the gemeente: its PLO members, or the colleague a
+    member delegated it to."""
+    who = func.coalesce(PloLid.terugkoppeling_door_id, PloLid.persoon_id)
+    return list(ctx.session.scalars(select(Persoon).join(PloLid, who == Persoon.id).where(
+        PloLid.gemeente_id == gemeente.id, Persoon.actief).distinct().order_by(Persoon.naam)))
+
+
+def delegate(ctx: Ctx, to: Persoon | None) -> list[Gemeente]:
+    """``/overleg delegeer [@persoon]``: a PLO member hands the follow-through of their
+    gemeente(n) to a colleague (or, without one, takes it back)."""
+    memberships = list(ctx.session.scalars(select(PloLid).where(
+        PloLid.persoon_id == ctx.actor.id)))
+    if not memberships:
+        raise UserError(t("delegeer.geen_plo"))
+    if to is not None and (to.id == ctx.actor.id or not to.actief):
+        to = None if to.id == ctx.actor.id else to
+        if to is not None:
+            raise UserError(t("afwezig.vervanger_weg", naam=to.naam))
+    gemeenten = []
+    for lid in memberships:
+        old = lid.terugkoppeling_door_id
+        lid.terugkoppeling_door_id = to.id if to else None
+        gemeente = ctx.session.get(Gemeente, lid.gemeente_id)
+        assert gemeente is not None
+        gemeenten.append(gemeente)
+        if old != lid.terugkoppeling_door_id:
+            audit.record(ctx, "persoon", ctx.actor.id, f"terugkoppeling {gemeente.naam}",
+                         old and ctx.session.get(Persoon, old).naam,  # type: ignore[union-attr]
+                         to.naam if to else None)
+    return gemeenten
 
 
 def _feedback_request(ctx: Ctx, besluit: Besluit, opgave: Opgave, overleg: Overleg,

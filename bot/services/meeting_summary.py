@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.context import Ctx
-from bot.messages import Line, Message, PersonRef, Section, line
+from bot.messages import Button, Line, Message, PersonRef, Section, line
 from bot.services import meetings, notify
 from bot.texts import t
 from bot.vocab import STATUS_ICONS
@@ -56,6 +56,7 @@ def items(ctx: Ctx, overleg: Overleg) -> list[Item]:
 
 
 def _line(item: Item) -> Line:
+    """One line, details one click away (the opgave's card)."""
     parts: list[str | PersonRef] = [item.text]
     if item.opgave is not None:
         parts.append(f" {STATUS_ICONS.get(item.opgave.status or '', '⚪')}")
@@ -63,7 +64,9 @@ def _line(item: Item) -> Line:
         parts.append(" · ")
         for n, p in enumerate(item.who):
             parts += ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]
-    return line(*parts)
+    card = None if item.opgave is None else Button(
+        label=t("button.bekijk"), action="cmd", args={"text": f"status {item.opgave.code}"})
+    return line(*parts, button=card)
 
 
 def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:

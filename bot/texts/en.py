@@ -776,4 +776,10 @@ TEXTS: dict[str, str] = {
     "cmd.overleg.stappen": "what your gemeente still owes on the decisions of an opgave",
     "stappen.geen": "Your gemeente has nothing open at {code}.",
     "stappen.open": "{gemeente}, next step: {stap}.",
+    "cmd.overleg.delegeer": "let a colleague follow decisions through in your gemeente (without a "
+                            "person: yourself again)",
+    "delegeer.geen_plo": "Only a PLO member can delegate following decisions through in their "
+                         "gemeente.",
+    "done.delegeer": "{naam} now follows decisions through in {gemeenten}.",
+    "done.delegeer.zelf": "You follow decisions through in {gemeenten} yourself again.",
 }

@@ -769,4 +769,10 @@ TEXTS: dict[str, str] = {
     "cmd.overleg.stappen": "wat jouw gemeente nog moet doen met de besluiten bij een opgave",
     "stappen.geen": "Jouw gemeente heeft bij {code} niets meer open.",
     "stappen.open": "{gemeente}, volgende stap: {stap}.",
+    "cmd.overleg.delegeer": "laat een collega de besluiten in jouw gemeente opvolgen (zonder "
+                            "persoon: weer zelf)",
+    "delegeer.geen_plo": "Alleen een PLO-lid kan de opvolging van besluiten in zijn gemeente "
+                         "delegeren.",
+    "done.delegeer": "{naam} volgt voortaan de besluiten op in {gemeenten}.",
+    "done.delegeer.zelf": "Je volgt de besluiten in {gemeenten} weer zelf op.",
 }

@@ -32,7 +32,8 @@ class Persoon(Base):
 
     gemeente: Mapped[Gemeente | None] = relationship()
     identiteiten: Mapped[list[Identiteit]] = relationship(back_populates="persoon")
-    plo_gemeenten: Mapped[list[PloLid]] = relationship(back_populates="persoon")
+    plo_gemeenten: Mapped[list[PloLid]] = relationship(back_populates="persoon",
+                                                       foreign_keys="PloLid.persoon_id")
     vervanger: Mapped[Persoon | None] = relationship(remote_side="Persoon.id")
 
 
@@ -59,6 +60,10 @@ class PloLid(Base):
 
     persoon_id: Mapped[int] = mapped_column(ForeignKey("persoon.id"), primary_key=True)
     gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id"), primary_key=True)
+    # Who follows the region's decisions through in this gemeente for this member (a
+    # colleague they delegate it to); None: the member themselves.
+    terugkoppeling_door_id: Mapped[int | None] = mapped_column(ForeignKey("persoon.id"))
 
-    persoon: Mapped[Persoon] = relationship(back_populates="plo_gemeenten")
+    persoon: Mapped[Persoon] = relationship(back_populates="plo_gemeenten",
+                                            foreign_keys=[persoon_id])
     gemeente: Mapped[Gemeente] = relationship()

@@ -96,7 +96,7 @@ def test_two_working_days_before_the_channel_hears_who_must_be_there(
         "→ #plo: *Programmaleidersoverleg, dinsdag 1 december 2026 10:00: wat er te besluiten"
         " is*",
         "  Ter besluitvorming (wie er moet zijn):",
-        "    • Wachttijden jeugd-ggz bespreken 🟠 · Olaf Kramer",
+        "    • Wachttijden jeugd-ggz bespreken 🟠 · Olaf Kramer  [Bekijk]",
         "  Aanwezig:",
         "    • Olaf Kramer",
         "  (Details: /opgave status <code> · de agenda: /overleg agenda plo)").rstrip("\n")

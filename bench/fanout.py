@@ -30,11 +30,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, insert, select  # noqa: E402
 
 from bench.scheduler_data import (  # noqa: E402
-    backends,
     discard,
     fresh_database,
-    pg_available,
     regio_and_people,
+    run_each,
 )
 from bot.dispatch import Delivery, Dispatcher, DispatchResult, Pacer  # noqa: E402
 from bot.messages import Message, Section, Strong, line  # noqa: E402
@@ -177,13 +176,7 @@ def run_backend(backend: str) -> None:
 
 
 def main() -> None:
-    for backend in backends(sys.argv):
-        if backend == "postgres" and (why := pg_available()) is not None:
-            print(f"\n== fan-out on postgres skipped: {why}")
-            continue
-        started = time.perf_counter()
-        run_backend(backend)
-        print(f"  ({backend} took {time.perf_counter() - started:.0f} s in all)")
+    run_each(sys.argv, "fan-out", run_backend)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ the ratios to the 10k case. A pass that fails is reported and the run goes on.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -34,11 +33,10 @@ from sqlalchemy import event, func, select, text  # noqa: E402
 from bench.scheduler_data import (  # noqa: E402
     AMS,
     PLANNING_NOW,
-    backends,
     build_register,
     discard,
     fresh_database,
-    pg_available,
+    run_each,
 )
 from bot.planner import Planned, plan  # noqa: E402
 from bot.schedule import Rules  # noqa: E402
@@ -233,14 +231,7 @@ def run_backend(backend: str, probe: Probe) -> None:
 
 def main() -> None:
     probe = Probe()
-    for backend in backends(sys.argv):
-        if backend == "postgres" and (why := pg_available()) is not None:
-            print(f"\n== planning on postgres skipped: {why}")
-            continue
-        started = time.perf_counter()
-        run_backend(backend, probe)
-        print(f"  ({backend} took {time.perf_counter() - started:.0f} s in all; load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    run_each(sys.argv, "planning", lambda backend: run_backend(backend, probe))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -255,3 +255,18 @@ def pg_available() -> str | None:
     except Exception as error:  # reported, and that backend skipped
         return f"{error.__class__.__name__}: {str(error).splitlines()[0]}"
     return None
+
+
+def run_each(argv: Sequence[str], what: str, run: Callable[[str], None]) -> None:
+    """Run one benchmark per chosen backend, skipping PostgreSQL when it does not answer,
+    and say how long each took (and how busy the machine was)."""
+    import os
+
+    for backend in backends(argv):
+        if backend == "postgres" and (why := pg_available()) is not None:
+            print(f"\n== {what} on postgres skipped: {why}")
+            continue
+        started = time.perf_counter()
+        run(backend)
+        print(f"  ({backend} took {time.perf_counter() - started:.0f} s in all; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")

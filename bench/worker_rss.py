@@ -121,15 +121,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure(sys.argv[2:])
         return
-    from bench.scheduler_data import backends, pg_available
+    from bench.scheduler_data import run_each
 
-    for backend in backends(sys.argv):
-        if backend == "postgres" and (why := pg_available()) is not None:
-            print(f"\n== worker peak RSS on postgres skipped: {why}")
-            continue
-        started = time.perf_counter()
-        run_backend(backend)
-        print(f"  ({backend} took {time.perf_counter() - started:.0f} s in all)")
+    run_each(sys.argv, "worker peak RSS", run_backend)
 
 
 if __name__ == "__main__":

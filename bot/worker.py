@@ -92,7 +92,7 @@ class Worker:
         logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         scheduler = BackgroundScheduler(timezone=UTC,
                                         executors={"default": ThreadPoolExecutor(2)})
-        now = datetime.now(UTC)
+        now = self.clock()  # the first runs start at once
         common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 30,
                   "replace_existing": True, "next_run_time": now}
         scheduler.add_job(self._guarded(self.plan), "interval", id="plan",

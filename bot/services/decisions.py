@@ -94,26 +94,26 @@ def representatives(ctx: Ctx, gemeente: Gemeente) -> list[Persoon]:
 
 def delegate(ctx: Ctx, to: Persoon | None) -> list[Gemeente]:
     """``/overleg delegeer [@persoon]``: a PLO member hands the follow-through of their
-    gemeente(n) to a colleague (or, without one, takes it back)."""
+    gemeente(n) to a colleague (or, naming nobody or themselves, takes it back)."""
     memberships = list(ctx.session.scalars(select(PloLid).where(
         PloLid.persoon_id == ctx.actor.id)))
     if not memberships:
         raise UserError(t("delegeer.geen_plo"))
-    if to is not None and (to.id == ctx.actor.id or not to.actief):
-        to = None if to.id == ctx.actor.id else to
-        if to is not None:
-            raise UserError(t("afwezig.vervanger_weg", naam=to.naam))
+    if to is not None and to.id == ctx.actor.id:
+        to = None
+    if to is not None and not to.actief:
+        raise UserError(t("afwezig.vervanger_weg", naam=to.naam))
+    before = {lid.terugkoppeling_door_id for lid in memberships} - {None}
+    old = ", ".join(p.naam for p in ctx.session.scalars(
+        select(Persoon).where(Persoon.id.in_(before))))
     gemeenten = []
     for lid in memberships:
-        old = lid.terugkoppeling_door_id
         lid.terugkoppeling_door_id = to.id if to else None
         gemeente = ctx.session.get(Gemeente, lid.gemeente_id)
         assert gemeente is not None
         gemeenten.append(gemeente)
-        if old != lid.terugkoppeling_door_id:
-            audit.record(ctx, "persoon", ctx.actor.id, f"terugkoppeling {gemeente.naam}",
-                         old and ctx.session.get(Persoon, old).naam,  # type: ignore[union-attr]
-                         to.naam if to else None)
+    audit.record(ctx, "persoon", ctx.actor.id, "terugkoppeling door", old or None,
+                 to.naam if to else None)
     return gemeenten
 
 

@@ -1,0 +1,2 @@
+"""The Mattermost adapter (issue #15, in progress): so far the rendering of the message
+model as Mattermost markdown, with user text neutralised."""

@@ -1,0 +1,33 @@
+"""Mattermost markdown from the message model: what users typed never notifies anyone."""
+
+from __future__ import annotations
+
+from bot.messages import Message, PersonRef, Section, Strong, fact, line
+from bot.platforms.mattermost.render import ZWSP, escape, message_text
+
+
+def test_mentions_typed_by_users_notify_nobody() -> None:
+    for typed in ("@channel", "@all", "@here", "@plo-houten", "~town-square"):
+        rendered = escape(f"Overleg {typed} vandaag")
+        assert typed not in rendered and ZWSP in rendered
+
+
+def test_markdown_typed_by_users_shows_as_typed() -> None:
+    assert escape("**vet** _schuin_ [link](http://x) # kop") == \
+        r"\*\*vet\*\* \_schuin\_ \[link\]\(http://x\) \# kop"
+    assert escape("regel\nnieuwe regel\x1b[2J") == r"regel nieuwe regel\[2J"
+
+
+def test_a_person_the_bot_names_is_a_mention_others_are_their_name() -> None:
+    message = Message(heading="JGD-03 · Kosten", sections=[
+        Section(title="Driehoek", lines=[line(PersonRef(persoon_id=1, naam="Anouk de Vries")),
+                                         line(PersonRef(persoon_id=2, naam="Karel Boer"))]),
+        Section(facts=[fact("Status", Strong(text="risico"))])], context=["Bijgewerkt"])
+    assert message_text(message, {1: "plo-houten"}) == "\n".join([
+        r"**JGD\-03 · Kosten**", "**Driehoek**", "- @plo-houten", "- Karel Boer",
+        "**Status:** **risico**", "_Bijgewerkt_"])
+
+
+def test_an_odd_username_is_not_trusted_as_a_mention() -> None:
+    message = Message(sections=[Section(lines=[line(PersonRef(persoon_id=1, naam="X"))])])
+    assert message_text(message, {1: "here everyone"}) == "X"

@@ -29,7 +29,14 @@ from bot.messages import Message
 from bot.services.notify import PLO_CHANNEL_FALLBACK
 from storage import outbox
 from storage.db import Database
-from storage.models import Identiteit, Opgave, OpgaveDraad, OutboxBericht, Overleg
+from storage.models import (
+    Identiteit,
+    Opgave,
+    OpgaveDraad,
+    OutboxBericht,
+    Overleg,
+    Werkruimte,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +151,21 @@ def _accounts(session: Session, platform: str, rows: list[OutboxBericht]) -> dic
     return found
 
 
+def _teams(session: Session, platform: str, rows: list[OutboxBericht]) -> dict[int, str]:
+    """The workspace (team) of each regio among the rows on this platform: a channel is
+    found by name within its team (Mattermost)."""
+    ids = {r.regio_id for r in rows if r.doel_soort != "persoon"}
+    if not ids:
+        return {}
+    found: dict[int, str] = {}
+    for regio_id, team in session.execute(
+            select(Werkruimte.regio_id, Werkruimte.team_id).where(
+                Werkruimte.regio_id.in_(ids), Werkruimte.platform == platform)
+            .order_by(Werkruimte.id)):
+        found.setdefault(regio_id, team)
+    return found
+
+
 def _threads(session: Session, platform: str, rows: list[OutboxBericht]) -> dict[
         int, tuple[str, str | None]]:
     """Where each opgave's thread is (channel, first post), or the channel that opens it:
@@ -201,6 +223,7 @@ class Dispatcher:
                                 lease=self.lease, limit=limit)
             accounts = _accounts(session, self.sender.platform, rows)
             threads = _threads(session, self.sender.platform, rows)
+            teams = _teams(session, self.sender.platform, rows)
             session.expunge_all()
         result = DispatchResult()
         queue = deque(rows)
@@ -213,7 +236,7 @@ class Dispatcher:
             row = self._next(queue, result)
             if row is None:
                 break
-            self._send(row, accounts, threads, result, queue)
+            self._send(row, accounts, threads, teams, result, queue)
         return result
 
     def drain(self, limit: int = 100) -> DispatchResult:
@@ -266,11 +289,12 @@ class Dispatcher:
         result.deferred += len(rows)
 
     def _send(self, row: OutboxBericht, accounts: dict[int, tuple[str, str]],
-              threads: dict[int, tuple[str, str | None]], result: DispatchResult,
-              queue: deque[OutboxBericht]) -> None:
+              threads: dict[int, tuple[str, str | None]], teams: dict[int, str],
+              result: DispatchResult, queue: deque[OutboxBericht]) -> None:
         uncertain = row.onzeker
         try:
             address, team_id, thread = _address(row, accounts, threads)
+            team_id = team_id or teams.get(row.regio_id)
             kind = "kanaal" if row.doel_soort == "draad" else row.doel_soort
             delivery = Delivery(row.delivery_key, kind, address,
                                 Message.model_validate(row.bericht), team_id, thread)

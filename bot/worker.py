@@ -49,6 +49,10 @@ def senders(settings: Settings, db: Database, out: TextIO) -> list[Sender]:
         from bot.platforms import slack
 
         found.append(slack.sender(settings, db))
+    if settings.mattermost_url and settings.mattermost_bot_token:
+        from bot.platforms import mattermost
+
+        found.append(mattermost.sender(settings, db))
     return found
 
 

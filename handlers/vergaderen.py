@@ -134,12 +134,8 @@ def _after_step(found: Besluit, gemeente: Gemeente, owed: str | None) -> Reply:
 
 def _owed(ctx: Ctx, args: dict[str, str]) -> tuple[Besluit, Gemeente, str]:
     """The decision, the gemeente and the step it owes next (a form step: not feedback)."""
-    found = ctx.session.get(Besluit, int(args.get("b", "0") or 0))
-    gemeente = ctx.session.get(Gemeente, int(args.get("g", "0") or 0))
-    if found is None or gemeente is None:
-        raise UserError(t("action.unknown"))
-    done = {s for (g, s) in decisions.steps(ctx, found) if g == gemeente.id}
-    owed = decisions.next_step(found, done)
+    found, gemeente, owed = decisions.owed_step(ctx, int(args.get("b", "0") or 0),
+                                                int(args.get("g", "0") or 0))
     if owed is None or owed == "teruggekoppeld":
         raise UserError(t("besluit.stap.niets", gemeente=gemeente.naam))
     return found, gemeente, owed

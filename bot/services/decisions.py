@@ -11,6 +11,7 @@ or afwijkend) → voorgelegd aan raad → besluit raad; whoever lags is reminded
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -178,9 +179,10 @@ def besluitenlijst(ctx: Ctx, closed: Closed) -> Message:
 # --- following through every gemeente ------------------------------------------------------
 
 
-def steps(ctx: Ctx, besluit: Besluit) -> dict[tuple[int, str], BesluitStap]:
-    return {(s.gemeente_id, s.stap): s for s in ctx.session.scalars(
-        select(BesluitStap).where(BesluitStap.besluit_id == besluit.id))}
+def _taken(ctx: Ctx, besluit: Besluit, gemeente: Gemeente) -> set[str]:
+    """The steps the gemeente took on the decision."""
+    return set(ctx.session.scalars(select(BesluitStap.stap).where(
+        BesluitStap.besluit_id == besluit.id, BesluitStap.gemeente_id == gemeente.id)))
 
 
 def next_step(besluit: Besluit, done: set[str]) -> str | None:
@@ -188,20 +190,26 @@ def next_step(besluit: Besluit, done: set[str]) -> str | None:
     return besluitvorming.next_step(besluit.lokale_besluitvorming, done)
 
 
-def record_step(ctx: Ctx, besluit_id: int, gemeente_id: int, stap: str,
-                datum: date | None = None, uitkomst: str | None = None,
-                toelichting: str | None = None) -> tuple[Besluit, Gemeente, str | None]:
-    """A gemeente's step; returns the step it owes next."""
+def owed_step(ctx: Ctx, besluit_id: int, gemeente_id: int) -> tuple[
+        Besluit, Gemeente, str | None]:
+    """A decision of the regio, a gemeente, and the step it owes next (None: through)."""
     besluit = ctx.session.get(Besluit, besluit_id)
     gemeente = ctx.session.get(Gemeente, gemeente_id)
     if besluit is None or gemeente is None or gemeente.regio_id != ctx.regio.id:
         raise UserError(t("action.unknown"))
+    return besluit, gemeente, next_step(besluit, _taken(ctx, besluit, gemeente))
+
+
+def record_step(ctx: Ctx, besluit_id: int, gemeente_id: int, stap: str,
+                datum: date | None = None, uitkomst: str | None = None,
+                toelichting: str | None = None) -> tuple[Besluit, Gemeente, str | None]:
+    """A gemeente's step; returns the step it owes next."""
+    besluit, gemeente, owed = owed_step(ctx, besluit_id, gemeente_id)
     if not (ctx.actor.is_programmamanager or any(
             p.id == ctx.actor.id for p in representatives(ctx, gemeente))):
         raise UserError(t("besluit.niet_jouw_gemeente", gemeente=gemeente.naam))
-    done = steps(ctx, besluit)
-    owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
-    if (gemeente.id, stap) in done:
+    taken = _taken(ctx, besluit, gemeente)
+    if stap in taken:
         raise UserError(t("besluit.stap.al", stap=t(f"besluit.stap.{stap}"),
                           gemeente=gemeente.naam))
     if stap != owed:
@@ -221,48 +229,78 @@ def record_step(ctx: Ctx, besluit_id: int, gemeente_id: int, stap: str,
         f" {format_short(datum, current_language())}" if datum else "")
     audit.record(ctx, "besluit", besluit.id, f"besluit {gemeente.naam}", None, shown,
                  opgave_id=besluit.opgave_id)
-    return besluit, gemeente, next_step(besluit, {s for g, s in done if g == gemeente.id}
-                                         | {stap})
+    return besluit, gemeente, next_step(besluit, taken | {stap})
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A gemeente that still owes a step on a decision being followed."""
+
+    besluit: Besluit
+    opgave: Opgave
+    gemeente: Gemeente
+    stap: str
+    done: dict[tuple[int, str], BesluitStap]
+
+
+def owing(ctx: Ctx, opgave_id: int | None = None) -> Iterator[Owed]:
+    """Every step still owed on the decisions of the past year (of one opgave, or of the
+    regio), in agenda order: the steps of all those decisions in one query, and the
+    gemeenten of each opgave once."""
+    query = (select(Besluit, Opgave).join(Opgave, Opgave.id == Besluit.opgave_id)
+             .join(Vergadering, Vergadering.id == Besluit.vergadering_id)
+             .where(Opgave.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_not(None),
+                    Besluit.genomen_op >= ctx.now - FOLLOWED_FOR)
+             .order_by(Opgave.agenda_volgorde, Opgave.code, Besluit.id))
+    if opgave_id is not None:
+        query = query.where(Opgave.id == opgave_id)
+    followed = ctx.session.execute(query).all()
+    taken: dict[int, dict[tuple[int, str], BesluitStap]] = {b.id: {} for b, _ in followed}
+    for stap in ctx.session.scalars(select(BesluitStap).where(
+            BesluitStap.besluit_id.in_(list(taken)))):
+        taken[stap.besluit_id][(stap.gemeente_id, stap.stap)] = stap
+    scopes: dict[int, list[Gemeente]] = {}
+    for besluit, opgave in followed:
+        if opgave.id not in scopes:
+            scopes[opgave.id] = gemeenten_of(ctx, opgave.id)
+        done = taken[besluit.id]
+        for gemeente in scopes[opgave.id]:
+            stap = next_step(besluit, {s for g, s in done if g == gemeente.id})
+            if stap is not None:
+                yield Owed(besluit, opgave, gemeente, stap, done)
 
 
 def plan_followup(ctx: Ctx, calendar: Calendar) -> int:
     """Remind who lags: no feedback two working days after the meeting, or a planned
     college or raad date that has passed without its decision."""
     sent = 0
-    for besluit, opgave in ctx.session.execute(
-            select(Besluit, Opgave).join(Opgave, Opgave.id == Besluit.opgave_id)
-            .join(Vergadering, Vergadering.id == Besluit.vergadering_id)
-            .where(Opgave.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_not(None),
-                   Besluit.genomen_op >= ctx.now - FOLLOWED_FOR)).all():
-        done = steps(ctx, besluit)
-        closed_on = besluit.genomen_op.astimezone(ctx.tz).date()
-        for gemeente in gemeenten_of(ctx, opgave.id):
-            owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
-            late = _late(ctx, calendar, besluit, done, gemeente.id, owed, closed_on)
-            if late is None:
-                continue
-            message = Message(heading=t("besluit.herinnering.kop", gemeente=gemeente.naam,
-                                        code=opgave.code),
-                              sections=[Section(lines=[line(late), line(besluit.tekst)])],
-                              buttons=step_buttons(besluit, gemeente, owed))
-            for persoon in representatives(ctx, gemeente):
-                sent += notify.to_person(ctx, persoon, message,
-                                         f"besluit:{besluit.id}:g{gemeente.id}:herinnering:{owed}")
+    for owed in owing(ctx):
+        late = _late(ctx, calendar, owed)
+        if late is None:
+            continue
+        besluit, gemeente = owed.besluit, owed.gemeente
+        message = Message(heading=t("besluit.herinnering.kop", gemeente=gemeente.naam,
+                                    code=owed.opgave.code),
+                          sections=[Section(lines=[line(late), line(besluit.tekst)])],
+                          buttons=step_buttons(besluit, gemeente, owed.stap))
+        for persoon in representatives(ctx, gemeente):
+            sent += notify.to_person(
+                ctx, persoon, message,
+                f"besluit:{besluit.id}:g{gemeente.id}:herinnering:{owed.stap}")
     return sent
 
 
-def _late(ctx: Ctx, calendar: Calendar, besluit: Besluit,
-          done: dict[tuple[int, str], BesluitStap], gemeente_id: int, owed: str | None,
-          closed_on: date) -> str | None:
-    if owed == "teruggekoppeld":
+def _late(ctx: Ctx, calendar: Calendar, owed: Owed) -> str | None:
+    if owed.stap == "teruggekoppeld":
+        closed_on = owed.besluit.genomen_op.astimezone(ctx.tz).date()
         if calendar.add(closed_on, FEEDBACK_AFTER) <= ctx.today:
             return t("besluit.herinnering.terug")
         return None
-    planned = {"college": "voorgelegd", "raad": "raad_voorgelegd"}.get(owed or "")
-    if planned and (gemeente_id, planned) in done:
-        datum = done[(gemeente_id, planned)].datum
-        if datum is not None and datum < ctx.today:
-            return t(f"besluit.herinnering.{owed}", date=format_short(datum, current_language()))
+    planned = {"college": "voorgelegd", "raad": "raad_voorgelegd"}.get(owed.stap)
+    step = owed.done.get((owed.gemeente.id, planned)) if planned else None
+    if step is not None and step.datum is not None and step.datum < ctx.today:
+        return t(f"besluit.herinnering.{owed.stap}",
+                 date=format_short(step.datum, current_language()))
     return None
 
 
@@ -280,35 +318,15 @@ def open_per_gemeente(ctx: Ctx) -> dict[str, list[tuple[Opgave, str]]]:
     """For the digest: per gemeente, the decisions it has not taken through yet, with the
     step it owes."""
     found: dict[str, list[tuple[Opgave, str]]] = {}
-    for besluit, opgave in ctx.session.execute(
-            select(Besluit, Opgave).join(Opgave, Opgave.id == Besluit.opgave_id)
-            .join(Vergadering, Vergadering.id == Besluit.vergadering_id)
-            .where(Opgave.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_not(None),
-                   Besluit.genomen_op >= ctx.now - FOLLOWED_FOR)
-            .order_by(Opgave.agenda_volgorde, Opgave.code, Besluit.id)).all():
-        done = steps(ctx, besluit)
-        for gemeente in gemeenten_of(ctx, opgave.id):
-            owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
-            if owed is not None:
-                found.setdefault(gemeente.naam, []).append((opgave, owed))
+    for owed in owing(ctx):
+        found.setdefault(owed.gemeente.naam, []).append((owed.opgave, owed.stap))
     return dict(sorted(found.items()))
 
 
 def owed_by_me(ctx: Ctx, opgave_code: str) -> list[tuple[Besluit, Gemeente, str]]:
     """What the actor's gemeente(n) still owe on the opgave's decisions."""
     opgave = register.get(ctx, opgave_code)
-    mine = list(ctx.session.scalars(select(Gemeente).join(
-        PloLid, PloLid.gemeente_id == Gemeente.id).where(PloLid.persoon_id == ctx.actor.id)
-        .order_by(Gemeente.naam)))
-    found = []
-    for besluit in ctx.session.scalars(select(Besluit).join(
-            Vergadering, Vergadering.id == Besluit.vergadering_id).where(
-            Besluit.opgave_id == opgave.id, Vergadering.afgesloten_op.is_not(None),
-            Besluit.genomen_op >= ctx.now - FOLLOWED_FOR).order_by(Besluit.id)):
-        done = steps(ctx, besluit)
-        scope = {g.id for g in gemeenten_of(ctx, opgave.id)}
-        for gemeente in mine:
-            owed = next_step(besluit, {s for g, s in done if g == gemeente.id})
-            if gemeente.id in scope and owed is not None:
-                found.append((besluit, gemeente, owed))
-    return found
+    mine = set(ctx.session.scalars(select(PloLid.gemeente_id).where(
+        PloLid.persoon_id == ctx.actor.id)))
+    return [(o.besluit, o.gemeente, o.stap) for o in owing(ctx, opgave.id)
+            if o.gemeente.id in mine]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from bot.context import Ctx
 from bot.messages import Message
-from bot.schedule import Rules, due_for, return_day, status_round
+from bot.schedule import Reminder, Rules, due_for, return_day, status_round
 from bot.services import notify
 from bot.services import reminder_messages as messages
 from bot.workdays import Calendar
@@ -103,13 +103,14 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(Persoon.id.in_(wanted)))}
     vervangers = {a.vervanger_id for a in away.values() if a.vervanger_id is not None}
     notify.know_accounts(ctx, wanted | vervangers)
-    planned = _already_planned(ctx, rows, people, snoozed, away, plan)
+    dues = {m.id: _dues(plan, m, o, people, snoozed, away) for m, o in rows}
+    planned = _already_planned(ctx, rows, dues, away)
     sent = 0
     for mijlpaal, opgave in rows:
         base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
         left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
-        recipients = _recipients(ctx, opgave, mijlpaal, people)
-        if not recipients:  # every role vacant: the opgave's own channel hears it
+        if not _recipients(ctx, opgave, mijlpaal, people):
+            # Every role vacant: the opgave's own channel hears it.
             due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules)
             if due is not None:
                 sent += notify.to_channel(ctx, notify.home_channel(ctx, opgave),
@@ -117,14 +118,7 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
                                           f"{base}:{due.label}")
             continue
         served: set[int] = set()
-        for persoon in recipients:
-            # A vervanger may snooze what reaches them on someone's behalf.
-            absence = away.get(persoon.id)
-            snooze = snoozed.get((persoon.id, mijlpaal.id)) or (
-                snoozed.get((absence.vervanger_id, mijlpaal.id)) if absence else None)
-            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules, snooze)
-            if due is None:
-                continue
+        for persoon, due in dues[mijlpaal.id]:
             if (mijlpaal.id, persoon.id, due.label) in planned:
                 served.add(persoon.id)  # reached before: still no copy for their stand-in
                 continue
@@ -133,21 +127,33 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     return sent
 
 
+def _dues(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
+          snoozed: dict[tuple[int, int], date],
+          away: dict[int, Afwezigheid]) -> list[tuple[Persoon, Reminder]]:
+    """Each recipient of the milestone with the reminder due for them today."""
+    found = []
+    for persoon in _recipients(plan.ctx, opgave, mijlpaal, people):
+        # A vervanger may snooze what reaches them on someone's behalf.
+        absence = away.get(persoon.id)
+        snooze = snoozed.get((persoon.id, mijlpaal.id)) or (
+            snoozed.get((absence.vervanger_id, mijlpaal.id)) if absence else None)
+        due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules, snooze)
+        if due is not None:
+            found.append((persoon, due))
+    return found
+
+
 def _already_planned(ctx: Ctx, rows: Sequence[tuple[Mijlpaal, Opgave]],
-                     people: dict[int, Persoon], snoozed: dict[tuple[int, int], date],
-                     away: dict[int, Afwezigheid], plan: Plan) -> set[tuple[int, int, str]]:
+                     dues: dict[int, list[tuple[Persoon, Reminder]]],
+                     away: dict[int, Afwezigheid]) -> set[tuple[int, int, str]]:
     """(milestone, person, label) whose reminder is in the outbox already, for everyone
     reached directly, in a few queries: planning runs every minute and would otherwise
     build thousands of messages all day only to find their keys taken."""
     keys: dict[str, tuple[int, int, str]] = {}
     platforms = notify.platforms_of(ctx)
-    for mijlpaal, opgave in rows:
-        for persoon in _recipients(ctx, opgave, mijlpaal, people):
+    for mijlpaal, _ in rows:
+        for persoon, due in dues[mijlpaal.id]:
             if persoon.id in away or not notify.reachable(ctx, persoon):
-                continue
-            due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules,
-                          snoozed.get((persoon.id, mijlpaal.id)))
-            if due is None:
                 continue
             base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}:{due.label}"
             for platform in platforms:

@@ -92,6 +92,12 @@ class MijlpaalRef:
     def __str__(self) -> str:
         return f"{self.code}#{self.volgnummer}"
 
+    @classmethod
+    def parse(cls, text: str) -> MijlpaalRef | None:
+        """``JGD-03#2`` as a reference, or None (a button's argument, say)."""
+        match = MIJLPAAL_REF.match(text)
+        return cls(match[1], int(match[2])) if match else None
+
 
 @dataclass(frozen=True)
 class DilemmaRef:

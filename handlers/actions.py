@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.context import Ctx
-from bot.grammar import MIJLPAAL_REF, MijlpaalRef
+from bot.grammar import MijlpaalRef
 from bot.replies import Reply
 from bot.services import changes, milestones, register
 from bot.texts import t
@@ -25,10 +25,9 @@ def open_form(ctx: Ctx, args: dict[str, str]) -> Reply:
 
 
 def milestone_done(ctx: Ctx, args: dict[str, str]) -> Reply:
-    match = MIJLPAAL_REF.match(args.get("ref", ""))
-    if match is None:
+    ref = MijlpaalRef.parse(args.get("ref", ""))
+    if ref is None:
         return Reply.of(views.note(t("action.unknown")))
-    ref = MijlpaalRef(match[1], int(match[2]))
     opgave, mijlpaal = milestones.find(ctx, ref)
     # A card's button carries the opgave's versie; a reminder's does not (it was sent
     # days ago, and closing a milestone cannot overwrite anything newer).

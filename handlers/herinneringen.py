@@ -7,8 +7,9 @@ from typing import Any
 
 from bot.context import Ctx
 from bot.dates import format_short
+from bot.errors import UserError
 from bot.forms import FieldKind, Form, FormField, Option
-from bot.grammar import MIJLPAAL_REF, MijlpaalRef
+from bot.grammar import MijlpaalRef
 from bot.replies import Reply
 from bot.services import absence, digest, dilemmas, milestones
 from bot.texts import current_language, t
@@ -47,12 +48,10 @@ def digest_keuze(ctx: Ctx, args: dict[str, Any]) -> Reply:
 
 
 def _ref(args: dict[str, str]) -> MijlpaalRef:
-    match = MIJLPAAL_REF.match(args.get("ref", ""))
-    if match is None:
-        from bot.errors import UserError
-
+    ref = MijlpaalRef.parse(args.get("ref", ""))
+    if ref is None:
         raise UserError(t("action.unknown"))
-    return MijlpaalRef(match[1], int(match[2]))
+    return ref
 
 
 def later_form(ctx: Ctx, args: dict[str, str]) -> Form:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 
 from bot.context import Ctx
 from bot.errors import UserError
-from bot.messages import Message
 from bot.schedule import Rules
 from bot.services import audit, decisions, notify, register, visibility
 from bot.services.reminders import CLOSED_FASE, absences_on
@@ -185,18 +184,11 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
         .order_by(Persoon.id)))
     if readers:
         notify.know_accounts(ctx, {r.id for r in readers})
-    system = ctx.actor
     for reader in readers:
-        ctx.actor = reader  # what this reader may see (vertrouwelijke dilemmas)
-        try:
-            own = replace(personal(ctx, gather(ctx, week, rules, reader)), moved=moved)
-            message: Message | None = render.digest(own)
-            if render.is_empty(own):
-                message = None
-        finally:
-            ctx.actor = system
-        if message is not None:
-            sent += notify.to_person(ctx, reader, message, f"{key}:dm")
+        as_reader = replace(ctx, actor=reader)  # what they may see (vertrouwelijke dilemmas)
+        own = replace(personal(as_reader, gather(as_reader, week, rules, reader)), moved=moved)
+        if not render.is_empty(own):
+            sent += notify.to_person(ctx, reader, render.digest(own), f"{key}:dm")
     return sent
 
 

@@ -55,15 +55,21 @@ def items(ctx: Ctx, overleg: Overleg) -> list[Item]:
     return found
 
 
+def _names(people: list[Persoon]) -> list[str | PersonRef]:
+    """People as mentions, separated by commas."""
+    parts: list[str | PersonRef] = []
+    for n, p in enumerate(people):
+        parts += ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]
+    return parts
+
+
 def _line(item: Item) -> Line:
     """One line, details one click away (the opgave's card)."""
     parts: list[str | PersonRef] = [item.text]
     if item.opgave is not None:
         parts.append(f" {STATUS_ICONS.get(item.opgave.status or '', '⚪')}")
     if item.who:
-        parts.append(" · ")
-        for n, p in enumerate(item.who):
-            parts += ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]
+        parts += [" · ", *_names(item.who)]
     card = None if item.opgave is None else Button(
         label=t("button.bekijk"), action="cmd", args={"text": f"status {item.opgave.code}"})
     return line(*parts, button=card)
@@ -75,9 +81,8 @@ def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
         if found else [Section(lines=[line(t("samenvatting.niets"))])]
     present: dict[int, Persoon] = {p.id: p for i in found for p in i.who}
     if present:
-        sections.append(Section(title=t("samenvatting.aanwezig"), lines=[line(*[
-            part for n, p in enumerate(present.values())
-            for part in ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]])]))
+        sections.append(Section(title=t("samenvatting.aanwezig"),
+                                lines=[line(*_names(list(present.values())))]))
     deciding = {i.opgave.id for i in found if i.opgave is not None}
     informing = [o for o in ctx.session.scalars(select(Opgave).where(
         Opgave.overleg_id == overleg.id, Opgave.fase != "afgerond")
@@ -99,14 +104,12 @@ def plan(ctx: Ctx, calendar: Calendar) -> int:
     """Summaries due today (from two working days before a meeting until it starts, so a
     worker that was down still posts one), and requests for papers at the deadline."""
     sent = 0
-    for meeting, overleg in ctx.session.execute(
-            select(Vergadering, Overleg).join(Overleg, Overleg.id == Vergadering.overleg_id)
-            .where(Overleg.regio_id == ctx.regio.id, Vergadering.afgesloten_op.is_(None),
-                   Vergadering.begint_op > ctx.now).order_by(Vergadering.begint_op)).all():
-        if meeting.id != getattr(meetings.next_meeting(ctx, overleg), "id", None):
+    for overleg in ctx.session.scalars(select(Overleg).where(
+            Overleg.regio_id == ctx.regio.id).order_by(Overleg.code)):
+        meeting = meetings.next_meeting(ctx, overleg)
+        if meeting is None or meeting.begint_op <= ctx.now:
             continue
-        day = _day(ctx, meeting)
-        if calendar.add(day, -SUMMARY_BEFORE) <= ctx.today and overleg.kanaal:
+        if calendar.add(_day(ctx, meeting), -SUMMARY_BEFORE) <= ctx.today and overleg.kanaal:
             sent += notify.to_channel(ctx, overleg.kanaal, summary(ctx, overleg, meeting),
                                       f"samenvatting:v{meeting.id}")
         if meetings.deadline(overleg, meeting, calendar, ctx.tz) == ctx.today:

@@ -11,10 +11,13 @@ dispatcher retries instead, after looking.
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
+from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.dispatch import Delivery, MaybeDelivered, RateLimited
 from bot.messages import people_in
@@ -61,7 +64,7 @@ class SlackSender:
             self._dm[delivery.address] = str(opened["channel"]["id"])
         return self._dm[delivery.address]
 
-    def _call(self, method, **kwargs):  # type: ignore[no-untyped-def]
+    def _call(self, method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
         """One Web API call, its failures in the dispatcher's terms."""
         try:
             return method(**kwargs)

@@ -24,7 +24,9 @@ from bot.vocab import STATUS_ALIASES, STATUSES
 CODE = re.compile(r"^[A-Za-z]{2,6}-\d{1,4}$")
 MIJLPAAL_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#(\d{1,3})$")
 DILEMMA_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#[Dd](\d{1,3})$")
-SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+# A mention with the account's id: Slack's as Slack sends it, a Mattermost user id (26
+# lowercase characters) as the Mattermost adapter writes a typed @username it found.
+SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+|[a-z0-9]{26})(?:\|([^>]*))?>$")
 HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
 SHARE_WORDS = frozenset({"deel", "share"})
 
@@ -307,7 +309,9 @@ class _ArgReader:
 def mention(word: str) -> Mention | None:
     """A Slack mention (``<@U…|name>``) or a handle (``@name``), else None."""
     if m := SLACK_MENTION.match(word):
-        return Mention(raw=word, handle=m[2] or None, platform_user_id=m[1])
+        # Slack shows its own syntax as a mention; elsewhere the person typed @name.
+        raw = word if m[1][0].isupper() or not m[2] else f"@{m[2]}"
+        return Mention(raw=raw, handle=m[2] or None, platform_user_id=m[1])
     if m := HANDLE.match(word):
         return Mention(raw=word, handle=m[1].lower())
     return None

@@ -64,6 +64,10 @@ def build(settings: Settings, clock: Callable[[], datetime]) -> Router:
         from bot.platforms import slack
 
         routes["/slack"] = slack.wsgi_app(bot, db, settings, clock)
+    if settings.mattermost_url or settings.mattermost_command_tokens:
+        from bot.platforms import mattermost
+
+        routes["/mattermost"] = mattermost.wsgi_app(bot, db, settings, clock)
     if not routes:
         raise UserError(t("web.no_platform"))
     return Router(db, routes)

@@ -40,7 +40,7 @@ def rules_of(settings: Settings) -> Rules:
                  send_time=time.fromisoformat(settings.send_time))
 
 
-def senders(settings: Settings, db: Database, out: TextIO) -> list[Sender]:
+def senders(settings: Settings, db: Database, out: TextIO, clock: Clock) -> list[Sender]:
     """One sender per platform this deployment reaches; the console prints."""
     from bot.platforms.console import ConsoleSender
 
@@ -52,7 +52,7 @@ def senders(settings: Settings, db: Database, out: TextIO) -> list[Sender]:
     if settings.mattermost_url and settings.mattermost_bot_token:
         from bot.platforms import mattermost
 
-        found.append(mattermost.sender(settings, db))
+        found.append(mattermost.sender(settings, db, clock))
     return found
 
 
@@ -73,7 +73,7 @@ class Worker:
                        pacer=Pacer(settings.send_per_conversation, settings.send_per_second)
                        if paced and sender.platform != "console" else None,
                        stopping=self.stop.is_set)
-            for sender in senders(settings, db, out)]
+            for sender in senders(settings, db, out, clock)]
 
     def plan(self) -> Planned:
         planned = plan(self.db, self.clock(), self.settings.tz, self.rules)

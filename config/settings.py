@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     mattermost_bot_token: str | None = None
     mattermost_command_tokens: Annotated[list[str], NoDecode] = []
     secret: str | None = None
+    # Where Mattermost reaches `regiobot web` (its buttons and dialogs call back here).
+    public_url: str | None = None
 
     port: int = Field(default=8000, validation_alias=AliasChoices("REGIOBOT_PORT", "PORT", "port"))
     web_processes: int = Field(default=2, ge=1, le=64, validation_alias=AliasChoices(

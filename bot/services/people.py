@@ -28,6 +28,7 @@ from storage.models import Identiteit, Persoon, Regio, Werkruimte
 class Profile:
     display_name: str | None
     email: str | None  # only a verified address
+    username: str | None = None  # where the platform has one (Mattermost's @name)
 
 
 @dataclass(frozen=True)
@@ -41,13 +42,20 @@ class Account:
     display_name: str | None = None
     email: str | None = None
     profile: Callable[[], Profile] | None = field(default=None, compare=False)
+    username: str | None = None
+
+    @property
+    def handle(self) -> str | None:
+        """What people type to name this account: the username, else the display name."""
+        return self.username or self.display_name
 
     def completed(self) -> Account:
         if self.email is not None or self.profile is None:
             return self
         found = self.profile()
         return replace(self, display_name=found.display_name or self.display_name,
-                       email=found.email, profile=None)
+                       email=found.email, username=self.username or found.username,
+                       profile=None)
 
 
 def regio_for(session: Session, platform: str, team_id: str) -> Regio | None:
@@ -143,7 +151,7 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
         session.flush()
     session.add(Identiteit(persoon_id=persoon.id, platform=account.platform,
                            team_id=account.team_id, extern_id=account.user_id,
-                           gebruikersnaam=account.display_name))
+                           gebruikersnaam=account.handle))
     session.flush()
     ctx = Ctx(session=session, regio=regio, actor=persoon, now=now, tz=tz,
               platform=account.platform)
@@ -162,7 +170,7 @@ def _by_email(session: Session, regio: Regio, email: str | None) -> Persoon | No
 
 
 def _free_handle(session: Session, regio: Regio, account: Account) -> str:
-    base = re.sub(r"[^a-z0-9.\-_]+", "-", (account.display_name or account.user_id).lower())
+    base = re.sub(r"[^a-z0-9.\-_]+", "-", (account.handle or account.user_id).lower())
     base = base.strip("-")[:50] or "lid"
     handle, n = base, 1
     while session.scalar(select(Persoon.id).where(Persoon.regio_id == regio.id,

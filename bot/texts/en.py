@@ -421,6 +421,24 @@ TEXTS: dict[str, str] = {
     "web.no_platform": "No platform set up: set REGIOBOT_SLACK_BOT_TOKEN and "
                        "REGIOBOT_SLACK_SIGNING_SECRET (or the Mattermost settings).",
     "slack.no_app_token": "Socket Mode needs REGIOBOT_SLACK_APP_TOKEN (xapp-…).",
+    # Mattermost
+    "mattermost.not_configured": "Mattermost is not set up: set REGIOBOT_MATTERMOST_URL, "
+                                 "REGIOBOT_MATTERMOST_BOT_TOKEN, "
+                                 "REGIOBOT_MATTERMOST_COMMAND_TOKENS, REGIOBOT_SECRET and "
+                                 "REGIOBOT_PUBLIC_URL.",
+    "mattermost.dialog.multi": "More than one? Separate them with commas. Choices: {choices}",
+    "mattermost.dialog.date_placeholder": "12 March 2027 or 2027-03-12",
+    "mattermost.button.expired": "This button has expired; nothing was done. Type the command "
+                                 "again, for example /opgave status.",
+    "mattermost.button.refused": "This button is not (or no longer) Regiobot's; nothing was "
+                                 "done.",
+    "mattermost.button.not_yours": "This button is meant for someone else; nothing was done.",
+    "mattermost.dialog.refused": "This form has expired or is not yours; nothing was saved. "
+                                 "Open it again.",
+    "mattermost.unknown_command": "I don't know {command}. Type /opgave help.",
+    "mattermost.no_team": "I don't know which region you belong to. First type /opgave help "
+                          "in your region's team.",
+    "mattermost.see_dm": "My answer is in our direct conversation.",
     "list.more": "… and {count} more; narrow it down with /opgave zoek or /opgave status "
                  "<code>.",
     # questionnaire files

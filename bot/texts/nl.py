@@ -410,6 +410,24 @@ TEXTS: dict[str, str] = {
     "web.no_platform": "Geen platform ingesteld: zet REGIOBOT_SLACK_BOT_TOKEN en "
                        "REGIOBOT_SLACK_SIGNING_SECRET (of de Mattermost-instellingen).",
     "slack.no_app_token": "Socket Mode heeft REGIOBOT_SLACK_APP_TOKEN (xapp-…) nodig.",
+    # Mattermost
+    "mattermost.not_configured": "Mattermost is niet ingesteld: zet REGIOBOT_MATTERMOST_URL, "
+                                 "REGIOBOT_MATTERMOST_BOT_TOKEN, "
+                                 "REGIOBOT_MATTERMOST_COMMAND_TOKENS, REGIOBOT_SECRET en "
+                                 "REGIOBOT_PUBLIC_URL.",
+    "mattermost.dialog.multi": "Meer dan één? Scheid ze met komma's. Keuzes: {choices}",
+    "mattermost.dialog.date_placeholder": "12 maart 2027 of 2027-03-12",
+    "mattermost.button.expired": "Deze knop is verlopen; er is niets gedaan. Typ het commando "
+                                 "opnieuw, bijvoorbeeld /opgave status.",
+    "mattermost.button.refused": "Deze knop komt niet (meer) van Regiobot; er is niets gedaan.",
+    "mattermost.button.not_yours": "Deze knop is voor iemand anders bedoeld; er is niets "
+                                   "gedaan.",
+    "mattermost.dialog.refused": "Dit formulier is verlopen of niet voor jou; er is niets "
+                                 "opgeslagen. Open het opnieuw.",
+    "mattermost.unknown_command": "Ik ken {command} niet. Typ /opgave help.",
+    "mattermost.no_team": "Ik weet niet bij welke regio je hoort. Typ eerst /opgave help in "
+                          "het team van je regio.",
+    "mattermost.see_dm": "Mijn antwoord staat in ons privégesprek.",
     "list.more": "… en nog {count}; zoek gericht met /opgave zoek of /opgave status <code>.",
     # questionnaire files
     "vragenlijst.fout": "{path}: {place}: {problem}",

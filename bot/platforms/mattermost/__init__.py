@@ -1,21 +1,45 @@
-"""The Mattermost adapter (issue #15, in progress): the rendering of the message model as
-Mattermost markdown, and the outbox sender on the REST API v4. The endpoints, dialogs,
-signed buttons and the DM listener are still to come."""
+"""The Mattermost adapter: markdown and sealed buttons from the message model, the outbox
+sender on the REST API v4, the HTTP endpoints for slash commands, buttons and dialogs,
+and the WebSocket listener for what people type in a DM to the bot."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.app import Regiobot
+    from bot.platforms.mattermost.render import Buttons
     from config.settings import Settings
     from storage.db import Database
 
 
-def sender(settings: Settings, db: Database) -> Any:
+def buttons(settings: Settings, clock: Callable[[], datetime]) -> Buttons | None:
+    """Sealed buttons that call back to ``REGIOBOT_PUBLIC_URL``; None (text only) when
+    the secret or the public URL is not set."""
+    from bot.platforms.mattermost.render import Buttons
+    from bot.platforms.mattermost.signing import Seal
+
+    if not settings.secret or not settings.public_url:
+        return None
+    return Buttons(Seal(settings.secret), settings.public_url.rstrip("/")
+                   + "/mattermost/action", clock)
+
+
+def sender(settings: Settings, db: Database, clock: Callable[[], datetime]) -> Any:
     """The outbox sender for Mattermost, for the worker."""
     from bot.platforms.mattermost.client import Client
     from bot.platforms.mattermost.sender import MattermostSender
 
     assert settings.mattermost_url and settings.mattermost_bot_token
     return MattermostSender(Client(settings.mattermost_url, settings.mattermost_bot_token,
-                                   settings.send_timeout_seconds), db)
+                                   settings.send_timeout_seconds), db, buttons(settings, clock))
+
+
+def wsgi_app(bot: Regiobot, db: Database, settings: Settings,
+             clock: Callable[[], datetime]) -> Any:
+    """The endpoints under ``/mattermost``: command, action and dialog."""
+    from bot.platforms.mattermost.app import MattermostAdapter
+
+    return MattermostAdapter(bot, db, settings, clock)

@@ -74,3 +74,37 @@ class Client:
             str, Any]:
         return dict(self.call("GET", f"/channels/{channel_id}/posts",
                               params={"page": page, "per_page": per_page}))
+
+    def posts_since(self, channel_id: str, since_ms: int) -> dict[str, Any]:
+        """Posts created *or changed* since ``since_ms`` (Unix ms), at most 1,000 a call,
+        ordered by create time; ``since`` takes no paging parameters."""
+        return dict(self.call("GET", f"/channels/{channel_id}/posts",
+                              params={"since": since_ms}))
+
+    def my_channels(self) -> list[dict[str, Any]]:
+        """Every channel the bot is a member of, across teams (server 6.1+); its direct
+        channels have ``type`` "D"."""
+        return list(self.call("GET", "/users/me/channels"))
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        return dict(self.call("GET", f"/users/{user_id}"))
+
+    def users_by_usernames(self, usernames: list[str]) -> list[dict[str, Any]]:
+        """The accounts among ``usernames`` (unknown names are left out)."""
+        return list(self.call("POST", "/users/usernames", json=usernames))
+
+    def user_teams(self, user_id: str) -> list[dict[str, Any]]:
+        return list(self.call("GET", f"/users/{user_id}/teams"))
+
+    def open_dialog(self, trigger_id: str, url: str, dialog: dict[str, Any]) -> None:
+        self.call("POST", "/actions/dialogs/open",
+                  json={"trigger_id": trigger_id, "url": url, "dialog": dialog})
+
+    def patch_post(self, post_id: str, message: str, props: dict[str, Any]) -> None:
+        self.call("PUT", f"/posts/{post_id}/patch", json={"message": message, "props": props})
+
+    @property
+    def websocket_url(self) -> str:
+        """The WebSocket API's address (ws:// or wss:// beside the REST API)."""
+        base = self.api.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+        return base + "/websocket"

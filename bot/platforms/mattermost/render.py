@@ -4,15 +4,20 @@ User text is neutralised: markdown characters are escaped, and an ``@`` or ``~``
 zero-width space after it, so a title like ``@channel`` or ``@here`` never notifies
 anyone and ``~town-square`` links nowhere. Only people the bot names on purpose
 (``PersonRef`` with a known account) are written as ``@username``. Buttons are not text:
-the adapter turns them into the post's attachment actions.
+they become the actions of one attachment below the text, each sealed (``signing``) so a
+click can be trusted; a button beside a line is labelled with the start of that line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from bot.messages import Line, Message, Part, PersonRef, Strong
+from bot.messages import Button, Line, Message, Part, PersonRef, Strong
+from bot.platforms.mattermost.signing import Seal
 
 Usernames = Mapping[int, str]  # persoon id → Mattermost username
 
@@ -30,6 +35,11 @@ def escape(text: str) -> str:
     text = _CONTROL.sub("", text).replace("\n", " ")
     text = _SPECIAL.sub(r"\\\1", text)
     return _MENTION.sub(lambda m: m[1] + ZWSP, text)
+
+
+def inert(text: str) -> str:
+    """Plain text (a button's label) that can name no one."""
+    return _MENTION.sub(lambda m: m[1] + ZWSP, _CONTROL.sub("", text))
 
 
 def _part(part: Part, usernames: Usernames) -> str:
@@ -60,3 +70,65 @@ def message_text(message: Message, usernames: Usernames) -> str:
                 for f in section.facts]
     out += [f"_{escape(c)}_" for c in message.context]
     return "\n".join(out)
+
+
+# How long a button keeps working: a delivered message's for a month (a reminder is acted
+# on days later), a reply's for a day (it is ephemeral and gone after a reload anyway).
+POST_BUTTONS = timedelta(days=30)
+REPLY_BUTTONS = timedelta(days=1)
+LABEL = 60
+
+
+def _labelled(messages: list[Message]) -> list[tuple[Button, str]]:
+    """Every button with the label it shows: a line's button names its line."""
+    found: list[tuple[Button, str]] = []
+    for message in messages:
+        for section in message.sections:
+            for item in section.lines:
+                if item.button is not None:
+                    # A label is plain text, not markdown: only mentions need defusing.
+                    context = inert(item.plain.strip())
+                    label = f"{item.button.label}: {context}" if context else item.button.label
+                    if len(label) > LABEL:
+                        label = label[:LABEL - 1] + "…"
+                    found.append((item.button, label))
+        found += [(b, inert(b.label)[:LABEL]) for b in message.buttons]
+    return found
+
+
+@dataclass(frozen=True)
+class Buttons:
+    """Turns buttons into sealed attachment actions that call ``url`` (our action
+    endpoint): bound to the channel, the message's key and, for a message meant for one
+    person, that person."""
+
+    seal: Seal
+    url: str
+    clock: Callable[[], datetime]
+
+    def actions(self, messages: list[Message], channel: str, user: str | None, key: str,
+                ttl: timedelta, ephemeral: bool = False) -> list[dict[str, Any]]:
+        now = self.clock()
+        actions = []
+        for index, (button, label) in enumerate(_labelled(messages)):
+            fields: dict[str, Any] = {"a": button.action, "g": button.args, "k": key}
+            if ephemeral:
+                fields["e"] = 1  # a reply: a click may replace it in place
+            actions.append({
+                "id": f"rb{index}", "type": "button", "name": label,
+                "style": {"primary": "primary", "danger": "danger"}.get(button.style or "",
+                                                                        "default"),
+                "integration": {"url": self.url,
+                                "context": self.seal.seal(fields, channel, user, now, ttl)}})
+        return actions
+
+
+def post(messages: list[Message], usernames: Usernames, buttons: Buttons | None,
+         channel: str, user: str | None, key: str, ttl: timedelta,
+         ephemeral: bool = False) -> tuple[str, list[dict[str, Any]]]:
+    """The text and the attachments of one post holding ``messages``."""
+    text = "\n\n".join(message_text(m, usernames) for m in messages)
+    if buttons is None:
+        return text, []
+    actions = buttons.actions(messages, channel, user, key, ttl, ephemeral)
+    return text, ([{"fallback": text[:300], "actions": actions}] if actions else [])

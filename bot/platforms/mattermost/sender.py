@@ -11,21 +11,36 @@ from sqlalchemy import select
 
 from bot.dispatch import Delivery
 from bot.messages import people_in
+from bot.platforms.mattermost import render
 from bot.platforms.mattermost.client import Client
-from bot.platforms.mattermost.render import message_text
 from storage.db import Database
 from storage.models import Identiteit
 
+PLATFORM = "mattermost"
 PROP = "regiobot_delivery"
 LOOKUP_PAGES = 5
 
 
-class MattermostSender:
-    platform = "mattermost"
+def usernames(db: Database, persoon_ids: set[int]) -> dict[int, str]:
+    """The Mattermost usernames of these people (for @mentions), where they have one."""
+    if not persoon_ids:
+        return {}
+    with db.read() as session:
+        return {persoon_id: name for persoon_id, name in session.execute(
+            select(Identiteit.persoon_id, Identiteit.gebruikersnaam).where(
+                Identiteit.platform == PLATFORM, Identiteit.persoon_id.in_(persoon_ids),
+                Identiteit.gebruikersnaam.is_not(None))) if name}
 
-    def __init__(self, client: Client, db: Database) -> None:
+
+class MattermostSender:
+    platform = PLATFORM
+
+    def __init__(self, client: Client, db: Database,
+                 buttons: render.Buttons | None = None) -> None:
         self.client = client
         self.db = db
+        # Without buttons (no REGIOBOT_SECRET or public URL) a message is its text alone.
+        self.buttons = buttons
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind == "persoon":
@@ -39,23 +54,19 @@ class MattermostSender:
         digest = hashlib.sha256(delivery.delivery_key.encode()).hexdigest()
         return f"{self.client.me()}:{int(digest[:12], 16)}"
 
-    def usernames(self, delivery: Delivery) -> dict[int, str]:
-        """The Mattermost usernames of the people the message names (for @mentions)."""
-        ids = people_in(delivery.message)
-        if not ids:
-            return {}
-        with self.db.read() as session:
-            return {persoon_id: name for persoon_id, name in session.execute(
-                select(Identiteit.persoon_id, Identiteit.gebruikersnaam).where(
-                    Identiteit.platform == self.platform, Identiteit.persoon_id.in_(ids),
-                    Identiteit.gebruikersnaam.is_not(None))) if name}
-
     def deliver(self, delivery: Delivery) -> str | None:
-        names = self.usernames(delivery)
-        return self.client.create_post(
-            self.channel_for(delivery), message_text(delivery.message, names),
-            {PROP: delivery.delivery_key}, root_id=delivery.thread,
-            pending_post_id=self.pending_post_id(delivery))
+        channel = self.channel_for(delivery)
+        # A DM's buttons work for its recipient only; a channel's for anyone (the core
+        # checks who may do what).
+        user = delivery.address if delivery.kind == "persoon" else None
+        text, attachments = render.post(
+            [delivery.message], usernames(self.db, people_in(delivery.message)), self.buttons,
+            channel, user, delivery.delivery_key, render.POST_BUTTONS)
+        props: dict[str, object] = {PROP: delivery.delivery_key}
+        if attachments:
+            props["attachments"] = attachments
+        return self.client.create_post(channel, text, props, root_id=delivery.thread,
+                                       pending_post_id=self.pending_post_id(delivery))
 
     def find(self, delivery: Delivery) -> str | None:
         channel = self.channel_for(delivery)

@@ -29,6 +29,7 @@ from bot.commands import GRAMMARS
 from bot.dispatch import dispatch
 from bot.errors import UserError
 from bot.forms import Form
+from bot.platforms.directory import Profiles, roster_options
 from bot.replies import Reply
 from bot.services.people import Account
 from bot.texts import t
@@ -37,7 +38,7 @@ from storage import outbox
 from storage.db import Database
 
 from . import blocks
-from .directory import PLATFORM, Profiles, roster_options
+from .directory import PLATFORM, profile_of
 from .sender import SlackSender, sending_client
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class SlackAdapter:
         self.db = db
         self.clock = clock
         self.client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-        self.profiles = Profiles(self.client)
+        self.profiles = Profiles(profile_of(self.client))
         self.sending = sending_client(settings)
         self.worker = f"slack-{os.getpid()}"
         self.max_attempts = settings.outbox_max_attempts
@@ -226,7 +227,8 @@ class SlackAdapter:
     def person_options(self, ack: Ack, body: dict[str, Any]) -> None:
         team = (body.get("team") or {}).get("id", "")
         ack(options=[{"text": {"type": "plain_text", "text": label}, "value": value}
-                     for value, label in roster_options(self.db, team, body.get("value", ""))])
+                     for value, label in roster_options(self.db, PLATFORM, team,
+                                                           body.get("value", ""))])
 
     def event_ack(self, ack: Ack) -> None:
         ack()

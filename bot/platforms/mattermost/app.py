@@ -1,0 +1,357 @@
+"""The Mattermost adapter: slash commands, button clicks and dialog submissions over
+HTTP (a WSGI app under ``/mattermost``), and the DMs the WebSocket listener hands over.
+Each is a thin translation around the core (``bot.app.Regiobot``).
+
+Trust: a slash command carries its command's token (form field and ``Authorization:
+Token …``), compared in constant time. Clicks and submissions carry nothing Mattermost
+vouches for, so they are trusted only through our own seal (``signing``) on the
+button's context or the dialog's state; the clicking user is then permission-checked by
+the core like anyone typing the command.
+
+Answers: a command's reply comes back in the HTTP response (ephemeral, or in the
+channel for ``deel``); a click on one of those replies replaces it in place; any other
+click answers ephemerally, or in the person's DM with the bot when the answer has
+buttons (an ephemeral text cannot carry them). What a change put in the outbox is
+delivered right after the response, on a background thread.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlalchemy import func, select
+
+from bot.app import Regiobot
+from bot.commands import GRAMMARS
+from bot.dispatch import dispatch
+from bot.errors import UserError
+from bot.forms import FieldKind, Form
+from bot.messages import Message, people_in
+from bot.platforms.directory import Profiles, roster_options
+from bot.platforms.mattermost import dialogs, render
+from bot.platforms.mattermost.client import Client
+from bot.platforms.mattermost.render import Buttons
+from bot.platforms.mattermost.sender import PLATFORM, MattermostSender, usernames
+from bot.platforms.mattermost.signing import Refused, Seal
+from bot.replies import Reply
+from bot.services.people import Account, Profile
+from bot.texts import t
+from config.settings import Settings
+from storage import outbox
+from storage.db import Database
+from storage.models import Identiteit, Werkruimte
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Answer = tuple[str, dict[str, Any]]
+MAX_BODY = 1_000_000
+# A typed @username (not part of an e-mail address or of a mention already written out).
+TYPED_MENTION = re.compile(r"(?<![\w<@|])@([a-z0-9][a-z0-9.\-_]{0,63})", re.IGNORECASE)
+DIALOG_TTL_HOURS = 2
+
+
+def profile_of(client: Client) -> Callable[[str], Profile]:
+    """A Mattermost user's name, username and e-mail — the e-mail only where the server
+    shows it to the bot (``ShowEmailAddress``) and has not marked it unverified."""
+
+    def fetch(user_id: str) -> Profile:
+        user = client.user(user_id)
+        full = " ".join(p for p in (user.get("first_name"), user.get("last_name")) if p)
+        email = user.get("email") or None
+        if user.get("email_verified") is False:
+            email = None
+        return Profile(display_name=full or user.get("nickname") or user.get("username"),
+                       email=email, username=user.get("username"))
+
+    return fetch
+
+
+def _ok(body: dict[str, Any]) -> Answer:
+    return "200 OK", body
+
+
+def _text(reply: Reply) -> str:
+    return "\n".join(ln.plain for m in reply.messages for s in m.sections for ln in s.lines)
+
+
+class MattermostAdapter:
+    def __init__(self, bot: Regiobot, db: Database, settings: Settings, clock: Clock,
+                 client: Client | None = None) -> None:
+        if not (settings.mattermost_url and settings.mattermost_bot_token and settings.secret
+                and settings.public_url and settings.mattermost_command_tokens):
+            raise UserError(t("mattermost.not_configured"))
+        self.bot = bot
+        self.db = db
+        self.clock = clock
+        self.client = client or Client(settings.mattermost_url, settings.mattermost_bot_token,
+                                       settings.send_timeout_seconds)
+        self.seal = Seal(settings.secret)
+        self.buttons = Buttons(self.seal, settings.public_url.rstrip("/")
+                               + "/mattermost/action", clock)
+        self.dialog_url = settings.public_url.rstrip("/") + "/mattermost/dialog"
+        self.tokens = [token.encode() for token in settings.mattermost_command_tokens]
+        self.profiles = Profiles(profile_of(self.client))
+        self.max_attempts = settings.outbox_max_attempts
+        # Outbox deliveries after a response; tests wait for them with ``settle``.
+        self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mm-after")
+        self._after: list[Future[None]] = []
+        self._lock = threading.Lock()
+
+    # --- WSGI ------------------------------------------------------------------------
+
+    def __call__(self, environ: dict[str, Any],
+                 start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        routes: dict[str, Callable[[dict[str, Any], bytes], Answer]] = {
+            "/mattermost/command": self.command, "/mattermost/action": self.action,
+            "/mattermost/dialog": self.dialog}
+        if path not in routes:
+            status, body = "404 Not Found", {"error": "not found"}
+        elif environ.get("REQUEST_METHOD") != "POST":
+            status, body = "405 Method Not Allowed", {"error": "POST only"}
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length > MAX_BODY:
+                status, body = "413 Payload Too Large", {"error": "too large"}
+            else:
+                try:
+                    status, body = routes[path](environ, environ["wsgi.input"].read(length))
+                except (ValueError, KeyError, TypeError) as error:
+                    log.warning("malformed Mattermost request to %s: %r", path, error)
+                    status, body = "400 Bad Request", {"error": "malformed request"}
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"),
+                                ("Content-Length", str(len(data)))])
+        return [data]
+
+    # --- slash commands -----------------------------------------------------------------
+
+    def _token_ok(self, environ: dict[str, Any], form: dict[str, str]) -> bool:
+        """Every token the request carries must be one of ours (constant time), and it
+        must carry at least one."""
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        supplied = [form.get("token", "")]
+        if header[:6].lower() == "token ":
+            supplied.append(header[6:].strip())
+        supplied = [s for s in supplied if s]
+        if not supplied:
+            return False
+        return all(self._known(s.encode()) for s in supplied)
+
+    def _known(self, token: bytes) -> bool:
+        found = False
+        for ours in self.tokens:  # no early exit: the time says nothing about which
+            found |= hmac.compare_digest(ours, token)
+        return found
+
+    def command(self, environ: dict[str, Any], body: bytes) -> Answer:
+        form = dict(parse_qsl(body.decode(), keep_blank_values=True))
+        if not self._token_ok(environ, form):
+            return "401 Unauthorized", {"error": "unknown token"}
+        root = form.get("command", "").lstrip("/").lower()
+        user, channel, team = form["user_id"], form["channel_id"], form["team_id"]
+        if root not in GRAMMARS:
+            return _ok({"response_type": "ephemeral",
+                        "text": t("mattermost.unknown_command", command=f"/{root}")})
+        now = self.clock()
+        caller = self.account(team, user, form.get("user_name"))
+        reply = self.bot.command(caller, root, self.with_account_ids(form.get("text", "")), now)
+        if reply.form is not None:
+            self.open_dialog(form["trigger_id"], reply.form, channel, user, team)
+            return _ok({})
+        self.after()
+        ephemeral = not reply.in_channel
+        text, attachments = self.rendered(reply, channel, user if ephemeral else None,
+                                          ephemeral=ephemeral)
+        body_: dict[str, Any] = {"response_type": "ephemeral" if ephemeral else "in_channel",
+                                 "text": text}
+        if attachments:
+            body_["attachments"] = attachments
+        return _ok(body_)
+
+    def with_account_ids(self, text: str) -> str:
+        """A typed ``@username`` of an account on this server becomes ``<@id|username>``,
+        so the core can link and find accounts by id (``beheer koppel``) as on Slack.
+        Roster handles that are no username are left as typed."""
+        names = {m.lower() for m in TYPED_MENTION.findall(text)}
+        if not names:
+            return text
+        with self.db.read() as session:
+            ids = {name.lower(): user for name, user in session.execute(
+                select(Identiteit.gebruikersnaam, Identiteit.extern_id).where(
+                    Identiteit.platform == PLATFORM,
+                    func.lower(Identiteit.gebruikersnaam).in_(names)))}
+        unknown = sorted(names - set(ids))
+        if unknown:
+            for user in self.client.users_by_usernames(unknown):
+                ids[str(user["username"]).lower()] = str(user["id"])
+        return TYPED_MENTION.sub(
+            lambda m: f"<@{ids[m[1].lower()]}|{m[1]}>" if m[1].lower() in ids else m[0], text)
+
+    # --- buttons ------------------------------------------------------------------------
+
+    def action(self, environ: dict[str, Any], body: bytes) -> Answer:
+        data = json.loads(body)
+        user, channel, team = data["user_id"], data["channel_id"], data.get("team_id", "")
+        now = self.clock()
+        try:
+            fields = self.seal.open(data.get("context"), channel, user, now)
+        except Refused as refused:
+            log.warning("refused Mattermost click by %s in %s: %s", user, channel,
+                        refused.reason)
+            return self._refusal(refused)
+        team = team or self.team_of(user) or ""
+        reply = self.bot.action(self.account(team, user, data.get("user_name")),
+                                str(fields["a"]), dict(fields.get("g") or {}), now)
+        if reply.form is not None:
+            self.open_dialog(data["trigger_id"], reply.form, channel, user, team)
+            return _ok({})
+        self.after()
+        if not reply.messages:
+            return _ok({})
+        if fields.get("e"):  # a click on a reply: the answer takes its place
+            text, attachments = self.rendered(reply, channel, user, ephemeral=True)
+            return _ok({"update": {"message": text, "props": {"attachments": attachments}}})
+        if not any(b for m in reply.messages for b in _buttons(m)):
+            return _ok({"ephemeral_text": self.rendered(reply, channel, user)[0]})
+        direct = self.client.direct_channel(user)
+        self.post(direct, reply, user)
+        return _ok({} if direct == channel else {"ephemeral_text": t("mattermost.see_dm")})
+
+    def _refusal(self, refused: Refused) -> Answer:
+        if refused.reason == "expired":
+            return _ok({"ephemeral_text": t("mattermost.button.expired")})
+        if refused.reason == "meant for someone else":
+            return _ok({"ephemeral_text": t("mattermost.button.not_yours")})
+        return "403 Forbidden", {"ephemeral_text": t("mattermost.button.refused")}
+
+    # --- dialogs ------------------------------------------------------------------------
+
+    def open_dialog(self, trigger_id: str, form: Form, channel: str, user: str,
+                    team: str) -> None:
+        state = self.seal.seal({"f": form.id, "g": form.args}, channel, user, self.clock(),
+                               timedelta(hours=DIALOG_TTL_HOURS))
+        people = roster_options(self.db, PLATFORM, team, limit=200) if any(
+            f.kind is FieldKind.PERSOON for f in form.fields) else []
+        self.client.open_dialog(trigger_id, self.dialog_url, dialogs.dialog(
+            form, json.dumps(state, separators=(",", ":")), people))
+
+    def dialog(self, environ: dict[str, Any], body: bytes) -> Answer:
+        data = json.loads(body)
+        if data.get("cancelled"):
+            return _ok({})
+        user, channel, team = data["user_id"], data["channel_id"], data.get("team_id", "")
+        now = self.clock()
+        try:
+            fields = self.seal.open(json.loads(data.get("state") or "null"), channel, user, now)
+        except (Refused, ValueError) as refused:
+            log.warning("refused Mattermost dialog of %s in %s: %s", user, channel, refused)
+            status = "200 OK" if getattr(refused, "reason", "") == "expired" else "403 Forbidden"
+            return status, {"error": t("mattermost.dialog.refused")}
+        reply = self.bot.submit(self.account(team, user), str(fields["f"]),
+                                dict(fields.get("g") or {}),
+                                dialogs.submitted(data.get("submission") or {}), now)
+        if reply.errors:
+            return _ok({"errors": reply.errors})
+        if reply.refused:
+            return _ok({"error": _text(reply)})
+        if reply.messages:
+            self.post(self.client.direct_channel(user), reply, user)
+        self.after()
+        return _ok({})
+
+    # --- direct messages (from the WebSocket listener) ----------------------------------
+
+    def on_post(self, post: dict[str, Any]) -> None:
+        """A post someone typed in their DM with the bot: handled once, even when two
+        listeners (or a catch-up and the live stream) both see it."""
+        now = self.clock()
+        with self.db.write() as session:
+            if not outbox.first_time(session, PLATFORM, f"post:{post['id']}", now):
+                return
+        user = str(post["user_id"])
+        team = self.team_of(user)
+        if team is None:
+            self.client.create_post(post["channel_id"], t("mattermost.no_team"), {})
+            return
+        reply = self.bot.direct_message(self.account(team, user), str(post.get("message", "")),
+                                        now)
+        if reply.messages:
+            self.post(str(post["channel_id"]), reply, user)
+        self.deliver_outbox()
+
+    def team_of(self, user: str) -> str | None:
+        """The team (so the regio) of someone writing in a DM, which names no team: the
+        team of their known account, else theirs that is linked, else the only one."""
+        with self.db.read() as session:
+            known = session.scalar(select(Identiteit.team_id).where(
+                Identiteit.platform == PLATFORM, Identiteit.extern_id == user).limit(1))
+            linked = list(session.scalars(select(Werkruimte.team_id).where(
+                Werkruimte.platform == PLATFORM)))
+        if known is not None:
+            return known
+        if len(linked) == 1:
+            return linked[0]
+        theirs = {str(team["id"]) for team in self.client.user_teams(user)}
+        return next((team for team in linked if team in theirs), None)
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def account(self, team: str, user: str, username: str | None = None) -> Account:
+        return Account(PLATFORM, team, user, display_name=username, username=username,
+                       profile=self.profiles.loader(user))
+
+    def rendered(self, reply: Reply, channel: str, user: str | None, ephemeral: bool = False,
+                 ttl: timedelta = render.REPLY_BUTTONS) -> tuple[str, list[dict[str, Any]]]:
+        """A reply's text and sealed buttons; a reply has no delivery key of its own, so
+        its buttons are bound to a fresh one."""
+        names = usernames(self.db, set().union(*(people_in(m) for m in reply.messages)))
+        return render.post(reply.messages, names, self.buttons, channel, user,
+                           f"antwoord:{uuid.uuid4().hex}", ttl, ephemeral)
+
+    def post(self, channel: str, reply: Reply, user: str) -> None:
+        """A reply as a real post (a DM), its buttons for ``user`` only."""
+        text, attachments = self.rendered(reply, channel, user, ttl=render.POST_BUTTONS)
+        self.client.create_post(channel, text, {"attachments": attachments} if attachments
+                                else {})
+
+    def deliver_outbox(self) -> None:
+        sender = MattermostSender(self.client, self.db, self.buttons)
+        dispatch(self.db, sender, self.clock(), worker="mattermost-web",
+                 max_attempts=self.max_attempts)
+
+    def after(self) -> None:
+        """Deliver the outbox once the response is on its way."""
+
+        def run() -> None:
+            try:
+                self.deliver_outbox()
+            except Exception:
+                log.exception("delivering the outbox after a Mattermost request failed")
+
+        with self._lock:
+            self._after = [f for f in self._after if not f.done()]
+            self._after.append(self.executor.submit(run))
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Wait for the deliveries started so far (tests, and a clean shutdown)."""
+        with self._lock:
+            pending = list(self._after)
+        for future in pending:
+            future.result(timeout=timeout)
+
+
+def _buttons(message: Message) -> list[Any]:
+    return [*message.buttons,
+            *(ln.button for s in message.sections for ln in s.lines if ln.button)]

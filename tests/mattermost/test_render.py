@@ -14,7 +14,10 @@ def test_mentions_typed_by_users_notify_nobody() -> None:
 
 def test_markdown_typed_by_users_shows_as_typed() -> None:
     assert escape("**vet** _schuin_ [link](http://x) # kop") == \
-        r"\*\*vet\*\* \_schuin\_ \[link\]\(http://x\) \# kop"
+        r"\*\*vet\*\* \_schuin\_ \[link\](http://x) # kop"
+    # What starts a heading, a list or a quote is escaped only where it would.
+    assert [escape(x) for x in ("# kop", "- punt", "12. maart", "> citaat", "JGD-03")] == \
+        [r"\# kop", r"\- punt", r"12\. maart", r"\> citaat", "JGD-03"]
     assert escape("regel\nnieuwe regel\x1b[2J") == r"regel nieuwe regel\[2J"
 
 
@@ -24,7 +27,7 @@ def test_a_person_the_bot_names_is_a_mention_others_are_their_name() -> None:
                                          line(PersonRef(persoon_id=2, naam="Karel Boer"))]),
         Section(facts=[fact("Status", Strong(text="risico"))])], context=["Bijgewerkt"])
     assert message_text(message, {1: "plo-houten"}) == "\n".join([
-        r"**JGD\-03 · Kosten**", "**Driehoek**", "- @plo-houten", "- Karel Boer",
+        "**JGD-03 · Kosten**", "**Driehoek**", "- @plo-houten", "- Karel Boer",
         "**Status:** **risico**", "_Bijgewerkt_"])
 
 

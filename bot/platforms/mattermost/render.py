@@ -21,9 +21,11 @@ from bot.platforms.mattermost.signing import Seal
 
 Usernames = Mapping[int, str]  # persoon id → Mattermost username
 
-# Characters Mattermost's markdown would read as formatting, and the line starts that
-# make a list, a heading or a quote.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~<-])")
+# Characters Mattermost's markdown reads as formatting anywhere in a line, and what makes
+# a heading, a list or a quote only at the start of one; elsewhere those are left alone,
+# so codes like JGD-03 read as typed in the raw text of a notification too.
+_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
+_LEADING = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([#+\-.)])")
 _MENTION = re.compile(r"([@~])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _USERNAME = re.compile(r"^[a-z0-9.\-_]{1,64}$")
@@ -33,7 +35,7 @@ ZWSP = "\u200b"
 def escape(text: str) -> str:
     """User text, shown as typed and inert."""
     text = _CONTROL.sub("", text).replace("\n", " ")
-    text = _SPECIAL.sub(r"\\\1", text)
+    text = _LEADING.sub(r"\1\\\2", _SPECIAL.sub(r"\\\1", text))
     return _MENTION.sub(lambda m: m[1] + ZWSP, text)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -36,6 +35,7 @@ from bot.commands import GRAMMARS
 from bot.dispatch import dispatch
 from bot.errors import UserError
 from bot.forms import FieldKind, Form
+from bot.grammar import Mention
 from bot.messages import Message, people_in
 from bot.platforms.directory import Profiles, roster_options
 from bot.platforms.mattermost import dialogs, render
@@ -56,8 +56,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 Answer = tuple[str, dict[str, Any]]
 MAX_BODY = 1_000_000
-# A typed @username (not part of an e-mail address or of a mention already written out).
-TYPED_MENTION = re.compile(r"(?<![\w<@|])@([a-z0-9][a-z0-9.\-_]{0,63})", re.IGNORECASE)
 DIALOG_TTL_HOURS = 2
 
 
@@ -166,7 +164,8 @@ class MattermostAdapter:
                         "text": t("mattermost.unknown_command", command=f"/{root}")})
         now = self.clock()
         caller = self.account(team, user, form.get("user_name"))
-        reply = self.bot.command(caller, root, self.with_account_ids(form.get("text", "")), now)
+        reply = self.bot.command(caller, root, self.with_account_ids(root, form.get("text", "")),
+                                 now)
         if reply.form is not None:
             self.open_dialog(form["trigger_id"], reply.form, channel, user, team)
             return _ok({})
@@ -180,15 +179,24 @@ class MattermostAdapter:
             body_["attachments"] = attachments
         return _ok(body_)
 
-    def with_account_ids(self, text: str) -> str:
-        """A typed ``@username`` of an account on this server becomes ``<@id|username>``,
-        so the core can link and find accounts by id (``beheer koppel``) as on Slack.
-        Roster handles that are no username are left as typed."""
-        names = {m.lower() for m in TYPED_MENTION.findall(text)}
+    def with_account_ids(self, root: str, text: str) -> str:
+        """A person the command takes, typed as the ``@username`` of an account on this
+        server, becomes ``<@id|username>``, so the core can link and find accounts by id
+        (``beheer koppel``) as on Slack. Only the command's person arguments are
+        rewritten — never free text like a title — and roster handles that are no
+        username are left as typed."""
+        if "@" not in text:
+            return text
+        try:
+            parsed = GRAMMARS[root].parse(text, self.clock().date())
+        except UserError:
+            return text  # the core refuses it with its own message
+        names = {arg.handle for arg in parsed.args.values() if isinstance(arg, Mention)
+                 and arg.handle and not arg.platform_user_id}
         if not names:
             return text
         with self.db.read() as session:
-            ids = {name.lower(): user for name, user in session.execute(
+            ids = {str(name).lower(): user for name, user in session.execute(
                 select(Identiteit.gebruikersnaam, Identiteit.extern_id).where(
                     Identiteit.platform == PLATFORM,
                     func.lower(Identiteit.gebruikersnaam).in_(names)))}
@@ -196,8 +204,10 @@ class MattermostAdapter:
         if unknown:
             for user in self.client.users_by_usernames(unknown):
                 ids[str(user["username"]).lower()] = str(user["id"])
-        return TYPED_MENTION.sub(
-            lambda m: f"<@{ids[m[1].lower()]}|{m[1]}>" if m[1].lower() in ids else m[0], text)
+        words = text.split(" ")
+        return " ".join(
+            f"<@{ids[w[1:].lower()]}|{w[1:]}>" if w.startswith("@") and w[1:].lower() in ids
+            and w[1:].lower() in names else w for w in words)
 
     # --- buttons ------------------------------------------------------------------------
 

@@ -249,6 +249,27 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mattermost(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+    import signal
+    import threading
+
+    from bot.app import Regiobot
+    from bot.errors import UserError
+    from bot.platforms import mattermost
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    db = open_database(settings)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        mattermost.listen(Regiobot(db, settings.tz), db, settings, wall_clock, stop)
+    except UserError as error:
+        raise CliError(error.message) from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="regiobot", description="Regiobot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -270,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     slack = sub.add_parser("slack", help="Slack in Socket Mode (zonder publieke URL)")
     slack.add_argument("--socket", action="store_true", required=True)
     slack.set_defaults(func=cmd_slack)
+    mm = sub.add_parser("mattermost", help="Mattermost: wat mensen de bot in een DM typen")
+    mm_sub = mm.add_subparsers(dest="mattermost_command", required=True)
+    mm_sub.add_parser("listen", help="luister naar DM's (WebSocket; blijft draaien)"
+                      ).set_defaults(func=cmd_mattermost)
     worker = sub.add_parser("worker", help="herinneringen, digests en verzending (blijft draaien)")
     worker.set_defaults(func=cmd_worker)
     tick = sub.add_parser("tick", help="plan en verstuur één keer, voor dit tijdstip")

@@ -88,6 +88,8 @@ class Api:
         mock.add_callback(responses.POST, f"{API}/posts", callback=self._post)
         mock.add_callback(responses.POST, f"{API}/channels/direct", callback=self._direct)
         mock.add(responses.POST, f"{API}/actions/dialogs/open", json={"status": "OK"})
+        # The listener's catch-up: the bot's channels (none have news here).
+        mock.add(responses.GET, f"{API}/users/me/channels", json=[])
         mock.add_callback(responses.POST, f"{API}/users/usernames", callback=self._by_name)
         mock.add_callback(responses.GET, re.compile(f"{API}/teams/{TEAM}/channels/name/.+"),
                           callback=self._channel)

@@ -4,6 +4,7 @@ and the WebSocket listener for what people type in a DM to the bot."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,22 @@ def sender(settings: Settings, db: Database, clock: Callable[[], datetime]) -> A
 def wsgi_app(bot: Regiobot, db: Database, settings: Settings,
              clock: Callable[[], datetime]) -> Any:
     """The endpoints under ``/mattermost``: command, action and dialog."""
+    from bot.errors import UserError
     from bot.platforms.mattermost.app import MattermostAdapter
+    from bot.texts import t
 
+    if not settings.mattermost_command_tokens:  # every command would be refused
+        raise UserError(t("mattermost.not_configured"))
     return MattermostAdapter(bot, db, settings, clock)
+
+
+def listen(bot: Regiobot, db: Database, settings: Settings, clock: Callable[[], datetime],
+           stop: threading.Event) -> None:
+    """Receive DMs to the bot over the WebSocket API until ``stop`` is set."""
+    from bot.platforms.mattermost.app import MattermostAdapter
+    from bot.platforms.mattermost.listener import Listener
+
+    adapter = MattermostAdapter(bot, db, settings, clock)
+    assert settings.mattermost_bot_token
+    Listener(adapter.client, settings.mattermost_bot_token, adapter.on_post,
+             adapter.listen_since(), stop).run()

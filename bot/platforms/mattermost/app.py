@@ -49,7 +49,7 @@ from bot.texts import t
 from config.settings import Settings
 from storage import outbox
 from storage.db import Database
-from storage.models import Identiteit, Werkruimte
+from storage.models import Identiteit, VerwerktEvent, Werkruimte
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ class MattermostAdapter:
     def __init__(self, bot: Regiobot, db: Database, settings: Settings, clock: Clock,
                  client: Client | None = None) -> None:
         if not (settings.mattermost_url and settings.mattermost_bot_token and settings.secret
-                and settings.public_url and settings.mattermost_command_tokens):
+                and settings.public_url):
             raise UserError(t("mattermost.not_configured"))
         self.bot = bot
         self.db = db
@@ -300,6 +300,14 @@ class MattermostAdapter:
         if reply.messages:
             self.post(str(post["channel_id"]), reply, user)
         self.deliver_outbox()
+
+    def listen_since(self) -> int:
+        """Where a starting listener catches up from (Unix ms): the last DM handled, or
+        now when there never was one. A DM is handled moments after it is posted."""
+        with self.db.read() as session:
+            last = session.scalar(select(func.max(VerwerktEvent.ontvangen_op)).where(
+                VerwerktEvent.platform == PLATFORM, VerwerktEvent.event_id.like("post:%")))
+        return int((last or self.clock()).timestamp() * 1000)
 
     def team_of(self, user: str) -> str | None:
         """The team (so the regio) of someone writing in a DM, which names no team: the

@@ -1,0 +1,111 @@
+"""Reminders and the digest on Mattermost, sent by the worker through the REST API v4: a
+reminder is a DM whose sealed buttons close, move, report a blockage and snooze; the
+digest goes to the PLO channel. Each post carries its delivery key in ``props``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.dispatch import Dispatcher
+from bot.planner import plan
+from bot.platforms.mattermost.sender import MattermostSender
+from bot.schedule import Rules
+from storage.models import Dilemma, Mijlpaal, Opgave, OutboxBericht, Uitstel
+from tests.conftest import AMS
+from tests.mattermost.conftest import BOT, MattermostClient, dm_channel, user_id
+
+TUESDAY = datetime(2026, 12, 1, 9, 5, tzinfo=AMS)
+MONDAY = datetime(2026, 11, 30, 9, 5, tzinfo=AMS)
+
+
+def send(mm: MattermostClient, at: datetime) -> None:
+    """Plan and send as the worker does."""
+    plan(mm.db, at, AMS, Rules())
+    sender = MattermostSender(mm.adapter.client, mm.db, mm.adapter.buttons)
+    Dispatcher(mm.db, sender, lambda: at, "test-worker").drain()
+
+
+def reminder(mm: MattermostClient) -> dict[str, Any]:
+    """The reminder of JGD-03#2 that pl-jeugdinkoop got."""
+    send(mm, TUESDAY)
+    return next(p for p in mm.api.posts_to(dm_channel(user_id("pl-jeugdinkoop")))
+                if "JGD-03#2 Besluit" in p["message"])
+
+
+def action(post: dict[str, Any], label: str) -> dict[str, Any]:
+    return next(a for att in post["props"]["attachments"] for a in att["actions"]
+                if a["name"] == label)
+
+
+def test_the_reminder_is_a_dm_with_its_key_and_buttons_for_its_recipient(
+    mm: MattermostClient,
+) -> None:
+    post = reminder(mm)
+    key = post["props"]["regiobot_delivery"]
+    assert key.startswith("herinnering:m") and key.endswith(":mattermost")
+    assert post["pending_post_id"].startswith(f"{BOT}:")
+    actions = [a for att in post["props"]["attachments"] for a in att["actions"]]
+    assert [a["name"] for a in actions] == [
+        "Afgerond", "Verplaats", "Blokkade melden", "Herinner me later"]
+    for a in actions:
+        context = a["integration"]["context"]
+        assert (context["k"], context["u"], context["c"]) == (
+            key, user_id("pl-jeugdinkoop"), dm_channel(user_id("pl-jeugdinkoop")))
+    with mm.db.read() as s:
+        assert s.scalar(select(OutboxBericht.extern_id).where(
+            OutboxBericht.delivery_key == key)) == post["id"]
+
+
+def test_afgerond_in_the_reminder_closes_the_milestone(mm: MattermostClient) -> None:
+    post = reminder(mm)
+    answer = mm.click("pl-jeugdinkoop", action(post, "Afgerond"), channel=post["channel_id"])
+    # The answer has a button of its own, so it is a post in this DM, not an ephemeral text.
+    assert answer.json() == {}
+    confirmation = mm.api.posts_to(post["channel_id"])[-1]
+    assert "JGD-03#2 Besluit maatregelenpakket is afgerond" in confirmation["message"]
+    with mm.db.read() as s:
+        assert s.scalar(select(Mijlpaal.afgerond_op).join(Opgave).where(
+            Opgave.code == "JGD-03", Mijlpaal.volgnummer == 2)) is not None
+
+
+def test_verplaats_opens_a_dialog_for_this_milestone(mm: MattermostClient) -> None:
+    post = reminder(mm)
+    mm.click("pl-jeugdinkoop", action(post, "Verplaats"), channel=post["channel_id"])
+    dialog = mm.last_dialog()["dialog"]
+    assert [e["name"] for e in dialog["elements"]] == ["mijlpaal", "datum"]
+    assert dialog["elements"][0]["default"] == "2"
+
+
+def test_herinner_me_later_asks_when_and_remembers(mm: MattermostClient) -> None:
+    post = reminder(mm)
+    mm.click("pl-jeugdinkoop", action(post, "Herinner me later"), channel=post["channel_id"])
+    opened = mm.last_dialog()
+    assert [e["name"] for e in opened["dialog"]["elements"]] == ["wanneer", "datum"]
+    answer = mm.submit("pl-jeugdinkoop", opened, {"wanneer": "week"},
+                       channel=post["channel_id"])
+    assert answer.status == 200 and answer.json() == {}
+    with mm.db.read() as s:
+        assert [str(u.tot) for u in s.scalars(select(Uitstel))] == ["2026-12-01"]
+
+
+def test_blokkade_melden_becomes_a_dilemma(mm: MattermostClient) -> None:
+    post = reminder(mm)
+    mm.click("pl-jeugdinkoop", action(post, "Blokkade melden"), channel=post["channel_id"])
+    mm.submit("pl-jeugdinkoop", mm.last_dialog(), {"tekst": "Wacht op de accountant"},
+              channel=post["channel_id"])
+    with mm.db.read() as s:
+        texts = list(s.scalars(select(Dilemma.tekst)))
+    assert any("Blokkade bij JGD-03#2" in t and "accountant" in t for t in texts)
+
+
+def test_the_weekly_digest_goes_to_the_plo_channel(mm: MattermostClient) -> None:
+    send(mm, MONDAY)
+    digest = next(p for p in mm.api.posts_to("chplo")
+                  if p["props"]["regiobot_delivery"].startswith("digest:"))
+    assert digest["message"].startswith("**")
+    assert "JGD-03" in digest["message"]
+    assert ("GET", "/api/v4/teams/teamlekstroom0000000000000/channels/name/plo") in \
+        mm.api.calls()

@@ -438,6 +438,7 @@ TEXTS: dict[str, str] = {
     "mattermost.unknown_command": "I don't know {command}. Type /opgave help.",
     "mattermost.no_team": "I don't know which region you belong to. First type /opgave help "
                           "in your region's team.",
+    "mattermost.spent": "✓ {label}",
     "mattermost.see_dm": "My answer is in our direct conversation.",
     "list.more": "… and {count} more; narrow it down with /opgave zoek or /opgave status "
                  "<code>.",

@@ -427,6 +427,7 @@ TEXTS: dict[str, str] = {
     "mattermost.unknown_command": "Ik ken {command} niet. Typ /opgave help.",
     "mattermost.no_team": "Ik weet niet bij welke regio je hoort. Typ eerst /opgave help in "
                           "het team van je regio.",
+    "mattermost.spent": "✓ {label}",
     "mattermost.see_dm": "Mijn antwoord staat in ons privégesprek.",
     "list.more": "… en nog {count}; zoek gericht met /opgave zoek of /opgave status <code>.",
     # questionnaire files

@@ -95,6 +95,10 @@ class Api:
                           callback=self._channel)
         mock.add_callback(responses.GET, re.compile(f"{API}/users/[a-z0-9]{{26}}$"),
                           callback=self._user)
+        mock.add_callback(responses.GET, re.compile(f"{API}/posts/[a-z0-9]+$"),
+                          callback=self._get_post)
+        mock.add_callback(responses.PUT, re.compile(f"{API}/posts/[a-z0-9]+/patch$"),
+                          callback=self._patch)
 
     def _post(self, request: Any) -> tuple[int, dict[str, str], str]:
         body = json.loads(request.body)
@@ -102,6 +106,17 @@ class Api:
                 "update_at": 1764000000000, "user_id": BOT, "type": "", **body}
         self.posts.append(post)
         return 201, {}, json.dumps(post)
+
+    def _get_post(self, request: Any) -> tuple[int, dict[str, str], str]:
+        post_id = request.url.rsplit("/", 1)[1]
+        found = next((p for p in self.posts if p["id"] == post_id), None)
+        return (200, {}, json.dumps(found)) if found else (404, {}, "{}")
+
+    def _patch(self, request: Any) -> tuple[int, dict[str, str], str]:
+        post_id = request.url.rsplit("/", 2)[1]
+        post = next(p for p in self.posts if p["id"] == post_id)
+        post.update(json.loads(request.body))
+        return 200, {}, json.dumps(post)
 
     def _direct(self, request: Any) -> tuple[int, dict[str, str], str]:
         bot, other = json.loads(request.body)
@@ -178,11 +193,12 @@ class MattermostClient:
                          "application/x-www-form-urlencoded", headers)
 
     def click(self, handle: str, button: dict[str, Any], channel: str = CHANNEL,
-              context: dict[str, Any] | None = None, user: str | None = None) -> Answer:
+              context: dict[str, Any] | None = None, user: str | None = None,
+              post_id: str = "ephemeral0") -> Answer:
         """A click on ``button`` as Mattermost forwards it (its context, unsigned)."""
         body = {"user_id": user or user_id(handle), "user_name": handle,
                 "channel_id": channel, "channel_name": "", "team_id": TEAM,
-                "team_domain": "lekstroom", "post_id": "post0", "trigger_id":
+                "team_domain": "lekstroom", "post_id": post_id, "trigger_id":
                 f"trigger{next(self.triggers)}", "type": "", "data_source": "",
                 "context": context if context is not None
                 else button["integration"]["context"]}

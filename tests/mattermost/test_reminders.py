@@ -61,11 +61,17 @@ def test_the_reminder_is_a_dm_with_its_key_and_buttons_for_its_recipient(
 
 def test_afgerond_in_the_reminder_closes_the_milestone(mm: MattermostClient) -> None:
     post = reminder(mm)
-    answer = mm.click("pl-jeugdinkoop", action(post, "Afgerond"), channel=post["channel_id"])
+    key = post["props"]["regiobot_delivery"]
+    answer = mm.click("pl-jeugdinkoop", action(post, "Afgerond"), channel=post["channel_id"],
+                      post_id=post["id"])
     # The answer has a button of its own, so it is a post in this DM, not an ephemeral text.
     assert answer.json() == {}
     confirmation = mm.api.posts_to(post["channel_id"])[-1]
     assert "JGD-03#2 Besluit maatregelenpakket is afgerond" in confirmation["message"]
+    # The reminder itself is updated: it says what was done and its buttons are spent.
+    assert post["message"].endswith("\n\n_✓ Afgerond_")
+    assert post["props"] == {"regiobot_delivery": key}
+    assert ("PUT", f"/api/v4/posts/{post['id']}/patch") in mm.api.calls()
     with mm.db.read() as s:
         assert s.scalar(select(Mijlpaal.afgerond_op).join(Opgave).where(
             Opgave.code == "JGD-03", Mijlpaal.volgnummer == 2)) is not None

@@ -36,7 +36,8 @@ def test_a_seal_opens_only_unaltered_unexpired_for_its_channel_and_person() -> N
     seal = Seal("s3cret")
     sealed = seal.seal({"a": "x", "g": {"ref": "JGD-03#1"}}, "chan", "user", NOW,
                        timedelta(hours=1))
-    assert seal.open(sealed, "chan", "user", NOW) == {"a": "x", "g": {"ref": "JGD-03#1"}}
+    assert seal.open(sealed, "chan", "user", NOW) == {"a": "x", "g": {"ref": "JGD-03#1"},
+                                                      "u": "user"}
     cases = {
         "bad signature": [({**sealed, "g": {"ref": "JGD-03#2"}}, "chan", "user", NOW),
                           (Seal("other").seal({"a": "x"}, "chan", "user", NOW,

@@ -228,6 +228,9 @@ class MattermostAdapter:
             self.open_dialog(data["trigger_id"], reply.form, channel, user, team)
             return _ok({})
         self.after()
+        if fields.get("u") and not fields.get("e") and not reply.refused \
+                and fields["a"] not in ("cmd", "form"):
+            self.spend(str(data.get("post_id") or ""), str(fields.get("l") or ""))
         if not reply.messages:
             return _ok({})
         if fields.get("e"):  # a click on a reply: the answer takes its place
@@ -238,6 +241,20 @@ class MattermostAdapter:
         direct = self.client.direct_channel(user)
         self.post(direct, reply, user)
         return _ok({} if direct == channel else {"ephemeral_text": t("mattermost.see_dm")})
+
+    def spend(self, post_id: str, label: str) -> None:
+        """A DM's buttons have done their work (a milestone closed, an answer given):
+        the post keeps its text, says what was done, and loses its buttons — its delivery
+        key stays, so a lookup still finds it."""
+        if not post_id:
+            return
+        try:
+            post = self.client.get_post(post_id)
+            props = {k: v for k, v in (post.get("props") or {}).items() if k != "attachments"}
+            done = t("mattermost.spent", label=render.escape(label))
+            self.client.patch_post(post_id, f"{post.get('message', '')}\n\n_{done}_", props)
+        except Exception:
+            log.exception("could not update post %s after a click", post_id)
 
     def _refusal(self, refused: Refused) -> Answer:
         if refused.reason == "expired":

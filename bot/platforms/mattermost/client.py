@@ -100,6 +100,9 @@ class Client:
         self.call("POST", "/actions/dialogs/open",
                   json={"trigger_id": trigger_id, "url": url, "dialog": dialog})
 
+    def get_post(self, post_id: str) -> dict[str, Any]:
+        return dict(self.call("GET", f"/posts/{post_id}"))
+
     def patch_post(self, post_id: str, message: str, props: dict[str, Any]) -> None:
         self.call("PUT", f"/posts/{post_id}/patch", json={"message": message, "props": props})
 

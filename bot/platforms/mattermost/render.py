@@ -113,7 +113,8 @@ class Buttons:
         now = self.clock()
         actions = []
         for index, (button, label) in enumerate(_labelled(messages)):
-            fields: dict[str, Any] = {"a": button.action, "g": button.args, "k": key}
+            fields: dict[str, Any] = {"a": button.action, "g": button.args, "k": key,
+                                      "l": button.label}
             if ephemeral:
                 fields["e"] = 1  # a reply: a click may replace it in place
             actions.append({

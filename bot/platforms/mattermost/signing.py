@@ -64,4 +64,5 @@ class Seal:
             raise Refused("other channel")
         if fields.get(USER) and fields[USER] != user:
             raise Refused("meant for someone else")
-        return {k: v for k, v in fields.items() if k not in (CHANNEL, USER, EXPIRES)}
+        # Whom it was bound to stays: a message meant for one person is theirs to update.
+        return {k: v for k, v in fields.items() if k not in (CHANNEL, EXPIRES)}

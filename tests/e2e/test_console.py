@@ -132,7 +132,8 @@ def test_the_console_path_imports_no_platform_sdk_alembic_or_scheduler(workdir: 
         "sys.stdin = io.StringIO('/opgave status\\n')\n"
         f"main(['chat', '--as', 'plo-houten', '--now', '{NOW}'])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('slack_sdk', 'slack_bolt', 'alembic', 'apscheduler', 'requests'))\n"
+        "('slack_sdk', 'slack_bolt', 'alembic', 'apscheduler', 'requests', "
+        "'websocket'))\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=workdir, capture_output=True,

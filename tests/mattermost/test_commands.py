@@ -3,6 +3,7 @@ out."""
 
 from __future__ import annotations
 
+import responses
 from sqlalchemy import func, select
 
 from storage.models import AuditRegel, Identiteit, OutboxBericht, Persoon
@@ -191,3 +192,13 @@ def test_a_dm_notification_goes_to_the_direct_channel(mm: MattermostClient) -> N
     mm.command("plo-nieuwegein", "rol WMO-03 projectleider @pl-wmo")
     post = mm.api.posts_to(dm_channel(user_id("pl-wmo")))[0]
     assert post["props"]["regiobot_delivery"].startswith("rol:")
+
+
+def test_when_mattermost_fails_us_the_person_gets_an_apology_with_a_reference(
+    mm: MattermostClient, api: Api,
+) -> None:
+    api.mock.replace(responses.POST, "https://mm.example.org/api/v4/actions/dialogs/open",
+                     status=500, json={"message": "boom"})
+    answer = mm.command("plo-houten", "nieuw")
+    assert answer.status == 200
+    assert answer.plain.startswith("Sorry, er ging iets mis aan onze kant.")

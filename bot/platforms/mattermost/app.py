@@ -128,6 +128,13 @@ class MattermostAdapter:
                 except (ValueError, KeyError, TypeError) as error:
                     log.warning("malformed Mattermost request to %s: %r", path, error)
                     status, body = "400 Bad Request", {"error": "malformed request"}
+                except Exception:  # Mattermost's API failed us: say so, with a reference
+                    reference = uuid.uuid4().hex[:8]
+                    log.exception("Mattermost request to %s failed (referentie %s)", path,
+                                  reference)
+                    sorry = t("error.unexpected", reference=reference)
+                    status, body = "200 OK", {"response_type": "ephemeral", "text": sorry,
+                                              "ephemeral_text": sorry, "error": sorry}
         data = json.dumps(body).encode()
         start_response(status, [("Content-Type", "application/json"),
                                 ("Content-Length", str(len(data)))])
@@ -188,7 +195,7 @@ class MattermostAdapter:
         if "@" not in text:
             return text
         try:
-            parsed = GRAMMARS[root].parse(text, self.clock().date())
+            parsed = GRAMMARS[root].parse(text, self.clock().astimezone(self.bot.tz).date())
         except UserError:
             return text  # the core refuses it with its own message
         names = {arg.handle for arg in parsed.args.values() if isinstance(arg, Mention)

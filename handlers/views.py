@@ -10,6 +10,7 @@ from bot.besluitvorming import next_step
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
+from bot.services import audit
 from bot.services.register import (
     Attention,
     Brief,
@@ -21,7 +22,7 @@ from bot.services.register import (
     next_milestones,
     vacant_roles,
 )
-from bot.texts import current_language, t, t_or, tn
+from bot.texts import current_language, t, tn
 from bot.vocab import STATUS_ICONS
 
 if TYPE_CHECKING:
@@ -260,7 +261,7 @@ def history(ctx: Ctx, data: History) -> Message:
     lines = []
     for item in data.entries:
         entry = item.entry
-        change = t("history.change", field=t_or(f"veld.{entry.veld}", entry.veld),
+        change = t("history.change", field=audit.field_label(entry),
                    old=entry.oud or "–",
                    new=entry.nieuw or "–")
         who = item.door or t("history.system")

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx
+from bot.texts import t, t_or
 from storage.models import AuditRegel
 
 
@@ -36,3 +37,13 @@ def record(
     """An audit entry for what the acting person changed."""
     write(ctx.session, ctx.regio.id, ctx.now, ctx.actor.id, entiteit, entiteit_id, veld, oud,
           nieuw, opgave_id, dilemma_id)
+
+
+def field_label(entry: AuditRegel) -> str:
+    """What changed, as a reader says it: the field's name ("ambtelijk opdrachtgever"), and
+    for a change to something else than the opgave itself, what it belongs to ("afweging
+    status") — the same words in the history and in the digest."""
+    label = t_or(f"veld.{entry.veld}", entry.veld.replace("_", " "))
+    if entry.entiteit in ("afweging", "respondent"):
+        return f"{t(f'entiteit.{entry.entiteit}')} {label}"
+    return label

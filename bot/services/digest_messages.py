@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.dates import format_date, format_short
 from bot.messages import Line, Message, PersonRef, Section, line
+from bot.services import audit
 from bot.services.digest import Digest, News
 from bot.texts import current_language, t, tn
 from bot.vocab import STATUS_ICONS
@@ -79,7 +80,8 @@ def _opgave(news: News, today: date) -> Section:
     icon = STATUS_ICONS.get(o.status or "", "⚪")
     lines: list[Line] = []
     for entry in news.changes[-MAX_CHANGES:]:
-        lines.append(line(t("digest.wijziging", veld=entry.veld, oud=entry.oud or "–",
+        lines.append(line(t("digest.wijziging", veld=audit.field_label(entry),
+                            oud=entry.oud or "–",
                             nieuw=entry.nieuw or "–")))
     if len(news.changes) > MAX_CHANGES:
         lines.append(line(tn("digest.meer_wijzigingen", len(news.changes) - MAX_CHANGES)))

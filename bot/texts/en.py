@@ -368,6 +368,8 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "The channel of {overleg} is now #{kanaal}.",
     "console.current": "now",
     # field names in the history
+    "entiteit.afweging": "assessment",
+    "entiteit.respondent": "respondent",
     "veld.status_toelichting": "explanation",
     "veld.aangemaakt": "created",
     "veld.opdracht": "assignment",

@@ -357,6 +357,8 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "Het kanaal van {overleg} is nu #{kanaal}.",
     "console.current": "nu",
     # field names in the history
+    "entiteit.afweging": "afweging",
+    "entiteit.respondent": "invuller",
     "veld.status_toelichting": "toelichting",
     "veld.aangemaakt": "aangemaakt",
     "veld.opdracht": "opdracht",

@@ -80,3 +80,9 @@ def people_in(message: Message) -> set[int]:
         for f in section.facts:
             found |= {p.persoon_id for p in f.value if isinstance(p, PersonRef)}
     return found
+
+
+def buttons_in(message: Message) -> list[Button]:
+    """Every button of a message: those beside its lines, then its own."""
+    return [*(item.button for section in message.sections for item in section.lines
+              if item.button is not None), *message.buttons]

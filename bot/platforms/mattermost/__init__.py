@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from storage.db import Database
 
 
+def callback_url(settings: Settings, endpoint: str) -> str:
+    """Where Mattermost calls us back: ``action`` (buttons) or ``dialog``."""
+    return f"{(settings.public_url or '').rstrip('/')}/mattermost/{endpoint}"
+
+
 def buttons(settings: Settings, clock: Callable[[], datetime]) -> Buttons | None:
     """Sealed buttons that call back to ``REGIOBOT_PUBLIC_URL``; None (text only) when
     the secret or the public URL is not set."""
@@ -24,8 +29,7 @@ def buttons(settings: Settings, clock: Callable[[], datetime]) -> Buttons | None
 
     if not settings.secret or not settings.public_url:
         return None
-    return Buttons(Seal(settings.secret), settings.public_url.rstrip("/")
-                   + "/mattermost/action", clock)
+    return Buttons(Seal(settings.secret), callback_url(settings, "action"), clock)
 
 
 def sender(settings: Settings, db: Database, clock: Callable[[], datetime]) -> Any:

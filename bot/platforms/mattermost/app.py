@@ -36,9 +36,9 @@ from bot.dispatch import dispatch
 from bot.errors import UserError
 from bot.forms import FieldKind, Form
 from bot.grammar import Mention
-from bot.messages import Message, people_in
+from bot.messages import buttons_in, people_in
 from bot.platforms.directory import Profiles, roster_options
-from bot.platforms.mattermost import dialogs, render
+from bot.platforms.mattermost import callback_url, dialogs, render
 from bot.platforms.mattermost.client import Client
 from bot.platforms.mattermost.render import Buttons
 from bot.platforms.mattermost.sender import PLATFORM, MattermostSender, usernames
@@ -95,9 +95,8 @@ class MattermostAdapter:
         self.client = client or Client(settings.mattermost_url, settings.mattermost_bot_token,
                                        settings.send_timeout_seconds)
         self.seal = Seal(settings.secret)
-        self.buttons = Buttons(self.seal, settings.public_url.rstrip("/")
-                               + "/mattermost/action", clock)
-        self.dialog_url = settings.public_url.rstrip("/") + "/mattermost/dialog"
+        self.buttons = Buttons(self.seal, callback_url(settings, "action"), clock)
+        self.dialog_url = callback_url(settings, "dialog")
         self.tokens = [token.encode() for token in settings.mattermost_command_tokens]
         self.profiles = Profiles(profile_of(self.client))
         self.max_attempts = settings.outbox_max_attempts
@@ -211,10 +210,9 @@ class MattermostAdapter:
         if unknown:
             for user in self.client.users_by_usernames(unknown):
                 ids[str(user["username"]).lower()] = str(user["id"])
-        words = text.split(" ")
-        return " ".join(
-            f"<@{ids[w[1:].lower()]}|{w[1:]}>" if w.startswith("@") and w[1:].lower() in ids
-            and w[1:].lower() in names else w for w in words)
+        # ``ids`` holds only the command's person arguments, so free text is left alone.
+        return " ".join(f"<@{ids[w[1:].lower()]}|{w[1:]}>" if w[:1] == "@" and w[1:].lower()
+                        in ids else w for w in text.split(" "))
 
     # --- buttons ------------------------------------------------------------------------
 
@@ -243,7 +241,7 @@ class MattermostAdapter:
         if fields.get("e"):  # a click on a reply: the answer takes its place
             text, attachments = self.rendered(reply, channel, user, ephemeral=True)
             return _ok({"update": {"message": text, "props": {"attachments": attachments}}})
-        if not any(b for m in reply.messages for b in _buttons(m)):
+        if not any(buttons_in(m) for m in reply.messages):
             return _ok({"ephemeral_text": self.rendered(reply, channel, user)[0]})
         direct = self.client.direct_channel(user)
         self.post(direct, reply, user)
@@ -289,10 +287,11 @@ class MattermostAdapter:
         now = self.clock()
         try:
             fields = self.seal.open(json.loads(data.get("state") or "null"), channel, user, now)
-        except (Refused, ValueError) as refused:
+        except (Refused, ValueError) as refused:  # ValueError: a state that is not JSON
             log.warning("refused Mattermost dialog of %s in %s: %s", user, channel, refused)
-            status = "200 OK" if getattr(refused, "reason", "") == "expired" else "403 Forbidden"
-            return status, {"error": t("mattermost.dialog.refused")}
+            expired = isinstance(refused, Refused) and refused.reason == "expired"
+            return ("200 OK" if expired else "403 Forbidden"), {
+                "error": t("mattermost.dialog.refused")}
         reply = self.bot.submit(self.account(team, user), str(fields["f"]),
                                 dict(fields.get("g") or {}),
                                 dialogs.submitted(data.get("submission") or {}), now)
@@ -339,10 +338,10 @@ class MattermostAdapter:
         with self.db.read() as session:
             known = session.scalar(select(Identiteit.team_id).where(
                 Identiteit.platform == PLATFORM, Identiteit.extern_id == user).limit(1))
+            if known is not None:
+                return known
             linked = list(session.scalars(select(Werkruimte.team_id).where(
                 Werkruimte.platform == PLATFORM)))
-        if known is not None:
-            return known
         if len(linked) == 1:
             return linked[0]
         theirs = {str(team["id"]) for team in self.client.user_teams(user)}
@@ -392,8 +391,3 @@ class MattermostAdapter:
             pending = list(self._after)
         for future in pending:
             future.result(timeout=timeout)
-
-
-def _buttons(message: Message) -> list[Any]:
-    return [*message.buttons,
-            *(ln.button for s in message.sections for ln in s.lines if ln.button)]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot import paging
 from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
@@ -67,7 +68,11 @@ class Regiobot:
                 reply = work(self._ctx(session, caller, now))
                 named = set().union(*(people_in(m) for m in reply.messages))
                 reply.accounts = people.accounts(session, caller.platform, named)
-                return reply
+                keys = paging.pending(session)
+            if keys:  # Meer buttons of a reading unit: their state is written after it
+                with self.db.write() as session:
+                    paging.store(session, keys, now)
+            return reply
 
         try:
             try:
@@ -128,12 +133,28 @@ class Regiobot:
             extra = {k: v for k, v in args.items() if k != "text"}
             return self.command(caller, args.get("root", "opgave"), args.get("text", ""), now,
                                 extra)
+        if action == paging.ACTION:
+            return self._more(caller, args, now)
         from handlers.actions import ACTIONS
 
         if action not in ACTIONS:
             return error_reply(UserError(t("action.unknown")))
         handler, writes = ACTIONS[action]
         return self._run(caller, now, writes, lambda ctx: handler(ctx, args))
+
+    def _more(self, caller: Caller, args: dict[str, str], now: datetime) -> Reply:
+        """A Meer button: the command its key stands for, one page further."""
+        try:
+            with self.db.read() as session:
+                regio = people.regio_for(session, caller.platform, caller.team_id)
+                found = paging.lookup(session, regio.id if regio else None,
+                                      args.get("k", ""), now)
+        except Exception:
+            return _apology(caller)
+        if found is None or found[0] not in GRAMMARS:
+            return error_reply(UserError(t("paging.verlopen")))
+        root, text = found
+        return self.command(caller, root, text, now, {"page": args.get("p", "")})
 
     def submit(self, caller: Caller, form_id: str, args: dict[str, str],
                raw: dict[str, RawValue], now: datetime) -> Reply:

@@ -23,7 +23,7 @@ def status(ctx: Ctx, args: dict[str, Any]) -> Reply:
         return Reply.of(views.overview(ctx, register.overview(ctx)))
     result = register.resolve(ctx, target)
     if isinstance(result, register.Found):
-        reply = Reply.of(views.found(result, target.zoekterm or ""))
+        reply = Reply.of(views.found(ctx, result, target.zoekterm or ""))
     elif target.share:
         # Shared in a channel: no dilemmas, since the channel is wider than the asker.
         reply = Reply.of(views.card(ctx, result, [], shared=True))
@@ -42,7 +42,7 @@ def mijn(ctx: Ctx, args: dict[str, Any]) -> Reply:
 @handles("zoek")
 def zoek(ctx: Ctx, args: dict[str, Any]) -> Reply:
     term = args["zoekterm"]
-    return Reply.of(views.found(register.search(ctx, term, args.get("page", 0)), term))
+    return Reply.of(views.found(ctx, register.search(ctx, term, args.get("page", 0)), term))
 
 
 @handles("historie")

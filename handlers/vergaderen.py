@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import paging
 from bot.context import Ctx
-from bot.dates import format_date, format_short
+from bot.dates import format_date
 from bot.errors import UserError
 from bot.forms import FieldKind, Form, FormField, Option
 from bot.grammar import CODE
-from bot.messages import Button, Line, Message, Section, line
+from bot.messages import Button, Message, Section, line
 from bot.replies import Reply
-from bot.services import decisions, meetings
+from bot.services import decisions, meeting_summary, meetings
 from bot.services.milestones import find_overleg
 from bot.texts import current_language, t, tn
 from handlers import views
@@ -77,14 +78,14 @@ def review_button(ctx: Ctx, args: dict[str, str]) -> Reply:
 
 @handles("overleg.agenda")
 def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    """The next meeting's agenda, any time: what it decides on and who must be there for
+    each item (as the summary two working days before says it), then what was submitted
+    and waits to be accepted; one page at a time."""
     found = meetings.agenda(ctx, args["overleg"])
     language = current_language()
     sections: list[Section] = []
-    decide: list[Line] = [line(f"{o.code}#{m.volgnummer} {m.titel} · "
-                               f"{format_short(m.datum, language)}") for o, m in found.decisions]
-    decide += [line(f"{o.code}#D{d.volgnummer} ", d.tekst) for o, d in found.dilemmas
-               if not d.vertrouwelijk]
-    decide += [line(p.titel) for p in found.items]
+    decide = [meeting_summary.item_line(i, dated=True)
+              for i in meeting_summary.items(ctx, found.overleg, found, confidential=False)]
     if decide:
         sections.append(Section(title=t("agenda.besluiten"), lines=decide))
     if found.pending:
@@ -93,6 +94,11 @@ def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
                                         action="agendapunt.beoordeel",
                                         args={"punt": str(p.id), "besluit": "ja"}))
             for p in found.pending]))
+    page = paging.page_of(paging.line_count(sections), args.get("page", 0))
+    sections = paging.sections_page(sections, page)
+    rest, more = paging.more(ctx, "overleg", f"agenda {found.overleg.code}", page, "punt")
+    if rest:
+        sections.append(Section(lines=rest))
     if not sections:
         sections.append(Section(lines=[line(t("agenda.leeg"))]))
     when = (_moment(ctx, found.meeting.begint_op) if found.meeting
@@ -100,7 +106,7 @@ def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
     context = [t("agenda.stukken", date=format_date(found.papers_by, language))] \
         if found.papers_by else []
     return Reply.of(Message(heading=t("agenda.kop", overleg=found.overleg.naam, when=when),
-                            sections=sections, context=context))
+                            sections=sections, buttons=more, context=context))
 
 
 @handles("overleg.besluit")

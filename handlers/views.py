@@ -6,12 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from bot import paging
 from bot.besluitvorming import next_step
 from bot.context import Ctx
 from bot.dates import format_moment, format_short
 from bot.messages import Button, Line, Message, Part, PersonRef, Section, fact, line
 from bot.services import audit
 from bot.services.register import (
+    PAGE,
     Attention,
     Brief,
     Card,
@@ -237,21 +239,18 @@ def _card_todo(ctx: Ctx, data: Card) -> list[str]:
     return todo
 
 
-def found(data: Found, term: str) -> Message:
-    lines = [opgave_line(o, o.fase, with_button=True) for o in data.items]
-    buttons = []
-    shown = (data.page + 1) * len(data.items) if data.items else 0
-    if data.total > data.page * 10 + len(data.items):
-        buttons.append(Button(label=t("button.meer"), action="cmd",
-                              args={"text": f"zoek {term}", "page": str(data.page + 1)}))
+def found(ctx: Ctx, data: Found, term: str) -> Message:
     if data.total == 0:
         return Message(heading=t("opgave.nothing_found", term=term),
                        context=[t("found.none_hint")])
+    page = paging.page_of(data.total, data.page, PAGE)
+    rest, buttons = paging.more(ctx, "opgave", f"zoek {term}", page, "opgave")
     return Message(
         heading=tn("found.heading", data.total, term=term),
-        sections=[Section(lines=lines)],
+        sections=[Section(lines=[opgave_line(o, o.fase, with_button=True)
+                                 for o in data.items] + rest)],
         buttons=buttons,
-        context=[t("found.context", shown=min(shown, data.total), total=data.total)]
+        context=[t("found.context", shown=page.stop, total=data.total)]
         if data.total > len(data.items) else [],
     )
 
@@ -268,13 +267,12 @@ def history(ctx: Ctx, data: History) -> Message:
         lines.append(line(f"{format_moment(entry.op, ctx.tz, lang)} · ", who, f" · {change}"))
     if not lines:
         lines = [line(t("history.empty"))]
-    buttons = []
-    if data.total > (data.page + 1) * 10:
-        buttons.append(Button(label=t("button.meer"), action="cmd", args={
-            "text": f"historie {data.opgave.code}", "page": str(data.page + 1)}))
+    page = paging.page_of(data.total, data.page, PAGE)
+    rest, buttons = paging.more(ctx, "opgave", f"historie {data.opgave.code}", page,
+                                "wijziging")
     return Message(heading=t("history.heading", code=data.opgave.code,
                              titel=data.opgave.titel),
-                   sections=[Section(lines=lines)], buttons=buttons)
+                   sections=[Section(lines=lines + rest)], buttons=buttons)
 
 
 def mine(ctx: Ctx, per_role: dict[str, list[Opgave]]) -> Message:

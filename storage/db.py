@@ -102,3 +102,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def writes(session: Session) -> bool:
+    """Whether ``session`` is a writing unit of work (a reading one must not write: on
+    SQLite it holds no write lock, on PostgreSQL it runs in autocommit)."""
+    return bool(session.get_bind().get_execution_options().get(_WRITE_OPTION, True))

@@ -11,10 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot import paging
 from bot.context import Ctx
+from bot.dates import format_short
 from bot.messages import Button, Line, Message, PersonRef, Section, line
 from bot.services import meetings, notify
-from bot.texts import t
+from bot.texts import current_language, t
 from bot.vocab import STATUS_ICONS
 from bot.workdays import Calendar
 from storage.models import Opgave, Overleg, Persoon, Vergadering
@@ -24,11 +26,13 @@ SUMMARY_BEFORE = 2  # working days
 
 @dataclass
 class Item:
-    """One thing to decide: what it is, its opgave's status, and who must be there."""
+    """One thing to decide: what it is, its opgave's status, who must be there, and for a
+    milestone the date it is due."""
 
     text: str
     opgave: Opgave | None
     who: list[Persoon] = field(default_factory=list)
+    due: date | None = None
 
 
 def _driehoek(opgave: Opgave) -> list[Persoon]:
@@ -36,12 +40,20 @@ def _driehoek(opgave: Opgave) -> list[Persoon]:
                         opgave.bestuurlijk_opdrachtgever) if p is not None]
 
 
-def items(ctx: Ctx, overleg: Overleg) -> list[Item]:
-    agenda = meetings.agenda(ctx, overleg.code)
+def items(ctx: Ctx, overleg: Overleg, agenda: meetings.Agenda | None = None,
+          confidential: bool = True) -> list[Item]:
+    """What the meeting decides on, each with who must be there: the summary in the
+    body's channel and the agenda preview (``/overleg agenda``) both list these. A
+    confidential dilemma is a placeholder line in the channel, and left out of the
+    preview that anyone in the region may ask for (``confidential=False``)."""
+    agenda = agenda or meetings.agenda(ctx, overleg.code)
     found: list[Item] = []
     for opgave, m in agenda.decisions:
-        found.append(Item(f"{opgave.code}#{m.volgnummer} {m.titel}", opgave, _driehoek(opgave)))
+        found.append(Item(f"{opgave.code}#{m.volgnummer} {m.titel}", opgave, _driehoek(opgave),
+                          m.datum))
     for opgave, d in agenda.dilemmas:
+        if d.vertrouwelijk and not confidential:
+            continue
         text = t("samenvatting.vertrouwelijk", code=opgave.code) if d.vertrouwelijk else \
             f"{opgave.code}#D{d.volgnummer} {d.tekst}"
         found.append(Item(text, opgave, _driehoek(opgave)))
@@ -63,9 +75,11 @@ def _names(people: list[Persoon]) -> list[str | PersonRef]:
     return parts
 
 
-def _line(item: Item) -> Line:
+def item_line(item: Item, dated: bool = False) -> Line:
     """One line, details one click away (the opgave's card)."""
     parts: list[str | PersonRef] = [item.text]
+    if dated and item.due is not None:
+        parts.append(f" · {format_short(item.due, current_language())}")
     if item.opgave is not None:
         parts.append(f" {STATUS_ICONS.get(item.opgave.status or '', '⚪')}")
     if item.who:
@@ -76,8 +90,13 @@ def _line(item: Item) -> Line:
 
 
 def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
+    """The first page of what to decide; its Meer button pages on in the agenda preview,
+    which lists the same items in the same order."""
     found = items(ctx, overleg)
-    sections = [Section(title=t("samenvatting.besluiten"), lines=[_line(i) for i in found])] \
+    page = paging.page_of(len(found))
+    rest, more = paging.more(ctx, "overleg", f"agenda {overleg.code}", page, "punt")
+    sections = [Section(title=t("samenvatting.besluiten"), lines=[
+        item_line(i) for i in found[page.start:page.stop]] + rest)] \
         if found else [Section(lines=[line(t("samenvatting.niets"))])]
     present: dict[int, Persoon] = {p.id: p for i in found for p in i.who}
     if present:
@@ -93,7 +112,8 @@ def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
             for o in informing]))
     return Message(heading=t("samenvatting.kop", overleg=overleg.naam,
                              when=meetings.moment(ctx, meeting.begint_op)),
-                   sections=sections, context=[t("samenvatting.context", code=overleg.code)])
+                   sections=sections, buttons=more,
+                   context=[t("samenvatting.context", code=overleg.code)])
 
 
 def _day(ctx: Ctx, meeting: Vergadering) -> date:

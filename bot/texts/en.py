@@ -73,6 +73,16 @@ TEXTS: dict[str, str] = {
     "button.bekijk": "View",
     "button.historie": "History",
     "button.meer": "More",
+    "paging.rest.punt.one": "… and 1 more item",
+    "paging.rest.punt.other": "… and {count} more items",
+    "paging.rest.opgave.one": "… and 1 more opgave",
+    "paging.rest.opgave.other": "… and {count} more opgaven",
+    "paging.rest.wijziging.one": "… and 1 more change",
+    "paging.rest.wijziging.other": "… and {count} more changes",
+    "paging.rest.regel.one": "… and 1 more line",
+    "paging.rest.regel.other": "… and {count} more lines",
+    "paging.verlopen": "This button has expired or is unknown; nothing was changed. Type the "
+                       "command again for the current list.",
     # register
     "opgave.not_found": "No opgave has code {code}. Search with /opgave zoek <word>.",
     "opgave.nothing_found": "No opgave found for ‘{term}’.",

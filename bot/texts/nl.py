@@ -69,6 +69,16 @@ TEXTS: dict[str, str] = {
     "button.bekijk": "Bekijk",
     "button.historie": "Historie",
     "button.meer": "Meer",
+    "paging.rest.punt.one": "… en nog 1 punt",
+    "paging.rest.punt.other": "… en nog {count} punten",
+    "paging.rest.opgave.one": "… en nog 1 opgave",
+    "paging.rest.opgave.other": "… en nog {count} opgaven",
+    "paging.rest.wijziging.one": "… en nog 1 wijziging",
+    "paging.rest.wijziging.other": "… en nog {count} wijzigingen",
+    "paging.rest.regel.one": "… en nog 1 regel",
+    "paging.rest.regel.other": "… en nog {count} regels",
+    "paging.verlopen": "Deze knop is verlopen of onbekend; er is niets veranderd. Typ het "
+                       "commando opnieuw voor de lijst van nu.",
     # register
     "opgave.not_found": "Ik vind geen opgave met code {code}. Zoek met /opgave zoek <woord>.",
     "opgave.nothing_found": "Geen opgave gevonden voor ‘{term}’.",

@@ -16,6 +16,7 @@ from storage.models.opgave import (
 )
 from storage.models.outbox import OutboxBericht, VerwerktEvent
 from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
+from storage.models.paging import PagingState
 from storage.models.people import Identiteit, Persoon, PloLid
 from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
 
@@ -42,6 +43,7 @@ __all__ = [
     "OutboxBericht",
     "Overleg",
     "OverlegLid",
+    "PagingState",
     "Persoon",
     "PloLid",
     "Regio",

@@ -45,7 +45,8 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {
         "submit": chat(workdir, "medewerker-houten", "2026-11-24T10:00+01:00",
                        "/overleg agendapunt plo Wachttijden jeugd-ggz bespreken JGD-03",
-                       "als programmamanager", "#1", "/overleg agenda plo"),
+                       "als programmamanager", "#1", "/overleg agenda plo",
+                       "/overleg agenda bpsdl"),
         "friday": tick(workdir, "2026-11-27T09:05+01:00"),
         "meeting": chat(workdir, "programmamanager", "2026-12-01T11:30+01:00",
                         "/overleg besluit plo JGD-03 raad Wachttijdenaanpak regionaal oppakken",
@@ -86,8 +87,19 @@ def test_anyone_submits_and_the_voorzitter_accepts(cycle: dict[str, str]) -> Non
         "agenda van Programmaleidersoverleg (geaccepteerd door Marieke Jansen).",
         "*Agenda Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
         "Ter besluitvorming:",
-        "  • Wachttijden jeugd-ggz bespreken",
-        "(Stukken uiterlijk donderdag 26 november 2026.)")
+        "  • Wachttijden jeugd-ggz bespreken 🟠 · Olaf Kramer  [#3 Bekijk]",
+        "(Stukken uiterlijk donderdag 26 november 2026.)",
+        # the preview names who must be there, as the summary two working days before
+        "*Agenda Bestuurlijk Platform Sociaal Domein Lekstroom, donderdag 10 december 2026"
+        " 15:00*",
+        "Ter besluitvorming:",
+        "  • JGD-01#2 Inkoopstrategie vastgesteld · 29 nov 2026 🟡 · Femke Bakker, Dirk van"
+        " Leeuwen, Lotte Brouwer  [#4 Bekijk]",
+        "  • JGD-03#2 Besluit maatregelenpakket · 10 dec 2026 🟠 · Femke Bakker, Dirk van"
+        " Leeuwen, Karel Boer  [#5 Bekijk]",
+        "  • WMO-03#1 Opdrachtomschrijving naar BPSDL · 10 dec 2026 ⚪ · Esra Yilmaz, Lotte"
+        " Brouwer  [#6 Bekijk]",
+        "(Stukken uiterlijk vrijdag 20 november 2026.)")
 
 
 def test_two_working_days_before_the_channel_hears_who_must_be_there(

@@ -1,0 +1,61 @@
+"""Long lists through Slack's HTTP path: each answer is at most 50 valid blocks, says how
+many more there are, and its Meer button (a short key, never the command) pages on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import Opgave, Persoon
+from tests.conftest import NOW
+from tests.slack.conftest import SlackClient
+from tests.slack.test_block_kit import assert_valid
+from tests.slack.test_interactions import buttons_of
+from tests.test_paging import LONG_WORD, busy_body
+
+
+def assert_fits(blocks: list[dict[str, Any]]) -> None:
+    assert len(blocks) <= 50
+    assert_valid(blocks)
+    assert all(len(b["value"]) < 2000 for b in buttons_of(blocks))
+
+
+def meer(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(b for b in buttons_of(blocks) if b["text"]["text"] == "Meer")
+
+
+def test_an_agenda_of_80_items_answers_a_page_and_meer_pages_on(slack: SlackClient) -> None:
+    busy_body(slack.db)
+    answer = slack.command("U0PLO", "agenda plo", root="overleg")
+    assert answer.status == 200
+    first = answer.json()["blocks"]
+    assert_fits(first)
+    assert "Punt 10" in answer.text and "Punt 11" not in answer.text
+    assert "… en nog 70 punten" in answer.text
+    slack.click("U0PLO", meer(first))
+    said = slack.stand_in.wait_for("response_url")[0].body
+    assert_fits(said["blocks"])
+    text = str(said["blocks"])
+    assert "Punt 11" in text and "Punt 20" in text and "Punt 10" not in text
+    assert "… en nog 60 punten" in text
+
+
+def test_a_search_of_1990_characters_pages_with_short_button_values(
+        slack: SlackClient) -> None:
+    with slack.db.write() as s:
+        me = s.scalar(select(Persoon.id).where(Persoon.handle == "plo-houten"))
+        for n in range(25):
+            s.add(Opgave(regio_id=1, code=f"TST-{n + 1:02d}", titel=f"Lange opgave {n + 1:02d}",
+                         opdracht=f"Over {LONG_WORD}.", ambtelijk_opdrachtgever_id=me,
+                         aangemaakt_op=NOW, gewijzigd_op=NOW))
+    answer = slack.command("U0PLO", f"zoek {LONG_WORD}")
+    assert answer.status == 200
+    first = answer.json()["blocks"]
+    assert_fits(first)
+    assert "… en nog 15 opgaven" in answer.text
+    slack.click("U0PLO", meer(first))
+    said = slack.stand_in.wait_for("response_url")[0].body
+    assert_fits(said["blocks"])
+    assert "TST-11" in str(said["blocks"]) and "TST-10 " not in str(said["blocks"])
+    assert "… en nog 5 opgaven" in str(said["blocks"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import paging
 from bot.context import Ctx
 from bot.dates import format_moment
 from bot.messages import Message, Section, line
@@ -35,8 +36,11 @@ def lijst(ctx: Ctx, args: dict[str, Any]) -> Reply:
             parts.append(f"#{row.overleg.kanaal}")
         sections.append(Section(title=f"{row.overleg.naam} ({row.overleg.code})",
                                 lines=[line(" · ".join(parts))]))
+    page = paging.page_of(paging.line_count(sections), args.get("page", 0))
+    rest, more = paging.more(ctx, "overleg", "lijst", page, "overleg")
+    sections = paging.sections_page(sections, page) + ([Section(lines=rest)] if rest else [])
     return Reply.of(Message(heading=t("overleg.heading", regio=ctx.regio.naam),
-                            sections=sections))
+                            sections=sections, buttons=more))
 
 
 @handles("overleg.beheer.nieuw")

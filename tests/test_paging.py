@@ -157,3 +157,26 @@ def test_the_meeting_summary_of_a_busy_body_fits_and_pages_to_the_agenda(
     button = next(b for b in buttons_in(summary) if b.action == "meer")
     page = Regiobot(demo_db, AMS).action(PLO_HOUTEN, "meer", button.args, NOW)
     assert "Punt 11" in said(page) and "Punt 10" not in said(page)
+
+
+def test_the_digest_of_a_busy_region_fits_slack_and_a_mattermost_post(
+        demo_db: Database) -> None:
+    """60 opgaven with five milestones each (one late) and many changes this week."""
+    from tests.slack.test_limits import busy_sponsor
+
+    busy_sponsor(demo_db)
+    with demo_db.write() as s:
+        for opgave in s.scalars(select(Opgave).where(Opgave.code.like("TST-%"))):
+            for n in range(12):
+                s.add(AuditRegel(regio_id=1, opgave_id=opgave.id, entiteit="opgave",
+                                 entiteit_id=opgave.id, veld="titel", oud=f"Titel {n}",
+                                 nieuw=f"Titel {n + 1}", op=NOW - timedelta(days=1)))
+    plan(demo_db, datetime(2026, 11, 30, 9, 5, tzinfo=AMS), AMS, Rules())
+    digest = [r for r in rows(demo_db, "digest:") if r.doel == "plo"]
+    assert len(digest) == 1
+    message = Message.model_validate(digest[0].bericht)
+    assert_fits_slack(Reply.of(message))
+    rendered = blocks.message_blocks(message, {})
+    assert len(rendered) <= blocks.MESSAGE_BLOCKS  # fits before any last-resort cut
+    assert len(text_of(digest[0])) < 16_383  # a Mattermost post
+    assert "en 28 meer" in text_of(digest[0])  # the opgaven past the first 30, by code

@@ -81,6 +81,8 @@ TEXTS: dict[str, str] = {
     "paging.rest.wijziging.other": "… and {count} more changes",
     "paging.rest.regel.one": "… and 1 more line",
     "paging.rest.regel.other": "… and {count} more lines",
+    "paging.rest.overleg.one": "… and 1 more body",
+    "paging.rest.overleg.other": "… and {count} more bodies",
     "paging.verlopen": "This button has expired or is unknown; nothing was changed. Type the "
                        "command again for the current list.",
     # register

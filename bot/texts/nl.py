@@ -77,6 +77,8 @@ TEXTS: dict[str, str] = {
     "paging.rest.wijziging.other": "… en nog {count} wijzigingen",
     "paging.rest.regel.one": "… en nog 1 regel",
     "paging.rest.regel.other": "… en nog {count} regels",
+    "paging.rest.overleg.one": "… en nog 1 overleg",
+    "paging.rest.overleg.other": "… en nog {count} overleggen",
     "paging.verlopen": "Deze knop is verlopen of onbekend; er is niets veranderd. Typ het "
                        "commando opnieuw voor de lijst van nu.",
     # register

@@ -86,9 +86,7 @@ class SlackAdapter:
             body = blocks.payload(message, reply.accounts)
             rendered += body["blocks"]
             texts.append(body["text"])
-        if len(rendered) > blocks.MESSAGE_BLOCKS:
-            raise ValueError(f"{len(rendered)} blocks in one reply")
-        return {"blocks": rendered, "text": " · ".join(texts)[:300] or "Regiobot"}
+        return {"blocks": blocks.fit(rendered), "text": " · ".join(texts)[:300] or "Regiobot"}
 
     def _stash(self, key: str, value: Form | Reply, channel: str | None) -> None:
         with self._lock:
@@ -119,7 +117,7 @@ class SlackAdapter:
         for message in reply.messages:
             view_blocks += blocks.message_blocks(message, reply.accounts)
         client.views_publish(user_id=user_id, view={
-            "type": "home", "blocks": blocks.fits(view_blocks, blocks.VIEW_BLOCKS)})
+            "type": "home", "blocks": blocks.fit(view_blocks, blocks.VIEW_BLOCKS)})
 
     def tell(self, client: WebClient, body: dict[str, Any], reply: Reply,
              channel: str | None = None) -> None:

@@ -3,12 +3,18 @@ modals with ``slack_sdk.models``.
 
 All user text is escaped (``&``, ``<``, ``>``) and every mrkdwn text object is
 ``verbatim``, so a title like ``<!channel>`` or ``@here`` is shown, never executed.
-Slack checks a view's 100 blocks but not a message's 50: ``fits`` does that here.
+
+Slack refuses a whole message (``invalid_blocks``) for one element over its limits, so
+every limit is kept here: 50 blocks in a message and 100 in a view (``fit``), 3,000
+characters in a section's text and 2,000 in a field or a button's value. Lists are paged
+by the core (``bot.paging``); ``fit`` is the last resort that cuts a message the core
+did not page, and says how many lines it left out.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -29,11 +35,15 @@ from slack_sdk.models.views import View
 
 from bot.forms import FieldKind, Form, FormField, RawValue
 from bot.messages import Button, Line, Message, Part, PersonRef, Strong
-from bot.texts import t
+from bot.texts import t, tn
+
+log = logging.getLogger(__name__)
 
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+BUTTON_VALUE = 2000
 BUTTON_PREFIX = "rb:"
 FORM_CALLBACK = "rb-form"
 PERSON_OPTIONS = "rb-persoon"
@@ -65,16 +75,21 @@ def line_text(item: Line, mentions: Mentions) -> str:
 Dict = dict[str, Any]
 
 
-def _mrkdwn(text: str) -> Dict:
-    return {"type": "mrkdwn", "text": text[:SECTION_TEXT], "verbatim": True}
+def _mrkdwn(text: str, limit: int = SECTION_TEXT) -> Dict:
+    return {"type": "mrkdwn", "text": text[:limit], "verbatim": True}
 
 
 def _plain(text: str, limit: int) -> Dict:
     return {"type": "plain_text", "text": text[:limit], "emoji": True}
 
 
-def button(item: Button, index: int) -> Dict:
+def button(item: Button, index: int) -> Dict | None:
+    """The button, or None when its value would be longer than Slack takes: the core keeps
+    long state server-side (``bot.paging``), so this only guards against a new mistake."""
     value = json.dumps({"a": item.action, "g": item.args}, separators=(",", ":"))
+    if len(value) > BUTTON_VALUE:
+        log.error("button %s left out: its value has %d characters", item.action, len(value))
+        return None
     element: Dict = {"type": "button", "text": _plain(item.label, 75),
                      "action_id": f"{BUTTON_PREFIX}{index}", "value": value}
     if item.style:
@@ -119,18 +134,21 @@ def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
             if item.button is None:
                 pending.append(text)
                 continue
+            accessory = button(item.button, next(counter))
+            if accessory is None:
+                pending.append(text)
+                continue
             blocks += _sections(pending)
             pending = []
-            blocks.append({"type": "section", "text": _mrkdwn(text),
-                           "accessory": button(item.button, next(counter))})
+            blocks.append({"type": "section", "text": _mrkdwn(text), "accessory": accessory})
         blocks += _sections(pending)
-        facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value))
-                 for f in section.facts]
+        facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value),
+                         FIELD_TEXT) for f in section.facts]
         for start in range(0, len(facts), 10):
             blocks.append({"type": "section", "fields": facts[start:start + 10]})
-    for start in range(0, len(message.buttons), 25):
-        blocks.append({"type": "actions", "elements": [
-            button(b, next(counter)) for b in message.buttons[start:start + 25]]})
+    elements = [e for e in (button(b, next(counter)) for b in message.buttons) if e is not None]
+    for start in range(0, len(elements), 25):
+        blocks.append({"type": "actions", "elements": elements[start:start + 25]})
     if message.context:
         blocks.append({"type": "context", "elements": [
             _mrkdwn(escape(c)) for c in message.context[:10]]})
@@ -138,9 +156,35 @@ def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
 
 
 def fits(blocks: list[Any], limit: int = MESSAGE_BLOCKS) -> list[Any]:
+    """Blocks that must all be there (a modal's fields): too many is a mistake."""
     if len(blocks) > limit:
         raise ValueError(f"{len(blocks)} blocks; Slack takes at most {limit}")
     return blocks
+
+
+def fit(blocks: list[Dict], limit: int = MESSAGE_BLOCKS) -> list[Dict]:
+    """At most ``limit`` blocks: the first ones, a line that says how many lines were left
+    out, and the closing buttons and context (a Meer button must stay)."""
+    if len(blocks) <= limit:
+        return blocks
+    tail = len(blocks)
+    while tail > 0 and blocks[tail - 1]["type"] in ("actions", "context") \
+            and len(blocks) - tail < 3:
+        tail -= 1
+    room = limit - 1 - (len(blocks) - tail)
+    left_out = sum(_lines(b) for b in blocks[room:tail])
+    log.warning("message of %d blocks cut to %d", len(blocks), limit)
+    note = {"type": "context", "elements": [_mrkdwn(escape(tn("paging.rest.regel",
+                                                              left_out)))]}
+    return [*blocks[:room], note, *blocks[tail:]]
+
+
+def _lines(block: Dict) -> int:
+    if "fields" in block:
+        return len(block["fields"])
+    if block["type"] == "section":
+        return str(block["text"]["text"]).count("\n") + 1
+    return 0
 
 
 def fallback_text(message: Message) -> str:
@@ -151,7 +195,7 @@ def fallback_text(message: Message) -> str:
 
 
 def payload(message: Message, mentions: Mentions) -> dict[str, Any]:
-    return {"blocks": fits(message_blocks(message, mentions)), "text": fallback_text(message)}
+    return {"blocks": fit(message_blocks(message, mentions)), "text": fallback_text(message)}
 
 
 # --- forms as modals ---------------------------------------------------------------------

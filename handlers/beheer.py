@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import paging
 from bot.context import Ctx
 from bot.messages import Message, Section, line
 from bot.replies import Reply
@@ -11,6 +12,9 @@ from bot.services import roster
 from bot.texts import t
 from handlers import views
 from handlers.registry import handles
+
+# One line per person without buttons: a longer page still reads well and fits.
+ROSTER_PAGE = 25
 
 
 @handles("beheer.rooster")
@@ -22,8 +26,11 @@ def rooster(ctx: Ctx, args: dict[str, Any]) -> Reply:
         roles = ", ".join(row.roles) or t("roster.lid")
         lines.append(line(f"@{row.persoon.handle} · ", row.persoon.naam,
                           f" · {roles} · {accounts}"))
+    page = paging.page_of(len(lines), args.get("page", 0), ROSTER_PAGE)
+    rest, more = paging.more(ctx, "opgave", "beheer rooster", page, "persoon")
     return Reply.of(Message(heading=t("roster.heading", count=len(rows)),
-                            sections=[Section(lines=lines)]))
+                            sections=[Section(lines=lines[page.start:page.stop] + rest)],
+                            buttons=more))
 
 
 @handles("beheer.koppel")

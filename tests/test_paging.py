@@ -180,3 +180,20 @@ def test_the_digest_of_a_busy_region_fits_slack_and_a_mattermost_post(
     assert len(rendered) <= blocks.MESSAGE_BLOCKS  # fits before any last-resort cut
     assert len(text_of(digest[0])) < 16_383  # a Mattermost post
     assert "en 28 meer" in text_of(digest[0])  # the opgaven past the first 30, by code
+
+
+def test_a_roster_of_120_people_pages(demo_db: Database) -> None:
+    with demo_db.write() as s:
+        for n in range(120):
+            s.add(Persoon(regio_id=1, handle=f"zz-medewerker-{n + 1:03d}",
+                          naam=f"Medewerker {n + 1:03d}", actief=True))
+    replies = pages(Regiobot(demo_db, AMS), Caller("console", "lekstroom", "programmamanager"),
+                    "opgave", "beheer rooster")
+    with demo_db.read() as s:
+        people = s.scalar(select(func.count()).select_from(Persoon).where(Persoon.actief))
+    assert people is not None and len(replies) == (people + 24) // 25
+    assert f"… en nog {people - 25} personen" in said(replies[0])
+    assert "zz-medewerker-120" in said(replies[-1]) and "[Meer]" not in said(replies[-1])
+    for reply in replies:
+        assert_fits_slack(reply)
+        assert len(said(reply)) < 16_383

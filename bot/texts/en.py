@@ -83,6 +83,8 @@ TEXTS: dict[str, str] = {
     "paging.rest.regel.other": "… and {count} more lines",
     "paging.rest.overleg.one": "… and 1 more body",
     "paging.rest.overleg.other": "… and {count} more bodies",
+    "paging.rest.persoon.one": "… and 1 more person",
+    "paging.rest.persoon.other": "… and {count} more people",
     "paging.verlopen": "This button has expired or is unknown; nothing was changed. Type the "
                        "command again for the current list.",
     # register

@@ -79,6 +79,8 @@ TEXTS: dict[str, str] = {
     "paging.rest.regel.other": "… en nog {count} regels",
     "paging.rest.overleg.one": "… en nog 1 overleg",
     "paging.rest.overleg.other": "… en nog {count} overleggen",
+    "paging.rest.persoon.one": "… en nog 1 persoon",
+    "paging.rest.persoon.other": "… en nog {count} personen",
     "paging.verlopen": "Deze knop is verlopen of onbekend; er is niets veranderd. Typ het "
                        "commando opnieuw voor de lijst van nu.",
     # register

@@ -93,8 +93,15 @@ def line_count(sections: list[Section]) -> int:
 
 
 def remember(ctx: Ctx, root: str, text: str) -> str:
-    """A new key for re-running ``/root text``. A reading unit of work cannot write, so
-    there the state waits in the session until the caller stores it (``pending``)."""
+    """A key for re-running ``/root text``: the one already stored while it has half its
+    life left (the worker rebuilds a meeting summary at every tick until the meeting),
+    else a new one. A reading unit of work cannot write, so there a new key waits in the
+    session until the caller stores it (``pending``)."""
+    known = ctx.session.scalar(select(PagingState.sleutel).where(
+        PagingState.regio_id == ctx.regio.id, PagingState.root == root,
+        PagingState.tekst == text, PagingState.verloopt_op > ctx.now + KEEP / 2).limit(1))
+    if known is not None:
+        return known
     state = PagingState(sleutel=secrets.token_urlsafe(12), regio_id=ctx.regio.id, root=root,
                         tekst=text, aangemaakt_op=ctx.now, verloopt_op=ctx.now + KEEP)
     if writes(ctx.session):

@@ -16,7 +16,7 @@ from bot.render_text import render
 from bot.replies import Reply
 from bot.schedule import Rules
 from storage.db import Database
-from storage.models import Agendapunt, AuditRegel, Opgave, Overleg, PagingState, Persoon
+from storage.models import Agendapunt, AuditRegel, Dilemma, Opgave, Overleg, PagingState, Persoon
 from tests.conftest import AMS, NOW
 from tests.slack.test_block_kit import assert_valid
 from tests.test_planning import rows, text_of
@@ -147,12 +147,19 @@ def test_an_expired_or_unknown_key_says_so_in_dutch(any_demo_db: Database) -> No
 def test_the_meeting_summary_of_a_busy_body_fits_and_pages_to_the_agenda(
         demo_db: Database) -> None:
     busy_body(demo_db)
+    with demo_db.write() as s:  # a confidential dilemma: a placeholder, not in the preview
+        plo = s.scalar(select(Overleg.id).where(Overleg.code == "plo"))
+        jgd = s.scalar(select(Opgave.id).where(Opgave.code == "JGD-03"))
+        s.add(Dilemma(opgave_id=jgd, volgnummer=9, tekst="Geheim", vertrouwelijk=True,
+                      status="geescaleerd", geescaleerd_naar_overleg_id=plo,
+                      ingediend_op=NOW - timedelta(days=1)))
     plan(demo_db, datetime(2026, 11, 27, 9, 5, tzinfo=AMS), AMS, Rules())  # 2 days before
     posted = [r for r in rows(demo_db, "samenvatting:") if r.doel == "plo"]
     assert len(posted) == 1
     summary = Message.model_validate(posted[0].bericht)
     text = text_of(posted[0])
     assert "Punt 10 · Olaf Kramer" in text and "Punt 11" not in text
+    assert "Vertrouwelijk dilemma bij JGD-03" in text and "Geheim" not in text
     assert "… en nog 50 punten" in text
     assert_fits_slack(Reply.of(summary))
     button = next(b for b in buttons_in(summary) if b.action == "meer")

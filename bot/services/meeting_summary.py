@@ -33,6 +33,7 @@ class Item:
     opgave: Opgave | None
     who: list[Persoon] = field(default_factory=list)
     due: date | None = None
+    confidential: bool = False
 
 
 def _driehoek(opgave: Opgave) -> list[Persoon]:
@@ -56,7 +57,7 @@ def items(ctx: Ctx, overleg: Overleg, agenda: meetings.Agenda | None = None,
             continue
         text = t("samenvatting.vertrouwelijk", code=opgave.code) if d.vertrouwelijk else \
             f"{opgave.code}#D{d.volgnummer} {d.tekst}"
-        found.append(Item(text, opgave, _driehoek(opgave)))
+        found.append(Item(text, opgave, _driehoek(opgave), confidential=d.vertrouwelijk))
     for punt in agenda.items:
         opgave = ctx.session.get(Opgave, punt.opgave_id) if punt.opgave_id else None
         submitter = ctx.session.get(Persoon, punt.ingediend_door_id) \
@@ -91,12 +92,15 @@ def item_line(item: Item, dated: bool = False) -> Line:
 
 def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
     """The first page of what to decide; its Meer button pages on in the agenda preview,
-    which lists the same items in the same order."""
+    which lists the same items in the same order (the confidential placeholders, which
+    the preview leaves out, follow the first page here)."""
     found = items(ctx, overleg)
-    page = paging.page_of(len(found))
+    listed = [i for i in found if not i.confidential]
+    page = paging.page_of(len(listed))
     rest, more = paging.more(ctx, "overleg", f"agenda {overleg.code}", page, "punt")
     sections = [Section(title=t("samenvatting.besluiten"), lines=[
-        item_line(i) for i in found[page.start:page.stop]] + rest)] \
+        item_line(i) for i in listed[page.start:page.stop] + [
+            i for i in found if i.confidential]] + rest)] \
         if found else [Section(lines=[line(t("samenvatting.niets"))])]
     present: dict[int, Persoon] = {p.id: p for i in found for p in i.who}
     if present:

@@ -17,7 +17,7 @@ from storage.models.opgave import (
 from storage.models.outbox import OutboxBericht, VerwerktEvent
 from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
 from storage.models.people import Identiteit, Persoon, PloLid
-from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
+from storage.models.regio import Gemeente, Inwoneraandeel, PlatformKanaal, Regio, Werkruimte
 
 __all__ = [
     "Afweging",
@@ -43,6 +43,7 @@ __all__ = [
     "Overleg",
     "OverlegLid",
     "Persoon",
+    "PlatformKanaal",
     "PloLid",
     "Regio",
     "Respondent",

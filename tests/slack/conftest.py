@@ -142,6 +142,9 @@ def stand_in() -> Iterator[StandIn]:
     server = start()
     yield server
     server.server.shutdown()
+    # Slack would have refused these: the product must not send them.
+    assert server.rejections == [], server.rejections
+    assert server.names_used == [], f"channels sent by name, not by ID: {server.names_used}"
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import time
 
 from sqlalchemy import func, select
 
-from storage.models import OutboxBericht
+from storage.models import OutboxBericht, PlatformKanaal
 from tests.slack.conftest import SlackClient, sign
 
 
@@ -43,7 +43,14 @@ def test_a_write_delivers_its_outbox_through_the_web_api(slack: SlackClient) -> 
     answer = slack.command("U0PLO", "nieuw Regiovisie Jeugd 2028")
     assert "Opgave JGD-05 is aangemaakt" in answer.text
     post = slack.stand_in.wait_for("chat.postMessage")[0]
-    assert post.body["channel"] == "plo"
+    # The configured channel "plo" is asked of Slack once, then posted to by its ID.
+    assert post.body["channel"] == "C0PLO"
+    assert [m for m in slack.stand_in.methods() if m != "auth.test"][:2] == [
+        "conversations.list", "chat.postMessage"]
+    with slack.db.read() as s:
+        assert s.execute(select(PlatformKanaal.platform, PlatformKanaal.team_id,
+                                PlatformKanaal.naam, PlatformKanaal.extern_id)).all() == [
+            ("slack", "T1", "plo", "C0PLO")]
     assert post.body["metadata"] == {"event_type": "regiobot_delivery", "event_payload": {
         "delivery_key": "opgave-nieuw:13:#plo:slack"}}
     assert post.body["blocks"][0]["text"]["text"] == "Nieuwe opgave JGD-05"
@@ -92,8 +99,9 @@ def test_every_subcommand_answers_and_makes_exactly_its_web_api_calls(
         ("U0PM", "beheer persoon wijzig @pl-vervoer gemeente Lopik", "is bijgewerkt", [PUBLISH]),
         ("U0PM", "beheer koppel @pl-vervoer <@U0NEW|pieter>", "is gekoppeld aan Pieter Vos",
          [PUBLISH]),
+        # The first post to the PLO channel asks Slack for its ID, once.
         ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken",
-         ["chat.postMessage", PUBLISH]),
+         ["conversations.list", "chat.postMessage", PUBLISH]),
         ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom", [PUBLISH]),
         ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)", [PUBLISH]),
         ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet.", []),

@@ -139,6 +139,18 @@ def _options_problem(value: Any) -> str | None:
     return None
 
 
+FIELD_TEXT_MAX = 2000
+
+
+def _fields_problem(block: dict[str, Any]) -> str | None:
+    """A section's fields hold at most 2,000 characters each (slack_sdk checks only
+    how many there are)."""
+    for number, field in enumerate(block.get("fields") or []):
+        if isinstance(field, dict) and len(str(field.get("text", ""))) > FIELD_TEXT_MAX:
+            return f"fields/{number}: text must be at most {FIELD_TEXT_MAX} characters"
+    return None
+
+
 def block_problem(block: Any) -> str | None:
     """Why Block Kit refuses this block (or an element inside it), else None."""
     if not isinstance(block, dict):
@@ -151,7 +163,7 @@ def block_problem(block: Any) -> str | None:
         # in it; parse drops what it does not know, so a difference is a field Slack
         # would not accept either.
         rendered = model.to_dict()
-        if (problem := _options_problem(block)) is not None:
+        if (problem := _options_problem(block) or _fields_problem(block)) is not None:
             return f"{block.get('type')}: {problem}"
     except (SlackObjectFormationError, KeyError, TypeError, ValueError) as error:
         return f"{block.get('type')}: {error}"

@@ -34,6 +34,7 @@ from bot.texts import t
 MESSAGE_BLOCKS = 50
 VIEW_BLOCKS = 100
 SECTION_TEXT = 3000
+FIELD_TEXT = 2000  # each of a section's fields
 BUTTON_PREFIX = "rb:"
 FORM_CALLBACK = "rb-form"
 PERSON_OPTIONS = "rb-persoon"
@@ -65,8 +66,8 @@ def line_text(item: Line, mentions: Mentions) -> str:
 Dict = dict[str, Any]
 
 
-def _mrkdwn(text: str) -> Dict:
-    return {"type": "mrkdwn", "text": text[:SECTION_TEXT], "verbatim": True}
+def _mrkdwn(text: str, limit: int = SECTION_TEXT) -> Dict:
+    return {"type": "mrkdwn", "text": text[:limit], "verbatim": True}
 
 
 def _plain(text: str, limit: int) -> Dict:
@@ -124,8 +125,8 @@ def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
             blocks.append({"type": "section", "text": _mrkdwn(text),
                            "accessory": button(item.button, next(counter))})
         blocks += _sections(pending)
-        facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value))
-                 for f in section.facts]
+        facts = [_mrkdwn(f"*{escape(f.label)}*\n" + "".join(_part(p, mentions) for p in f.value),
+                         FIELD_TEXT) for f in section.facts]
         for start in range(0, len(facts), 10):
             blocks.append({"type": "section", "fields": facts[start:start + 10]})
     for start in range(0, len(message.buttons), 25):

@@ -77,10 +77,11 @@ class Undeliverable(Exception):
 
 
 class UnknownChannel(Undeliverable):
-    def __init__(self, platform: str, team_id: str, channel: str) -> None:
+    def __init__(self, platform: str, team_id: str, channel: str, detail: str = "") -> None:
         where = f" (team {team_id})" if team_id else ""
-        super().__init__(f"{platform} knows no channel {channel!r}{where}: create it or "
-                         f"invite the bot, then send it again with `regiobot outbox retry`")
+        why = f" ({detail})" if detail else ""
+        super().__init__(f"{platform} knows no channel {channel!r}{where}{why}: create it "
+                         f"or invite the bot, then send it again with `regiobot outbox retry`")
         self.channel = channel
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import PlatformKanaal
@@ -21,6 +21,13 @@ def known_id(session: Session, platform: str, team_id: str, value: str) -> str |
     if by_name is not None:
         return by_name
     return value if rows else None
+
+def forget(session: Session, platform: str, team_id: str, naam: str) -> None:
+    """Drop a kept ID the platform no longer knows: the next attempt looks it up anew."""
+    session.execute(delete(PlatformKanaal).where(
+        PlatformKanaal.platform == platform, PlatformKanaal.team_id == team_id,
+        PlatformKanaal.naam == naam))
+
 
 def remember(session: Session, platform: str, team_id: str, naam: str, extern_id: str) -> None:
     """Keep a resolved channel (a second resolver of the same name changes nothing)."""

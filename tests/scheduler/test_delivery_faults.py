@@ -30,6 +30,7 @@ from tests.scheduler.world import (
     Clock,
     PacerTime,
     Seeded,
+    reminder,
     rows_by_key,
     seed,
     statuses,
@@ -385,3 +386,31 @@ def test_a_channel_slack_does_not_know_fails_at_once_and_says_which(
         assert outbox.retry(session, unknown.id, clock())
     assert dispatcher.drain().sent == 1
     assert [p.channel for p in slack.posted()] == ["C0PLO", "C0NIEUW"]
+
+
+def test_a_channel_gone_after_its_id_was_kept_fails_at_once_and_is_looked_up_anew(
+        db: Database, stand_ins: list[ChatStandIn]) -> None:
+    seeded = seed(db, people=1, messages=1, channels=("plo",), every_nth_to_a_channel=1)
+    slack = chat_stand_in.start()
+    stand_ins.append(slack)
+    clock = Clock()
+    dispatcher = Dispatcher(db, slack_at(slack.url, db), clock, worker="worker-1")
+    assert dispatcher.drain().sent == 1
+    # The PLO's channel is deleted and made anew: the same name, another ID.
+    slack.directory.remove("C0PLO")
+    slack.directory.add("C0PLONIEUW", "plo")
+    with db.write() as session:
+        assert outbox.enqueue(session, delivery_key="digest:plo:later", regio_id=seeded.regio_id,
+                              platform="slack", doel_soort="kanaal", doel="plo",
+                              bericht=reminder(1), aangemaakt_op=T0)
+
+    assert dispatcher.drain().failed == 1
+
+    later = rows_by_key(db)["digest:plo:later"]
+    assert (later.status, later.pogingen) == ("failed", 1)
+    assert "knows no channel 'plo' (team T1) (C0PLO: channel_not_found)" in (later.fout or "")
+    with db.write() as session:
+        assert outbox.retry(session, later.id, clock())
+    assert dispatcher.drain().sent == 1
+    assert [p.channel for p in slack.posted()] == ["C0PLO", "C0PLONIEUW"]
+    assert slack.names_used == []

@@ -66,6 +66,11 @@ class Directory:
         self.by_id[channel_id] = name
         self.by_name[name] = channel_id
 
+    def remove(self, channel_id: str) -> None:
+        """The channel is deleted (or archived): Slack knows it no more."""
+        name = self.by_id.pop(channel_id)
+        self.by_name.pop(name, None)
+
     def name_of(self, channel_id: str) -> str | None:
         return self.by_id.get(channel_id)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -43,6 +43,8 @@ PLATFORM = "slack"
 # case letters and digits. A channel name is lower case, so it never looks like one.
 CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
 LIST_PAGE_SIZE = 1000
+# chat.postMessage's answers for a channel that is no more (deleted, or archived).
+CHANNEL_GONE = ("channel_not_found", "is_archived")
 
 
 def sending_client(settings: Settings) -> WebClient:
@@ -91,6 +93,15 @@ class SlackSender:
             self._channels[key] = found
         return self._channels[key]
 
+    def _forget(self, delivery: Delivery, channel: str, error: str) -> NoReturn:
+        """The kept ID of a channel Slack no longer has: drop it (a retry looks the name
+        up again) and fail the delivery, saying which channel."""
+        team_id, name = delivery.team_id or "", delivery.address.lstrip("#")
+        self._channels.pop((team_id, name), None)
+        with self.db.write() as session:
+            kanalen.forget(session, PLATFORM, team_id, name)
+        raise UnknownChannel(PLATFORM, team_id, name, f"{channel}: {error}")
+
     def _resolve(self, team_id: str, channel: str) -> str:
         if CHANNEL_ID.fullmatch(channel):
             try:
@@ -131,11 +142,17 @@ class SlackSender:
         body = blocks.payload(delivery.message, users)
         if delivery.thread:
             body["thread_ts"] = delivery.thread
-        response = self._call(
-            self.client.chat_postMessage, channel=self.channel_for(delivery), **body,
-            metadata={"event_type": EVENT_TYPE,
-                      "event_payload": {"delivery_key": delivery.delivery_key}},
-        )
+        channel = self.channel_for(delivery)
+        try:
+            response = self._call(
+                self.client.chat_postMessage, channel=channel, **body,
+                metadata={"event_type": EVENT_TYPE,
+                          "event_payload": {"delivery_key": delivery.delivery_key}},
+            )
+        except SlackApiError as error:
+            if delivery.kind == "persoon" or error.response.get("error") not in CHANNEL_GONE:
+                raise
+            self._forget(delivery, channel, str(error.response.get("error")))
         if delivery.kind == "persoon":
             self.reached.add((delivery.address, delivery.team_id or ""))
         return str(response["ts"])

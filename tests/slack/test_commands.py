@@ -6,7 +6,9 @@ import time
 
 from sqlalchemy import func, select
 
-from storage.models import OutboxBericht, PlatformKanaal
+from bot.platforms.slack.sender import SlackSender, sending_client
+from config.settings import Settings
+from storage.models import OutboxBericht, Overleg, PlatformKanaal
 from tests.slack.conftest import SlackClient, sign
 
 
@@ -159,3 +161,21 @@ def test_an_unknown_slack_user_becomes_a_lid_and_the_manager_hears_of_it(
     assert notice.body["channel"] == "DU0PM"
     assert notice.body["blocks"][0]["text"]["text"] == \
         "Nieuw: Gebruiker U0XYZ is nog niet gekoppeld"
+
+
+def test_a_channel_picked_with_a_hash_is_kept_and_resolves_to_its_id(
+        slack: SlackClient) -> None:
+    # Slack escapes a picked channel as <#ID|name>; a private one may come without name.
+    sender = SlackSender(sending_client(Settings(
+        slack_bot_token="xoxb-test", slack_api_url=slack.stand_in.url,
+        database_url=slack.db.url)), slack.db)
+    for typed, kept, channel_id in (("<#C0AOWMO|ao-wmo>", "ao-wmo", "C0AOWMO"),
+                                    ("<#C0WMO|>", "C0WMO", "C0WMO")):
+        answer = slack.command("U0PM", f"beheer kanaal ao-wmo {typed}", root="overleg")
+        assert answer.status == 200 and "geen kanaalnaam" not in answer.text, answer.text
+        with slack.db.read() as s:
+            assert s.scalar(select(Overleg.kanaal).where(Overleg.code == "ao-wmo")) == kept
+        assert sender.channel_id("T1", kept) == channel_id
+    assert slack.stand_in.methods().count("conversations.info") == 1  # for the bare ID
+    with slack.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxBericht)) == 0

@@ -22,6 +22,7 @@ def known_id(session: Session, platform: str, team_id: str, value: str) -> str |
         return by_name
     return value if rows else None
 
+
 def forget(session: Session, platform: str, team_id: str, naam: str) -> None:
     """Drop a kept ID the platform no longer knows: the next attempt looks it up anew."""
     session.execute(delete(PlatformKanaal).where(

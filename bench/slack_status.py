@@ -43,7 +43,7 @@ REQUESTS = {1: 300, 8: 800}
 
 
 def command_body(text_: str) -> bytes:
-    return urlencode({"token": "x", "team_id": "T1", "channel_id": "C1", "user_id": "U0PLO",
+    return urlencode({"token": "x", "team_id": "T1", "channel_id": "C0PLO", "user_id": "U0PLO",
                       "user_name": "plo-houten", "command": "/opgave", "text": text_,
                       "api_app_id": "A1", "trigger_id": "t", "response_url": "http://x/"
                       }).encode()

@@ -9,7 +9,14 @@ Nothing is lost and nothing goes out twice:
   looks for its delivery key among the conversation's recent messages;
 - a platform that says "too many" (HTTP 429) is obeyed: that conversation (or, when
   several say it at once, everything) waits for its Retry-After, without counting an
-  attempt; the pacer keeps the dispatcher under the platform's rates to begin with.
+  attempt; the pacer keeps the dispatcher under the platform's rates to begin with;
+- a message the platform can never take as it is (a channel it does not know) fails at
+  once with an error that says why; the operator fixes it and sends it again
+  (``regiobot outbox retry``).
+
+Towards the platform only IDs are used: the adapter resolves a configured channel name
+once and keeps its ID (``storage.kanalen``), and an opgave's thread is kept by the ID of
+its channel.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -64,6 +71,20 @@ class MaybeDelivered(Exception):
     """The call timed out: the platform may have posted the message all the same."""
 
 
+class Undeliverable(Exception):
+    """The platform will not take this message as it is (say, a channel it does not
+    know): trying again changes nothing until someone fixes the cause."""
+
+
+class UnknownChannel(Undeliverable):
+    def __init__(self, platform: str, team_id: str, channel: str, detail: str = "") -> None:
+        where = f" (team {team_id})" if team_id else ""
+        why = f" ({detail})" if detail else ""
+        super().__init__(f"{platform} knows no channel {channel!r}{where}{why}: create it "
+                         f"or invite the bot, then send it again with `regiobot outbox retry`")
+        self.channel = channel
+
+
 class Sender(Protocol):
     platform: str
 
@@ -72,6 +93,14 @@ class Sender(Protocol):
 
     def find(self, delivery: Delivery) -> str | None:
         """The platform's id of this delivery's message if it was posted, else None."""
+
+
+@runtime_checkable
+class KnowsChannels(Protocol):
+    """A sender that resolves a delivery's conversation to the platform's ID."""
+
+    def channel_for(self, delivery: Delivery) -> str:
+        """The ID of the conversation this delivery goes to."""
 
 
 @dataclass
@@ -311,8 +340,11 @@ class Dispatcher:
                 if self.pacer is not None:
                     self.pacer.sent(self._address_of(row))
             if row.doel_soort == "draad" and thread is None and extern_id:
-                _opened_thread(self.db, self.sender.platform, int(row.doel), address, extern_id)
-                threads[int(row.doel)] = (address, extern_id)
+                # The thread is kept by its channel's ID, as the platform knows it.
+                kanaal = (self.sender.channel_for(delivery)
+                          if isinstance(self.sender, KnowsChannels) else address)
+                _opened_thread(self.db, self.sender.platform, int(row.doel), kanaal, extern_id)
+                threads[int(row.doel)] = (kanaal, extern_id)
         except RateLimited as refusal:
             if self.pacer is not None:
                 self.pacer.refused(self._address_of(row), refusal.retry_after)
@@ -325,7 +357,8 @@ class Dispatcher:
             uncertain = uncertain or isinstance(error, MaybeDelivered)
             log.warning("delivery %s failed: %r", row.delivery_key, error)
             retry = (self.clock() + backoff(row.pogingen)
-                     if row.pogingen < self.max_attempts else None)
+                     if row.pogingen < self.max_attempts
+                     and not isinstance(error, Undeliverable) else None)
             with self.db.write() as session:
                 outbox.mark_failed(session, row.id, repr(error), retry, uncertain)
             result.failed += 1

@@ -17,7 +17,10 @@ from bot.texts import t
 from storage.models import Overleg, OverlegLid, Persoon, Vergadering
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,29}$")
-CHANNEL = re.compile(r"^#?[\w\-]{1,80}$")
+CHANNEL = re.compile(r"^[#~]?[\w\-]{1,80}$")
+# A channel picked with # in Slack arrives escaped as <#C0123ABCD|name> (the name may be
+# left out): its name is kept, or its ID when there is no name; both resolve to the ID.
+SLACK_CHANNEL = re.compile(r"^<#([A-Z0-9]{2,80})(?:\|([\w\-]{0,80}))?>$")
 
 
 @dataclass
@@ -96,9 +99,11 @@ def remove_member(ctx: Ctx, overleg_code: str, persoon: Persoon) -> Overleg:
 def set_channel(ctx: Ctx, overleg_code: str, kanaal: str) -> Overleg:
     require(ctx, "beheer.overleggen")
     overleg = find_overleg(ctx, overleg_code)
+    if picked := SLACK_CHANNEL.match(kanaal):
+        kanaal = picked.group(2) or picked.group(1)
     if not CHANNEL.match(kanaal):
         raise UserError(t("overleg.bad_channel", word=kanaal))
-    new = kanaal.lstrip("#")
+    new = kanaal.lstrip("#~")
     audit.record(ctx, "overleg", overleg.id, f"{overleg.code} kanaal", overleg.kanaal, new)
     overleg.kanaal = new
     return overleg

@@ -18,7 +18,7 @@ from storage.models.outbox import OutboxBericht, VerwerktEvent
 from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
 from storage.models.paging import PagingState
 from storage.models.people import Identiteit, Persoon, PloLid
-from storage.models.regio import Gemeente, Inwoneraandeel, Regio, Werkruimte
+from storage.models.regio import Gemeente, Inwoneraandeel, PlatformKanaal, Regio, Werkruimte
 
 __all__ = [
     "Afweging",
@@ -45,6 +45,7 @@ __all__ = [
     "OverlegLid",
     "PagingState",
     "Persoon",
+    "PlatformKanaal",
     "PloLid",
     "Regio",
     "Respondent",

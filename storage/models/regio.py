@@ -43,6 +43,22 @@ class Werkruimte(Base):
     regio: Mapped[Regio] = relationship(back_populates="werkruimtes")
 
 
+class PlatformKanaal(Base):
+    """A channel as configured (its name, e.g. ``plo``) and the ID the platform gave it
+    in one workspace or team: looked up once, then every post, lookup and thread uses
+    the ID (Slack refuses names in most of its Web API)."""
+
+    __tablename__ = "platform_kanaal"
+    __table_args__ = (UniqueConstraint("platform", "team_id", "naam"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    # The workspace or team; "" where the platform's token already names one.
+    team_id: Mapped[str] = mapped_column(String(64))
+    naam: Mapped[str] = mapped_column(String(80))
+    extern_id: Mapped[str] = mapped_column(String(80))
+
+
 class Gemeente(Base):
     __tablename__ = "gemeente"
     __table_args__ = (UniqueConstraint("regio_id", "naam"),)

@@ -395,7 +395,8 @@ class SlackRun(Run):
         post = self.post_of(row)
         channel = str(post["channel"])  # a DM is the stand-in's D<user id>
         handle = self.handles().get(channel.removeprefix("D")) if channel[0] == "D" else None
-        where = f"@{handle}" if handle else f"#{channel}"
+        # A channel is posted to by its ID; the stand-in's directory names it.
+        where = f"@{handle}" if handle else f"#{self.slack.stand_in.channel_name(channel)}"
         return Post(where + (" in thread" if post.get("thread_ts") else ""),
                     slack_shown(post["blocks"], self.names()))
 

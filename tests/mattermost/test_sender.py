@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 import responses
+from sqlalchemy import select
 
 from bot.dispatch import Dispatcher
 from bot.messages import Message, PersonRef, Section, line
@@ -18,7 +19,15 @@ from bot.platforms.mattermost.client import Client
 from bot.platforms.mattermost.sender import PROP, MattermostSender
 from storage import outbox
 from storage.db import Database
-from storage.models import Base, Identiteit, Persoon, Regio, Werkruimte
+from storage.models import (
+    Base,
+    Identiteit,
+    OutboxBericht,
+    Persoon,
+    PlatformKanaal,
+    Regio,
+    Werkruimte,
+)
 
 URL = "https://mm.example.org"
 API = URL + "/api/v4"
@@ -101,3 +110,37 @@ def test_a_timed_out_post_is_found_by_its_key_and_not_posted_again(db: Database)
     later = dispatcher(db, T0 + timedelta(hours=1)).drain()
     assert later.found == 1 and later.sent == 0
     assert sum(c.request.url == f"{API}/posts" for c in responses.calls) == 1
+
+
+@responses.activate
+def test_a_channel_is_looked_up_once_and_kept_by_its_id(db: Database) -> None:
+    mock_basics()
+    responses.post(f"{API}/posts", json={"id": "post1"}, status=201)
+    for n in range(2):  # each request's sender is new: the ID comes from the database
+        enqueue(db, f"k{n}", "kanaal", "plo", Message(heading=f"bericht {n}"))
+        assert dispatcher(db).drain().sent == 1
+    by_name = [c for c in responses.calls if "/channels/name/" in c.request.url]
+    assert [c.request.url for c in by_name] == [f"{API}/teams/team1/channels/name/plo"]
+    posts = [json.loads(c.request.body) for c in responses.calls
+             if c.request.url == f"{API}/posts"]
+    assert [p["channel_id"] for p in posts] == ["chplo", "chplo"]
+    with db.read() as s:
+        assert s.execute(select(PlatformKanaal.platform, PlatformKanaal.team_id,
+                                PlatformKanaal.naam, PlatformKanaal.extern_id)).all() == [
+            ("mattermost", "team1", "plo", "chplo")]
+
+
+@responses.activate
+def test_a_channel_the_team_does_not_have_fails_at_once_and_says_which(db: Database) -> None:
+    mock_basics()
+    responses.get(f"{API}/teams/team1/channels/name/weg", status=404,
+                  json={"id": "app.channel.get_by_name.missing.app_error", "status_code": 404})
+    enqueue(db, "k-weg", "kanaal", "weg", Message(heading="x"))
+    result = dispatcher(db).drain()
+    assert (result.sent, result.failed) == (0, 1)
+    with db.read() as s:
+        row = s.scalars(select(OutboxBericht)).one()
+    assert (row.status, row.pogingen) == ("failed", 1)
+    assert "mattermost knows no channel 'weg' (team team1)" in (row.fout or "")
+    assert dispatcher(db, T0 + timedelta(hours=2)).drain().failed == 0
+    assert not any(c.request.url == f"{API}/posts" for c in responses.calls)

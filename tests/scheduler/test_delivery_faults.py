@@ -30,6 +30,7 @@ from tests.scheduler.world import (
     Clock,
     PacerTime,
     Seeded,
+    reminder,
     rows_by_key,
     seed,
     statuses,
@@ -300,3 +301,116 @@ def test_the_operator_sees_a_failed_message_and_sends_it_again(
     assert set(slack.delivery_keys()) == {seeded.keys[1]}
     assert main(["outbox"]) == 0
     assert "0 wachten, 2 mislukt" in capsys.readouterr().out
+
+
+def test_channel_messages_whose_first_send_was_uncertain_are_found_by_id_and_sent_once(
+        db: Database, stand_ins: list[ChatStandIn]) -> None:
+    # Issue 22: against a Slack that wants IDs, ten channel messages whose first send
+    # timed out ended failed (channel_not_found from the history lookup by name), and
+    # those that had not landed were never posted.
+    seeded = seed(db, people=1, messages=10, channels=CHANNELS, every_nth_to_a_channel=1)
+    slack = chat_stand_in.start(hang_seconds=0.4)
+    stand_ins.append(slack)
+    slack.fault_next(*["timeout_after"] * 5, *["timeout_before"] * 5)
+    clock = Clock()
+    dispatcher = Dispatcher(db, slack_at(slack.url, db, timeout=0.2), clock, worker="worker-1")
+
+    first = dispatcher.drain()
+
+    assert (first.sent, first.failed) == (0, 10)
+    assert {(row.status, row.onzeker) for row in rows_by_key(db).values()} == {
+        ("pending", True)}
+    assert len(slack.posted()) == 5
+
+    clock.advance(hours=1)
+    second = dispatcher.drain()
+
+    assert (second.found, second.sent, second.failed) == (5, 5, 0)
+    assert_each_delivered_once(slack, db, seeded)
+    assert {p.channel for p in slack.posted()} == {"C0PLO", "C0JEUGD", "C0WMO"}
+    # Only IDs went to Slack, and each channel was looked up once.
+    assert (slack.names_used, slack.rejections) == ([], [])
+    assert slack.calls("conversations.list") == len(CHANNELS)
+
+
+def test_an_uncertain_channel_message_that_failed_is_found_after_outbox_retry(
+        database_url: str, db: Database, stand_ins: list[ChatStandIn],
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    seeded = seed(db, people=1, messages=3, channels=CHANNELS, every_nth_to_a_channel=1)
+    slack = chat_stand_in.start(hang_seconds=0.4)
+    stand_ins.append(slack)
+    slack.fault_next("timeout_after", "timeout_after", "timeout_before")
+    clock = Clock()
+    give_up_at_once = Dispatcher(db, slack_at(slack.url, db, timeout=0.2), clock,
+                                 worker="worker-1", max_attempts=1)
+    assert give_up_at_once.drain().failed == 3
+    failed = rows_by_key(db)
+    assert {(row.status, row.onzeker) for row in failed.values()} == {("failed", True)}
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("REGIOBOT_DATABASE_URL", database_url)
+
+    for row in failed.values():
+        assert main(["outbox", "retry", str(row.id)]) == 0
+    again = rows_by_key(db).values()
+    assert {(row.status, row.onzeker) for row in again} == {("pending", True)}
+    clock.now = max(row.volgende_poging_op for row in again)
+    result = give_up_at_once.drain()
+
+    assert (result.found, result.sent, result.failed) == (2, 1, 0)
+    assert_each_delivered_once(slack, db, seeded)
+    assert (slack.names_used, slack.rejections) == ([], [])
+
+
+def test_a_channel_slack_does_not_know_fails_at_once_and_says_which(
+        db: Database, stand_ins: list[ChatStandIn]) -> None:
+    seed(db, people=1, messages=2, channels=("plo", "bestaat-niet"), every_nth_to_a_channel=1)
+    slack = chat_stand_in.start()
+    stand_ins.append(slack)
+    clock = Clock()
+    dispatcher = Dispatcher(db, slack_at(slack.url, db), clock, worker="worker-1")
+
+    result = dispatcher.drain()
+
+    assert (result.sent, result.failed) == (1, 1)
+    rows = {row.doel: row for row in rows_by_key(db).values()}
+    unknown = rows["bestaat-niet"]
+    assert (unknown.status, unknown.pogingen) == ("failed", 1)  # no retries: not a loop
+    assert "knows no channel 'bestaat-niet' (team T1)" in (unknown.fout or "")
+    assert [p.channel for p in slack.posted()] == ["C0PLO"]
+    clock.advance(hours=2)
+    assert dispatcher.drain() == DispatchResult()
+
+    # Once the channel exists, the operator sends it again.
+    slack.directory.add("C0NIEUW", "bestaat-niet")
+    with db.write() as session:
+        assert outbox.retry(session, unknown.id, clock())
+    assert dispatcher.drain().sent == 1
+    assert [p.channel for p in slack.posted()] == ["C0PLO", "C0NIEUW"]
+
+
+def test_a_channel_gone_after_its_id_was_kept_fails_at_once_and_is_looked_up_anew(
+        db: Database, stand_ins: list[ChatStandIn]) -> None:
+    seeded = seed(db, people=1, messages=1, channels=("plo",), every_nth_to_a_channel=1)
+    slack = chat_stand_in.start()
+    stand_ins.append(slack)
+    clock = Clock()
+    dispatcher = Dispatcher(db, slack_at(slack.url, db), clock, worker="worker-1")
+    assert dispatcher.drain().sent == 1
+    # The PLO's channel is deleted and made anew: the same name, another ID.
+    slack.directory.remove("C0PLO")
+    slack.directory.add("C0PLONIEUW", "plo")
+    with db.write() as session:
+        assert outbox.enqueue(session, delivery_key="digest:plo:later", regio_id=seeded.regio_id,
+                              platform="slack", doel_soort="kanaal", doel="plo",
+                              bericht=reminder(1), aangemaakt_op=T0)
+
+    assert dispatcher.drain().failed == 1
+
+    later = rows_by_key(db)["digest:plo:later"]
+    assert (later.status, later.pogingen) == ("failed", 1)
+    assert "knows no channel 'plo' (team T1) (C0PLO: channel_not_found)" in (later.fout or "")
+    with db.write() as session:
+        assert outbox.retry(session, later.id, clock())
+    assert dispatcher.drain().sent == 1
+    assert [p.channel for p in slack.posted()] == ["C0PLO", "C0PLONIEUW"]
+    assert slack.names_used == []

@@ -1,11 +1,19 @@
 """A stand-in for the part of Slack's Web API that the outbox dispatcher talks to, on a
 local port: ``chat.postMessage`` (stored, with rate limits and injected faults),
-``conversations.open``, ``conversations.history``, ``conversations.replies`` and
-``auth.test``. slack_sdk's WebClient speaks urllib, so point it here with
-``WebClient(token=..., base_url=stand_in.url)``.
+``chat.update``, ``chat.delete``, ``reactions.*``, ``conversations.open``,
+``conversations.history``, ``conversations.replies``, ``conversations.list``,
+``conversations.info`` and ``auth.test``. slack_sdk's WebClient speaks urllib, so point it
+here with ``WebClient(token=..., base_url=stand_in.url)``.
+
+It is as strict as Slack (``tests/slack/strict.py``): a channel name where Slack wants a
+conversation ID is ``channel_not_found`` (chat.postMessage takes a name, as Slack does,
+and notes it in ``names_used``: the product must send IDs), an unknown method is
+``unknown_method``, and a message over 50 blocks or with any block or element Block Kit
+refuses is ``invalid_blocks``. Every such refusal is kept in ``rejections``.
 
 Answers follow the shapes of Slack's Web API spec. Faults are drawn from
-``random.Random(seed)`` with probability ``fault_rate``, evenly over four kinds:
+``random.Random(seed)`` with probability ``fault_rate``, evenly over four kinds (or
+queued for the next posts with ``fault_next``):
 
 - ``"429"``: HTTP 429, ``Retry-After: 1``; nothing stored;
 - ``"500"``: HTTP 500 ``internal_error``; nothing stored;
@@ -49,6 +57,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.slack.strict import (
+    ID_ONLY,
+    KNOWN_METHODS,
+    Directory,
+    blocks_problem,
+    refusal,
+    view_problem,
+)
+
 TEAM_ID = "T1"
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
@@ -60,7 +77,7 @@ TS_SECONDS = 1_700_000_000
 
 @dataclass
 class Posted:
-    """One stored message, as it was posted (``channel`` normalised, see ``_channel_id``)."""
+    """One stored message, as it was posted (``channel``: the conversation's ID)."""
 
     channel: str
     ts: str
@@ -135,15 +152,6 @@ def _timestamp(value: Any) -> Decimal | None:
     return number
 
 
-def _channel_id(value: Any) -> str:
-    """A channel as given; ``#name`` counts as ``name``, and a user id (``U…``/``W…``) as
-    that user's DM (``D`` + id), like ``conversations.open`` answers."""
-    channel = str(value or "").strip().removeprefix("#")
-    if channel[:1] in ("U", "W") and channel.isalnum() and channel.isupper():
-        return "D" + channel
-    return channel
-
-
 def _json_field(value: Any) -> Any:
     """``blocks``/``metadata`` arrive as JSON strings in form bodies; raises ValueError."""
     if isinstance(value, str):
@@ -190,7 +198,7 @@ class ChatStandIn:
     def __init__(self, *, per_channel_per_second: float | None = None,
                  total_per_second: float | None = None, fault_rate: float = 0.0,
                  hang_seconds: float = 1.0, seed: int = 0, host: str = "127.0.0.1",
-                 port: int = 0) -> None:
+                 port: int = 0, channels: dict[str, str] | None = None) -> None:
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be within 0..1, not {fault_rate}")
         self._per_channel = per_channel_per_second
@@ -201,6 +209,8 @@ class ChatStandIn:
         self._fault_rate = fault_rate
         self._hang = hang_seconds
         self._random = random.Random(seed)
+        self.directory = Directory(extra=channels)
+        self._planned: collections.deque[str] = collections.deque()
 
         self._changed = threading.Condition()  # its lock guards everything below
         self._posted: list[Posted] = []
@@ -210,6 +220,10 @@ class ChatStandIn:
         self._replies: dict[tuple[str, str], list[Posted]] = {}  # (channel, thread_ts)
         self._calls: collections.Counter[str] = collections.Counter()
         self.refused: collections.Counter[str] = collections.Counter()
+        # Channels chat.postMessage was given by name ("plo", "#plo"), and every request
+        # refused for what Slack refuses: (method, error, why).
+        self.names_used: list[str] = []
+        self.rejections: list[tuple[str, str, str]] = []
         self._counter = 0
 
         self._stopping = threading.Event()
@@ -270,9 +284,31 @@ class ChatStandIn:
 
     # -- answering ---------------------------------------------------------------------------
 
+    def fault_next(self, *faults: str) -> None:
+        """The next posts meet these faults (one of ``FAULTS`` each), in order, before
+        any drawn at random."""
+        unknown = set(faults) - set(FAULTS)
+        if unknown:
+            raise ValueError(f"unknown faults: {sorted(unknown)}")
+        with self._changed:
+            self._planned.extend(faults)
+
+    def channel_name(self, channel_id: str) -> str | None:
+        """The name of a channel of the directory (None for a DM or an unknown ID)."""
+        return self.directory.name_of(channel_id)
+
+    def _reject(self, method: str, error: str, why: str = "") -> _Answer:
+        with self._changed:
+            self.rejections.append((method, error, why))
+        return _Answer(200, refusal(error, why if error == "invalid_blocks" else None))
+
     def answer(self, method: str, params: dict[str, Any]) -> _Answer:
         with self._changed:
             self._calls[method] += 1
+        if method not in KNOWN_METHODS:
+            return self._reject(method, "unknown_method", method)
+        if method in ID_ONLY and self.directory.known_id(params.get("channel")) is None:
+            return self._reject(method, "channel_not_found", str(params.get("channel")))
         match method:
             case "auth.test":
                 return _Answer(200, {"ok": True, "url": "https://lekstroom.slack.com/",
@@ -287,7 +323,108 @@ class ChatStandIn:
                 return self._conversation_history(params)
             case "conversations.replies":
                 return self._conversation_replies(params)
+            case "conversations.list":
+                return self._conversation_list(params)
+            case "conversations.info":
+                channel = self.directory.info(str(params["channel"]))
+                return _Answer(200, {"ok": True, "channel": channel})
+            case "chat.update":
+                return self._update(params)
+            case "chat.delete":
+                return self._delete(params)
+            case "chat.postEphemeral":
+                return self._ephemeral(params)
+            case "reactions.add" | "reactions.remove" | "reactions.get":
+                return self._reaction(method, params)
+            case "views.open" | "views.update" | "views.publish" | "views.push":
+                try:
+                    problem = view_problem(_json_field(params.get("view")))
+                except ValueError:
+                    problem = "view is no JSON"
+                if problem is not None:
+                    return self._reject(method, "invalid_blocks", problem)
+                return _Answer(200, {"ok": True, "view": {"id": "V1", "type": "modal"}})
         return _Answer(200, {"ok": True})
+
+    def _blocks(self, method: str, params: dict[str, Any]) -> list[Any] | _Answer | None:
+        """The request's blocks, or the refusal of them."""
+        try:
+            blocks = _json_field(params.get("blocks"))
+        except ValueError:
+            return self._reject(method, "invalid_blocks", "blocks are no JSON")
+        if (problem := blocks_problem(blocks)) is not None:
+            return self._reject(method, "invalid_blocks", problem)
+        return blocks
+
+    def _posting_channel(self, method: str, params: dict[str, Any]) -> str | _Answer:
+        """The conversation ID a post goes to (a name is noted in ``names_used``)."""
+        given = str(params.get("channel") or "")
+        channel, by_name = self.directory.for_posting(given)
+        if channel is None:
+            return self._reject(method, "channel_not_found", given)
+        if by_name:
+            with self._changed:
+                self.names_used.append(given)
+        return channel
+
+    def _ephemeral(self, params: dict[str, Any]) -> _Answer:
+        channel = self._posting_channel("chat.postEphemeral", params)
+        if isinstance(channel, _Answer):
+            return channel
+        blocks = self._blocks("chat.postEphemeral", params)
+        if isinstance(blocks, _Answer):
+            return blocks
+        return _Answer(200, {"ok": True, "message_ts": "1700000000.000001"})
+
+    def _message(self, params: dict[str, Any]) -> Posted | None:
+        with self._changed:
+            return self._by_ts.get((str(params.get("channel")), str(params.get("ts")
+                                                                  or params.get("timestamp"))))
+
+    def _update(self, params: dict[str, Any]) -> _Answer:
+        blocks = self._blocks("chat.update", params)
+        if isinstance(blocks, _Answer):
+            return blocks
+        posted = self._message(params)
+        if posted is None:
+            return self._reject("chat.update", "message_not_found")
+        with self._changed:
+            if "text" in params:
+                posted.text = str(params.get("text") or "")
+            if blocks is not None:
+                posted.blocks = blocks
+            self._changed.notify_all()
+        return _Answer(200, {"ok": True, "channel": posted.channel, "ts": posted.ts,
+                             "text": posted.text})
+
+    def _delete(self, params: dict[str, Any]) -> _Answer:
+        posted = self._message(params)
+        if posted is None:
+            return self._reject("chat.delete", "message_not_found")
+        with self._changed:
+            self._posted.remove(posted)
+            del self._by_ts[(posted.channel, posted.ts)]
+            if posted.top_level:
+                index = self._top[posted.channel].index(posted)
+                del self._top[posted.channel][index]
+                del self._top_keys[posted.channel][index]
+            else:
+                self._replies[(posted.channel, str(posted.thread_ts))].remove(posted)
+            self._changed.notify_all()
+        return _Answer(200, {"ok": True, "channel": posted.channel, "ts": posted.ts})
+
+    def _reaction(self, method: str, params: dict[str, Any]) -> _Answer:
+        if self._message(params) is None:
+            return self._reject(method, "message_not_found")
+        return _Answer(200, {"ok": True})
+
+    def _conversation_list(self, params: dict[str, Any]) -> _Answer:
+        page = self.directory.page(str(params.get("cursor") or ""), _limit(params.get("limit")))
+        if page is None:
+            return self._reject("conversations.list", "invalid_cursor")
+        channels, next_cursor = page
+        return _Answer(200, {"ok": True, "channels": channels,
+                             "response_metadata": {"next_cursor": next_cursor}})
 
     def _open(self, params: dict[str, Any]) -> _Answer:
         users = [u.strip() for u in str(params.get("users") or "").split(",") if u.strip()]
@@ -300,15 +437,12 @@ class ChatStandIn:
         return _error("users_list_not_supplied")
 
     def _post(self, params: dict[str, Any]) -> _Answer:
-        channel = _channel_id(params.get("channel"))
-        if not channel:
-            return _error("channel_not_found")
-        try:
-            blocks = _json_field(params.get("blocks"))
-        except ValueError:
-            return _error("invalid_blocks")
-        if blocks is not None and not isinstance(blocks, list):
-            return _error("invalid_blocks")
+        channel = self._posting_channel("chat.postMessage", params)
+        if isinstance(channel, _Answer):
+            return channel
+        blocks = self._blocks("chat.postMessage", params)
+        if isinstance(blocks, _Answer):
+            return blocks
         try:
             metadata = _json_field(params.get("metadata"))
         except ValueError:
@@ -339,6 +473,8 @@ class ChatStandIn:
         return _Answer(200, body, delay=self._hang if fault == "timeout_after" else 0.0)
 
     def _fault(self) -> str | None:
+        if self._planned:
+            return self._planned.popleft()
         if self._fault_rate <= 0 or self._random.random() >= self._fault_rate:
             return None
         return self._random.choice(FAULTS)
@@ -404,7 +540,7 @@ class ChatStandIn:
         return message
 
     def _conversation_history(self, params: dict[str, Any]) -> _Answer:
-        channel = _channel_id(params.get("channel"))
+        channel = str(params.get("channel"))
         limit = _limit(params.get("limit"))
         include_metadata = _truthy(params.get("include_all_metadata"))
         inclusive = _truthy(params.get("inclusive"))
@@ -443,7 +579,7 @@ class ChatStandIn:
                 "next_cursor": _cursor("history", page[-1].ts) if has_more else ""}})
 
     def _conversation_replies(self, params: dict[str, Any]) -> _Answer:
-        channel = _channel_id(params.get("channel"))
+        channel = str(params.get("channel"))
         ts = str(params.get("ts") or "")
         limit = _limit(params.get("limit"))
         include_metadata = _truthy(params.get("include_all_metadata"))
@@ -550,11 +686,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 def start(*, per_channel_per_second: float | None = None, total_per_second: float | None = None,
           fault_rate: float = 0.0, hang_seconds: float = 1.0, seed: int = 0,
-          host: str = "127.0.0.1", port: int = 0) -> ChatStandIn:
-    """Serve a new stand-in in a daemon thread (``port=0``: a free port; see ``.url``)."""
+          host: str = "127.0.0.1", port: int = 0,
+          channels: dict[str, str] | None = None) -> ChatStandIn:
+    """Serve a new stand-in in a daemon thread (``port=0``: a free port; see ``.url``);
+    ``channels`` (ID -> name) adds to the channel directory."""
     return ChatStandIn(per_channel_per_second=per_channel_per_second,
                        total_per_second=total_per_second, fault_rate=fault_rate,
-                       hang_seconds=hang_seconds, seed=seed, host=host, port=port)
+                       hang_seconds=hang_seconds, seed=seed, host=host, port=port,
+                       channels=channels)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.models import Identiteit, Persoon, Werkruimte
 from tests.conftest import AMS, NOW
 from tests.slack.stand_in import StandIn, start
+from tests.slack.strict import blocks_problem, view_problem
 from tests.webserver import Background
 
 SECRET = "test-signing-secret"
@@ -64,6 +65,17 @@ class Answer:
         return "\n".join(out)
 
 
+def acceptable(answer: Answer) -> None:
+    """Slack shows an ack's blocks (or a view_submission's view) only when Block Kit
+    accepts them: check them as the stand-ins check what the bot sends."""
+    if not answer.body.startswith(b"{"):
+        return
+    body = answer.json()
+    problem = blocks_problem(body.get("blocks")) or (
+        view_problem(body["view"]) if isinstance(body.get("view"), dict) else None)
+    assert problem is None, f"Slack would refuse this answer: {problem}"
+
+
 class SlackClient:
     def __init__(self, base: str, stand_in: StandIn, db: Database) -> None:
         self.base = base
@@ -80,9 +92,11 @@ class SlackClient:
             **(headers or {})})
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
-                return Answer(response.status, response.read())
+                answer = Answer(response.status, response.read())
         except urllib.error.HTTPError as error:
             return Answer(error.code, error.read())
+        acceptable(answer)
+        return answer
 
     def form(self, fields: dict[str, str], **kwargs: Any) -> Answer:
         return self.post(urlencode(fields).encode(), "application/x-www-form-urlencoded",
@@ -142,6 +156,9 @@ def stand_in() -> Iterator[StandIn]:
     server = start()
     yield server
     server.server.shutdown()
+    # Slack would have refused these: the product must not send them.
+    assert server.rejections == [], server.rejections
+    assert server.names_used == [], f"channels sent by name, not by ID: {server.names_used}"
 
 
 @pytest.fixture

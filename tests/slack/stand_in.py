@@ -1,6 +1,13 @@
 """A stand-in for Slack's Web API on a local port (slack_sdk speaks urllib, so
 `responses` cannot see it). It records every call and answers with the documented
-response shapes, or with an error on demand."""
+response shapes, or with an error on demand.
+
+It refuses what Slack refuses (``tests/slack/strict.py``): a channel name where Slack
+wants a conversation ID, an unknown method, a message over 50 blocks or a view over 100,
+and any block or element Block Kit does not accept (also in what is posted to a
+``response_url``). Each refusal is kept in ``rejections``; the test fixture fails a test
+that caused one it did not expect. A channel name given to chat.postMessage is accepted,
+as Slack does, and kept in ``names_used``: the product must send IDs."""
 
 from __future__ import annotations
 
@@ -10,6 +17,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from tests.slack.strict import (
+    ID_ONLY,
+    KNOWN_METHODS,
+    Directory,
+    blocks_problem,
+    refusal,
+    view_problem,
+)
 
 
 @dataclass
@@ -27,6 +43,10 @@ class StandIn:
     changed: threading.Condition = field(default_factory=threading.Condition)
     ts: int = 0
     socket_url: str = "ws://127.0.0.1:1/none"
+    directory: Directory = field(default_factory=Directory)
+    names_used: list[str] = field(default_factory=list)
+    # (method, error, why) of every request refused for what Slack refuses.
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -66,6 +86,43 @@ class StandIn:
             self.calls.append(call)
             self.changed.notify_all()
 
+    def channel_name(self, channel_id: str) -> str | None:
+        return self.directory.name_of(channel_id)
+
+    def refuse(self, method: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's refusal of this request, or None when Slack would accept it."""
+        error, why = self._problem(method, body)
+        if error is None:
+            return None
+        with self.changed:
+            self.rejections.append((method, error, why))
+        return refusal(error, why if error == "invalid_blocks" else None)
+
+    def _problem(self, method: str, body: dict[str, Any]) -> tuple[str | None, str]:
+        if method == "response_url":
+            return self._blocks_problem(body)
+        if method not in KNOWN_METHODS:
+            return "unknown_method", method
+        channel = body.get("channel")
+        if method in ID_ONLY and self.directory.known_id(channel) is None:
+            return "channel_not_found", str(channel)
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update"):
+            found, by_name = self.directory.for_posting(channel)
+            if found is None:
+                return "channel_not_found", str(channel)
+            if by_name:
+                with self.changed:
+                    self.names_used.append(str(channel))
+            return self._blocks_problem(body)
+        if method.startswith("views."):
+            problem = view_problem(body.get("view"))
+            return ("invalid_blocks", problem) if problem else (None, "")
+        return None, ""
+
+    def _blocks_problem(self, body: dict[str, Any]) -> tuple[str | None, str]:
+        problem = blocks_problem(body.get("blocks"))
+        return ("invalid_blocks", problem) if problem else (None, "")
+
     def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         self.ts += 1
         ts = f"1700000000.{self.ts:06d}"
@@ -75,7 +132,8 @@ class StandIn:
                         "user": "regiobot", "team_id": "T1", "user_id": "UBOT",
                         "bot_id": "BBOT", "is_enterprise_install": False}
             case "chat.postMessage":
-                return {"ok": True, "channel": body.get("channel"), "ts": ts,
+                channel = self.directory.for_posting(body.get("channel"))[0]
+                return {"ok": True, "channel": channel, "ts": ts,
                         "message": {"type": "message", "text": body.get("text", ""),
                                     "ts": ts, "bot_id": "BBOT"}}
             case "chat.postEphemeral":
@@ -92,6 +150,18 @@ class StandIn:
                                              "real_name": f"Gebruiker {user}",
                                              "profile": {"real_name": f"Gebruiker {user}",
                                                          "email": f"{user.lower()}@example.org"}}}
+            case "conversations.info":
+                return {"ok": True, "channel": self.directory.info(str(body["channel"]))}
+            case "conversations.list":
+                page = self.directory.page(str(body.get("cursor") or ""),
+                                           int(body.get("limit") or 100))
+                if page is None:
+                    return {"ok": False, "error": "invalid_cursor"}
+                return {"ok": True, "channels": page[0],
+                        "response_metadata": {"next_cursor": page[1]}}
+            case "conversations.history" | "conversations.replies":
+                return {"ok": True, "messages": [], "has_more": False,
+                        "response_metadata": {"next_cursor": ""}}
         return {"ok": True}
 
 
@@ -120,8 +190,15 @@ def start() -> StandIn:
                 self.end_headers()
                 self.wfile.write(b'{"ok": false, "error": "ratelimited"}')
                 return
+            refused = stand_in.refuse(method, body)
+            if refused is not None and method == "response_url":
+                # A response_url answers a bad message with HTTP 400 and the error name.
+                self.send_response(400)
+                self.end_headers()
+                self.wfile.write(str(refused["error"]).encode())
+                return
             answer = b"ok" if method == "response_url" else json.dumps(
-                stand_in.answer(method, body)).encode()
+                refused or stand_in.answer(method, body)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(answer)))

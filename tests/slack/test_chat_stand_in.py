@@ -24,6 +24,8 @@ from tests.slack.chat_stand_in import FAULTS, ChatStandIn, start
 
 ROOT = Path(__file__).resolve().parents[2]
 Start = Callable[..., ChatStandIn]
+# Short channel IDs for these tests, beside the directory's own (C0PLO <-> plo, …).
+TEST_CHANNELS = {"C0": "nul", "C1": "een", "C2": "twee", "C3": "drie"}
 
 
 @pytest.fixture
@@ -31,6 +33,7 @@ def serve() -> Iterator[Start]:
     started: list[ChatStandIn] = []
 
     def make(**options: Any) -> ChatStandIn:
+        options.setdefault("channels", TEST_CHANNELS)
         started.append(start(**options))
         return started[-1]
 
@@ -49,13 +52,22 @@ def metadata(key: str) -> dict[str, Any]:
 
 
 def test_auth_open_and_unknown_methods(serve: Start) -> None:
-    slack = client(serve())
+    stand_in = serve()
+    slack = client(stand_in)
     auth = slack.auth_test()
     assert (auth["team_id"], auth["user_id"], auth["bot_id"]) == ("T1", "UBOT", "BBOT")
     assert slack.conversations_open(users="U0PL")["channel"]["id"] == "DU0PL"
-    assert slack.reactions_add(channel="C1", name="eyes", timestamp="1.0")["ok"] is True
+    ts = slack.chat_postMessage(channel="C1", text="hoi")["ts"]
+    assert slack.reactions_add(channel="C1", name="eyes", timestamp=ts)["ok"] is True
     empty = slack.conversations_history(channel="DU0NEW")
     assert (empty["messages"], empty["has_more"]) == ([], False)
+    # Like Slack: HTTP 200 and unknown_method.
+    with pytest.raises(SlackApiError) as unknown:
+        slack.api_call("chat.postMessages", json={"channel": "C1", "text": "hoi"})
+    assert (unknown.value.response.status_code, unknown.value.response["error"]) == (
+        200, "unknown_method")
+    assert stand_in.rejections == [("chat.postMessages", "unknown_method",
+                                    "chat.postMessages")]
 
 
 def test_metadata_is_shown_only_when_asked(serve: Start) -> None:
@@ -84,10 +96,11 @@ def test_form_bodies_and_validation(serve: Start) -> None:
     request = urllib.request.Request(stand_in.url + "chat.postMessage",
                                      data=urlencode(form).encode())
     with urllib.request.urlopen(request, timeout=5) as response:
-        assert json.load(response)["channel"] == "plo"
+        assert json.load(response)["channel"] == "C0PLO"  # Slack answers with the ID
     [posted] = stand_in.posted()
     assert (posted.channel, posted.blocks, posted.metadata) == (
-        "plo", [{"type": "divider"}], metadata("f1"))
+        "C0PLO", [{"type": "divider"}], metadata("f1"))
+    assert stand_in.names_used == ["#plo"]
 
     slack = client(stand_in)
     with pytest.raises(SlackApiError) as missing:
@@ -216,7 +229,7 @@ def test_runs_as_a_process_until_sigterm() -> None:
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api/")
         slack = WebClient(token="xoxb-test", base_url=url, timeout=5, retry_handlers=[])
         for key in ("k1", "k1", "k2"):
-            slack.chat_postMessage(channel="C1", text=key, metadata=metadata(key))
+            slack.chat_postMessage(channel="C0PLO", text=key, metadata=metadata(key))
         with urllib.request.urlopen(url.replace("/api/", "/stats"), timeout=5) as response:
             assert json.load(response)["duplicate_keys"] == ["k1"]
         process.send_signal(signal.SIGTERM)
@@ -235,3 +248,140 @@ def test_a_rate_below_one_widens_the_window(serve: Start) -> None:
     with pytest.raises(SlackApiError) as refused:
         slack.chat_postMessage(channel="C1", text="twee")
     assert refused.value.response.headers["Retry-After"] == "2"
+
+
+def test_a_channel_name_where_slack_wants_an_id_is_channel_not_found(serve: Start) -> None:
+    stand_in = serve()
+    slack = client(stand_in)
+    ts = slack.chat_postMessage(channel="C0PLO", text="draad")["ts"]
+    refused = {
+        "conversations.history": {"channel": "plo"},
+        "conversations.replies": {"channel": "#plo", "ts": ts},
+        "conversations.info": {"channel": "plo"},
+        "chat.update": {"channel": "plo", "ts": ts, "text": "nieuw"},
+        "chat.delete": {"channel": "#plo", "ts": ts},
+        "reactions.add": {"channel": "plo", "timestamp": ts, "name": "eyes"},
+        "reactions.remove": {"channel": "plo", "timestamp": ts, "name": "eyes"},
+        "reactions.get": {"channel": "plo", "timestamp": ts},
+    }
+    for method, params in refused.items():
+        with pytest.raises(SlackApiError) as error:
+            slack.api_call(method, params=params)
+        assert error.value.response["error"] == "channel_not_found", method
+    with pytest.raises(SlackApiError) as nowhere:
+        slack.chat_postMessage(channel="bestaat-niet", text="hoi")
+    assert nowhere.value.response["error"] == "channel_not_found"
+
+    # With the ID each of them works.
+    assert slack.conversations_history(channel="C0PLO")["messages"][0]["ts"] == ts
+    assert slack.conversations_replies(channel="C0PLO", ts=ts)["messages"][0]["ts"] == ts
+    assert slack.conversations_info(channel="C0PLO")["channel"]["name"] == "plo"
+    assert slack.chat_update(channel="C0PLO", ts=ts, text="nieuw")["ok"]
+    assert slack.reactions_add(channel="C0PLO", timestamp=ts, name="eyes")["ok"]
+    assert [p.text for p in stand_in.posted()] == ["nieuw"]
+    assert slack.chat_delete(channel="C0PLO", ts=ts)["ok"]
+    assert stand_in.posted() == []
+    assert stand_in.names_used == []  # the name posts were refused before they counted
+    assert len(stand_in.rejections) == len(refused) + 1
+
+
+def test_conversations_list_pages_and_info_name_each_channel(serve: Start) -> None:
+    stand_in = serve(channels={})
+    slack = client(stand_in)
+    # slack_sdk follows next_cursor, refilling one response: read each page as it comes.
+    pages = [list(page["channels"]) for page in slack.conversations_list(
+        limit=5, types="public_channel,private_channel")]
+    assert all(len(page) <= 5 for page in pages) and len(pages) > 2
+    listed = {c["id"]: c["name"] for page in pages for c in page}
+    assert listed == stand_in.directory.by_id
+    assert (listed["C0PLO"], listed["C0AOJEUGD"]) == ("plo", "ao-jeugd")
+    assert stand_in.channel_name("C0PLO") == "plo"
+    with pytest.raises(SlackApiError) as bad:
+        slack.conversations_list(cursor="zzz")
+    assert bad.value.response["error"] == "invalid_cursor"
+    with pytest.raises(SlackApiError) as unknown:
+        slack.conversations_info(channel="C0NOPE")
+    assert unknown.value.response["error"] == "channel_not_found"
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def button(action_id: str = "a", value: str = "v") -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "value": value,
+            "text": {"type": "plain_text", "text": "Klik"}}
+
+
+OPTION = {"text": {"type": "plain_text", "text": "x" * 76}, "value": "1"}
+# Each is refused by Slack for one thing inside a block, not for the block's shape.
+BAD_ELEMENTS = {
+    "section text over 3,000": section("x" * 3001),
+    "button value over 2,000": {"type": "actions", "elements": [button(value="v" * 2001)]},
+    "action_id over 255": {"type": "actions", "elements": [button(action_id="a" * 256)]},
+    "26 elements in actions": {"type": "actions",
+                               "elements": [button(f"a{n}") for n in range(26)]},
+    "option text over 75": {"type": "actions", "elements": [{
+        "type": "static_select", "action_id": "s",
+        "placeholder": {"type": "plain_text", "text": "Kies"}, "options": [OPTION]}]},
+    "header over 150": {"type": "header", "text": {"type": "plain_text", "text": "x" * 151}},
+    "11 section fields": {"type": "section", "fields": [
+        {"type": "mrkdwn", "text": str(n)} for n in range(11)]},
+    "an unknown block type": {"type": "banner", "text": "hoi"},
+    "an unknown field": {**section("hoi"), "colour": "red"},
+}
+
+
+@pytest.mark.parametrize("why", list(BAD_ELEMENTS))
+def test_every_element_of_a_message_is_validated(serve: Start, why: str) -> None:
+    stand_in = serve()
+    slack = client(stand_in)
+    for method in ("chat.postMessage", "chat.postEphemeral"):
+        with pytest.raises(SlackApiError) as refused:
+            slack.api_call(method, json={"channel": "C0PLO", "user": "U0PL", "text": "hoi",
+                                         "blocks": [section("goed"), BAD_ELEMENTS[why]]})
+        assert refused.value.response["error"] == "invalid_blocks", why
+        assert "/blocks/1" in refused.value.response["errors"][0]
+    assert stand_in.posted() == []
+
+
+def test_a_message_over_50_blocks_and_a_view_over_100_are_refused(serve: Start) -> None:
+    stand_in = serve()
+    slack = client(stand_in)
+    fifty = [section(str(n)) for n in range(50)]
+    slack.chat_postMessage(channel="C0PLO", text="vijftig", blocks=fifty)
+    with pytest.raises(SlackApiError) as too_many:
+        slack.chat_postMessage(channel="C0PLO", text="51", blocks=[*fifty, section("51")])
+    assert too_many.value.response["error"] == "invalid_blocks"
+    ts = stand_in.posted()[0].ts
+    with pytest.raises(SlackApiError) as update:
+        slack.chat_update(channel="C0PLO", ts=ts, text="51", blocks=[*fifty, section("51")])
+    assert update.value.response["error"] == "invalid_blocks"
+
+    def view(blocks: int) -> dict[str, Any]:
+        return {"type": "home", "blocks": [section(str(n)) for n in range(blocks)]}
+
+    assert slack.views_publish(user_id="U0PL", view=view(100))["ok"]
+    with pytest.raises(SlackApiError) as big_view:
+        slack.views_publish(user_id="U0PL", view=view(101))
+    assert big_view.value.response["error"] == "invalid_blocks"
+    with pytest.raises(SlackApiError) as bad_element:
+        slack.views_open(trigger_id="t", view={
+            "type": "modal", "title": {"type": "plain_text", "text": "Formulier"},
+            "blocks": [BAD_ELEMENTS["button value over 2,000"]]})
+    assert bad_element.value.response["error"] == "invalid_blocks"
+    assert [p.text for p in stand_in.posted()] == ["vijftig"]
+
+
+def test_a_planned_fault_hits_the_next_post(serve: Start) -> None:
+    stand_in = serve(hang_seconds=0.4)
+    slack = client(stand_in, timeout=0.2)
+    stand_in.fault_next("timeout_after", "500")
+    with pytest.raises((TimeoutError, urllib.error.URLError)):
+        slack.chat_postMessage(channel="C0PLO", text="landt toch", metadata=metadata("k1"))
+    with pytest.raises(SlackApiError) as failed:
+        slack.chat_postMessage(channel="C0PLO", text="landt niet")
+    assert failed.value.response.status_code == 500
+    slack.chat_postMessage(channel="C0PLO", text="gewoon")
+    assert [p.text for p in stand_in.posted()] == ["landt toch", "gewoon"]
+    assert stand_in.refused == Counter({"timeout_after": 1, "500": 1})

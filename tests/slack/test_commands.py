@@ -6,7 +6,9 @@ import time
 
 from sqlalchemy import func, select
 
-from storage.models import OutboxBericht
+from bot.platforms.slack.sender import SlackSender, sending_client
+from config.settings import Settings
+from storage.models import OutboxBericht, Overleg, PlatformKanaal
 from tests.slack.conftest import SlackClient, sign
 
 
@@ -43,7 +45,14 @@ def test_a_write_delivers_its_outbox_through_the_web_api(slack: SlackClient) -> 
     answer = slack.command("U0PLO", "nieuw Regiovisie Jeugd 2028")
     assert "Opgave JGD-05 is aangemaakt" in answer.text
     post = slack.stand_in.wait_for("chat.postMessage")[0]
-    assert post.body["channel"] == "plo"
+    # The configured channel "plo" is asked of Slack once, then posted to by its ID.
+    assert post.body["channel"] == "C0PLO"
+    assert [m for m in slack.stand_in.methods() if m != "auth.test"][:2] == [
+        "conversations.list", "chat.postMessage"]
+    with slack.db.read() as s:
+        assert s.execute(select(PlatformKanaal.platform, PlatformKanaal.team_id,
+                                PlatformKanaal.naam, PlatformKanaal.extern_id)).all() == [
+            ("slack", "T1", "plo", "C0PLO")]
     assert post.body["metadata"] == {"event_type": "regiobot_delivery", "event_payload": {
         "delivery_key": "opgave-nieuw:13:#plo:slack"}}
     assert post.body["blocks"][0]["text"]["text"] == "Nieuwe opgave JGD-05"
@@ -92,8 +101,9 @@ def test_every_subcommand_answers_and_makes_exactly_its_web_api_calls(
         ("U0PM", "beheer persoon wijzig @pl-vervoer gemeente Lopik", "is bijgewerkt", [PUBLISH]),
         ("U0PM", "beheer koppel @pl-vervoer <@U0NEW|pieter>", "is gekoppeld aan Pieter Vos",
          [PUBLISH]),
+        # The first post to the PLO channel asks Slack for its ID, once.
         ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken",
-         ["chat.postMessage", PUBLISH]),
+         ["conversations.list", "chat.postMessage", PUBLISH]),
         ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom", [PUBLISH]),
         ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)", [PUBLISH]),
         ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet.", []),
@@ -151,3 +161,21 @@ def test_an_unknown_slack_user_becomes_a_lid_and_the_manager_hears_of_it(
     assert notice.body["channel"] == "DU0PM"
     assert notice.body["blocks"][0]["text"]["text"] == \
         "Nieuw: Gebruiker U0XYZ is nog niet gekoppeld"
+
+
+def test_a_channel_picked_with_a_hash_is_kept_and_resolves_to_its_id(
+        slack: SlackClient) -> None:
+    # Slack escapes a picked channel as <#ID|name>; a private one may come without name.
+    sender = SlackSender(sending_client(Settings(
+        slack_bot_token="xoxb-test", slack_api_url=slack.stand_in.url,
+        database_url=slack.db.url)), slack.db)
+    for typed, kept, channel_id in (("<#C0AOWMO|ao-wmo>", "ao-wmo", "C0AOWMO"),
+                                    ("<#C0WMO|>", "C0WMO", "C0WMO")):
+        answer = slack.command("U0PM", f"beheer kanaal ao-wmo {typed}", root="overleg")
+        assert answer.status == 200 and "geen kanaalnaam" not in answer.text, answer.text
+        with slack.db.read() as s:
+            assert s.scalar(select(Overleg.kanaal).where(Overleg.code == "ao-wmo")) == kept
+        assert sender.channel_id("T1", kept) == channel_id
+    assert slack.stand_in.methods().count("conversations.info") == 1  # for the bare ID
+    with slack.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxBericht)) == 0

@@ -20,9 +20,11 @@ def test_every_command_is_declared_with_escaping_so_mentions_arrive_as_ids() -> 
 def test_scopes_events_and_the_messages_tab_are_declared() -> None:
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     # users:read.email for first contact, im:* for the conversation, *:history for the
-    # dispatcher to find its own messages before a resend.
+    # dispatcher to find its own messages before a resend, *:read to resolve a configured
+    # channel to its ID (conversations.list / conversations.info).
     assert {"commands", "chat:write", "users:read", "users:read.email", "im:write",
-            "im:history", "channels:history", "groups:history"} <= scopes
+            "im:history", "channels:history", "groups:history", "channels:read",
+            "groups:read"} <= scopes
     assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened", "message.im"}
     home = MANIFEST["features"]["app_home"]

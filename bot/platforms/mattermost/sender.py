@@ -1,7 +1,10 @@
 """Deliver outbox messages on Mattermost as the bot account. Each post carries its
 delivery key in ``props``, and a ``pending_post_id`` derived from it (Mattermost drops a
 repeat within about 30 s); a post whose call timed out is looked up among the channel's
-recent posts before it is sent again."""
+recent posts before it is sent again.
+
+A configured channel (a name) is looked up once in the regio's team and its ID kept in
+the database; posts, lookups and threads use the ID."""
 
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ import hashlib
 
 from sqlalchemy import select
 
-from bot.dispatch import Delivery
+from bot.dispatch import Delivery, UnknownChannel
 from bot.messages import people_in
 from bot.platforms.mattermost import render
-from bot.platforms.mattermost.client import Client
+from bot.platforms.mattermost.client import Client, MattermostError
+from storage import kanalen
 from storage.db import Database
 from storage.models import Identiteit
 
@@ -41,13 +45,33 @@ class MattermostSender:
         self.db = db
         # Without buttons (no REGIOBOT_SECRET or public URL) a message is its text alone.
         self.buttons = buttons
+        self._channels: dict[tuple[str, str], str] = {}
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind == "persoon":
             return self.client.direct_channel(delivery.address)
         if not delivery.team_id:
             raise LookupError(f"no Mattermost team to find ~{delivery.address} in")
-        return self.client.channel_by_name(delivery.team_id, delivery.address.lstrip("#~"))
+        return self.channel_id(delivery.team_id, delivery.address.lstrip("#~"))
+
+    def channel_id(self, team_id: str, channel: str) -> str:
+        """The ID of a configured channel (a name, or an ID kept before): from the
+        database, else asked of the team once and kept there."""
+        key = (team_id, channel)
+        if key not in self._channels:
+            with self.db.read() as session:
+                found = kanalen.known_id(session, PLATFORM, team_id, channel)
+            if found is None:
+                try:
+                    found = self.client.channel_by_name(team_id, channel)
+                except MattermostError as error:
+                    if error.status == 404:
+                        raise UnknownChannel(PLATFORM, team_id, channel) from None
+                    raise
+                with self.db.write() as session:
+                    kanalen.remember(session, PLATFORM, team_id, channel, found)
+            self._channels[key] = found
+        return self._channels[key]
 
     def pending_post_id(self, delivery: Delivery) -> str:
         """Mattermost's ``user_id:timestamp`` shape, the same for every attempt."""

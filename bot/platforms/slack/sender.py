@@ -3,6 +3,11 @@
 (``conversations.history``, or ``conversations.replies`` in a thread) before it is sent
 again.
 
+Slack wants a conversation ID, not a name, in nearly every method (a name in
+``conversations.history`` is ``channel_not_found``). A configured channel is resolved
+once — ``conversations.list``, or ``conversations.info`` when it already is an ID — and
+its ID kept in the database; only IDs go to Slack.
+
 The client given here must not retry by itself (``retry_handlers=[]``): slack_sdk's
 default handler resends a request whose connection broke, which may post twice; the
 dispatcher retries instead, after looking.
@@ -10,20 +15,22 @@ dispatcher retries instead, after looking.
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.dispatch import Delivery, MaybeDelivered, RateLimited
+from bot.dispatch import Delivery, MaybeDelivered, RateLimited, UnknownChannel
 from bot.messages import people_in
 from bot.platforms.slack import blocks
 from bot.services import people
 from config.settings import Settings
+from storage import kanalen
 from storage.db import Database
 
 EVENT_TYPE = "regiobot_delivery"
@@ -31,6 +38,13 @@ EVENT_TYPE = "regiobot_delivery"
 # a timed-out row is looked up within minutes.
 LOOKUP_PAGES = 5
 LOOKUP_PAGE_SIZE = 200
+PLATFORM = "slack"
+# A conversation ID: C (channel), G (private channel, group DM) or D (DM), then upper
+# case letters and digits. A channel name is lower case, so it never looks like one.
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
+LIST_PAGE_SIZE = 1000
+# chat.postMessage's answers for a channel that is no more (deleted, or archived).
+CHANNEL_GONE = ("channel_not_found", "is_archived")
 
 
 def sending_client(settings: Settings) -> WebClient:
@@ -47,7 +61,7 @@ def _timed_out(error: BaseException) -> bool:
 
 
 class SlackSender:
-    platform = "slack"
+    platform = PLATFORM
 
     def __init__(self, client: WebClient, db: Database) -> None:
         self.client = client
@@ -55,14 +69,59 @@ class SlackSender:
         # (user id, team id) of people who received something: their App Home is stale.
         self.reached: set[tuple[str, str]] = set()
         self._dm: dict[str, str] = {}
+        self._channels: dict[tuple[str, str], str] = {}
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind != "persoon":
-            return delivery.address.lstrip("#")
+            return self.channel_id(delivery.team_id or "", delivery.address.lstrip("#"))
         if delivery.address not in self._dm:
             opened = self._call(self.client.conversations_open, users=delivery.address)
             self._dm[delivery.address] = str(opened["channel"]["id"])
         return self._dm[delivery.address]
+
+    def channel_id(self, team_id: str, channel: str) -> str:
+        """The ID of a configured channel (a name, or already an ID): from the database,
+        else asked of Slack once and kept there."""
+        key = (team_id, channel)
+        if key not in self._channels:
+            with self.db.read() as session:
+                found = kanalen.known_id(session, PLATFORM, team_id, channel)
+            if found is None:
+                found = self._resolve(team_id, channel)
+                with self.db.write() as session:
+                    kanalen.remember(session, PLATFORM, team_id, channel, found)
+            self._channels[key] = found
+        return self._channels[key]
+
+    def _forget(self, delivery: Delivery, channel: str, error: str) -> NoReturn:
+        """The kept ID of a channel Slack no longer has: drop it (a retry looks the name
+        up again) and fail the delivery, saying which channel."""
+        team_id, name = delivery.team_id or "", delivery.address.lstrip("#")
+        self._channels.pop((team_id, name), None)
+        with self.db.write() as session:
+            kanalen.forget(session, PLATFORM, team_id, name)
+        raise UnknownChannel(PLATFORM, team_id, name, f"{channel}: {error}")
+
+    def _resolve(self, team_id: str, channel: str) -> str:
+        if CHANNEL_ID.fullmatch(channel):
+            try:
+                info = self._call(self.client.conversations_info, channel=channel)
+            except SlackApiError as error:
+                if error.response.get("error") == "channel_not_found":
+                    raise UnknownChannel(PLATFORM, team_id, channel) from None
+                raise
+            return str(info["channel"]["id"])
+        cursor: str | None = None
+        while True:
+            page = self._call(self.client.conversations_list, limit=LIST_PAGE_SIZE,
+                              types="public_channel,private_channel", exclude_archived=True,
+                              cursor=cursor)
+            for found in page.get("channels") or []:
+                if found.get("name") == channel:
+                    return str(found["id"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                raise UnknownChannel(PLATFORM, team_id, channel)
 
     def _call(self, method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
         """One Web API call, its failures in the dispatcher's terms."""
@@ -83,11 +142,17 @@ class SlackSender:
         body = blocks.payload(delivery.message, users)
         if delivery.thread:
             body["thread_ts"] = delivery.thread
-        response = self._call(
-            self.client.chat_postMessage, channel=self.channel_for(delivery), **body,
-            metadata={"event_type": EVENT_TYPE,
-                      "event_payload": {"delivery_key": delivery.delivery_key}},
-        )
+        channel = self.channel_for(delivery)
+        try:
+            response = self._call(
+                self.client.chat_postMessage, channel=channel, **body,
+                metadata={"event_type": EVENT_TYPE,
+                          "event_payload": {"delivery_key": delivery.delivery_key}},
+            )
+        except SlackApiError as error:
+            if delivery.kind == "persoon" or error.response.get("error") not in CHANNEL_GONE:
+                raise
+            self._forget(delivery, channel, str(error.response.get("error")))
         if delivery.kind == "persoon":
             self.reached.add((delivery.address, delivery.team_id or ""))
         return str(response["ts"])

@@ -14,15 +14,17 @@ from sqlalchemy import func, select
 
 from bot.messages import Button, Message
 from bot.platforms.mattermost.signing import Refused, Seal
-from storage.models import AuditRegel, Mijlpaal, Opgave, OutboxBericht
+from storage.models import AuditRegel, Mijlpaal, Opgave, OutboxBericht, Persoon
 from tests.conftest import NOW
 from tests.mattermost.conftest import (
     CHANNEL,
     MattermostClient,
     NotForwarded,
     actions_of,
+    dm_channel,
     user_id,
 )
+from tests.mattermost.test_reminders import action, reminder
 
 
 def _state(mm: MattermostClient) -> tuple[int, int, int]:
@@ -166,3 +168,130 @@ def test_a_dialog_submitted_by_someone_else_or_too_late_stores_nothing(
     late = mm.submit("plo-nieuwegein", opened, {"titel": "Te laat"})
     assert (late.status, set(late.json())) == (200, {"error"})
     assert _state(mm) == before
+
+
+# --- one post, one person, the channel's members -------------------------------------
+
+REFUSED = "Deze knop komt niet (meer) van Regiobot; er is niets gedaan."
+
+
+def _persoon(mm: MattermostClient, handle: str) -> str:
+    with mm.db.read() as s:
+        return str(s.scalar(select(Persoon.id).where(Persoon.handle == handle)))
+
+
+def _patched(mm: MattermostClient, post: dict[str, Any]) -> bool:
+    return ("PUT", f"/api/v4/posts/{post['id']}/patch") in mm.api.calls()
+
+
+def test_a_delivered_buttons_seal_replayed_with_another_post_id_is_refused(
+    mm: MattermostClient,
+) -> None:
+    """The reminder's sealed *Afgerond*, sent with the id of another post of the bot in
+    the same DM: refused, nothing closed, and the other post is not patched."""
+    post = reminder(mm)
+    other = mm.deliver("persoon", _persoon(mm, "pl-jeugdinkoop"),
+                       Message(heading="Een ander bericht"), "test:ander:mattermost")
+    assert other["channel_id"] == post["channel_id"]
+    shown = copy.deepcopy(other)
+    before = _state(mm)
+    context = action(post, "Afgerond")["integration"]["context"]
+    answer = mm.forge_click("pl-jeugdinkoop", context, channel=post["channel_id"],
+                            post_id=other["id"])
+    assert (answer.status, answer.json()) == (403, {"ephemeral_text": REFUSED})
+    assert _state(mm) == before and other == shown and not _patched(mm, other)
+    # Pressed on its own post, the same button works.
+    assert mm.click("pl-jeugdinkoop", action(post, "Afgerond")).status == 200
+    assert _state(mm)[2] == before[2] + 1 and _patched(mm, post)
+
+
+def test_a_dm_replys_seal_works_on_its_own_post_only(mm: MattermostClient) -> None:
+    """A card the bot posts in a DM as the answer to a click has no outbox row: the
+    server shows which post names its key."""
+    bekijk = Button(label="Bekijk", action="cmd", args={"text": "status JGD-03"})
+    digest = mm.deliver("kanaal", "plo", Message(buttons=[bekijk]), "digest:1:#plo:mattermost")
+    mm.click("pl-jeugdinkoop", actions_of(digest)[0])
+    dm = dm_channel(user_id("pl-jeugdinkoop"))
+    card = mm.api.posts_to(dm)[-1]
+    other = mm.deliver("persoon", _persoon(mm, "pl-jeugdinkoop"),
+                       Message(heading="Een ander bericht"), "test:ander:mattermost")
+    done = next(a for a in actions_of(card) if a["name"].startswith("Afgerond"))
+    before = _state(mm)
+    answer = mm.forge_click("pl-jeugdinkoop", done["integration"]["context"], channel=dm,
+                            post_id=other["id"])
+    assert (answer.status, answer.json()) == (403, {"ephemeral_text": REFUSED})
+    assert _state(mm) == before and not _patched(mm, other)
+    assert mm.click("pl-jeugdinkoop", done).status == 200
+    assert _state(mm)[2] == before[2] + 1 and _patched(mm, card)
+
+
+def test_an_ephemeral_replys_button_touches_no_post_by_id(mm: MattermostClient) -> None:
+    """An answer in our HTTP response sits on a post whose id we never learn: its click
+    answers in the response only, whatever ``post_id`` the request names."""
+    card = mm.command("pl-jeugdinkoop", "status JGD-03")
+    other = mm.deliver("kanaal", "town-square", Message(heading="Iets in het kanaal"),
+                       "test:kanaal:mattermost")
+    shown = copy.deepcopy(other)
+    done = next(b for b in card.buttons() if b["name"].startswith("Afgerond"))
+    answer = mm.forge_click("pl-jeugdinkoop", done["integration"]["context"],
+                            post_id=other["id"])
+    assert "is afgerond" in answer.json()["update"]["message"]
+    assert other == shown and not _patched(mm, other)
+
+
+def test_a_button_meant_for_one_person_names_them_in_its_seal(mm: MattermostClient) -> None:
+    """The person is in the seal wherever a message is meant for one person (a reply, a
+    DM, a DM answer to a click) and nowhere else (a channel's post, a shared card)."""
+    houten, pl = user_id("plo-houten"), user_id("pl-jeugdinkoop")
+    sealed_for = {
+        "ephemeral reply": (mm.command("plo-houten", "status JGD-03").buttons(), houten),
+        "reminder in a DM": (actions_of(reminder(mm)), pl),
+        "shared card": (mm.command("plo-houten", "status JGD-03 deel").buttons(), ""),
+    }
+    bekijk = Button(label="Bekijk", action="cmd", args={"text": "status JGD-03"})
+    digest = mm.deliver("kanaal", "plo", Message(buttons=[bekijk]), "digest:1:#plo:mattermost")
+    sealed_for["channel post"] = (actions_of(digest), "")
+    mm.click("plo-houten", actions_of(digest)[0])
+    sealed_for["answer in a DM"] = (actions_of(mm.api.posts_to(dm_channel(houten))[-1]),
+                                    houten)
+    for where, (buttons, person) in sealed_for.items():
+        assert buttons, where
+        assert {b["integration"]["context"]["u"] for b in buttons} == {person}, where
+    # Another person's claim to the reminder is refused and changes nothing.
+    post = reminder(mm)
+    before = _state(mm)
+    answer = mm.forge_click("programmamanager", action(post, "Afgerond")["integration"][
+        "context"], channel=post["channel_id"], post_id=post["id"])
+    assert answer.json() == {"ephemeral_text":
+                             "Deze knop is voor iemand anders bedoeld; er is niets gedaan."}
+    assert _state(mm) == before
+
+
+def test_a_channel_button_is_for_the_channels_members_only(mm: MattermostClient) -> None:
+    """The programmamanager may close any milestone, but not through a channel's button
+    while outside that channel: Mattermost never shows it to them, so such a click is
+    forged."""
+    klaar = Button(label="Afgerond", action="mijlpaal.klaar", args={"ref": "JGD-03#1"})
+    post = mm.deliver("kanaal", "plo", Message(buttons=[klaar]), "herinnering:m1:#plo:mattermost")
+    mm.api.channels["chplo"]["members"].discard(user_id("programmamanager"))
+    with pytest.raises(NotForwarded):
+        mm.click("programmamanager", actions_of(post)[0])
+    before = _state(mm)
+    answer = mm.forge_click("programmamanager", actions_of(post)[0]["integration"]["context"],
+                            channel="chplo", post_id=post["id"])
+    assert answer.json() == {"ephemeral_text":
+                             "Deze knop is voor de leden van dit kanaal; er is niets gedaan."}
+    assert _state(mm) == before and not _patched(mm, post)
+
+
+def test_a_channel_click_costs_at_most_one_membership_call(mm: MattermostClient) -> None:
+    bekijk = Button(label="Bekijk", action="cmd", args={"text": "status JGD-03"})
+    post = mm.deliver("kanaal", "plo", Message(buttons=[bekijk]), "digest:1:#plo:mattermost")
+    start = len(mm.api.mock.calls)
+    for _ in range(3):
+        assert mm.click("plo-houten", actions_of(post)[0]).status == 200
+    member = ("GET", f"/api/v4/channels/chplo/members/{user_id('plo-houten')}")
+    assert mm.api.calls(start).count(member) == 1
+    mm.adapter.clock = lambda: NOW + timedelta(minutes=2)  # the cache is short-lived
+    mm.click("plo-houten", actions_of(post)[0])
+    assert mm.api.calls(start).count(member) == 2

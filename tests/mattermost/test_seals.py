@@ -295,3 +295,24 @@ def test_a_channel_click_costs_at_most_one_membership_call(mm: MattermostClient)
     mm.adapter.clock = lambda: NOW + timedelta(minutes=2)  # the cache is short-lived
     mm.click("plo-houten", actions_of(post)[0])
     assert mm.api.calls(start).count(member) == 2
+
+
+def test_a_shared_cards_button_works_for_a_member_and_touches_no_post(
+    mm: MattermostClient,
+) -> None:
+    """``deel`` posts the card in the channel (Mattermost makes the post from our
+    response): anyone there may press its buttons, the core checks what they may do."""
+    shared = mm.command("pl-jeugdinkoop", "status JGD-03 deel")
+    card = next(p for p in mm.api.posts_to(CHANNEL) if p["message"] == shared.text)
+    assert card["user_id"] == user_id("pl-jeugdinkoop")  # not the bot's post
+    start = len(mm.api.mock.calls)
+    answer = mm.click("plo-houten", next(a for a in actions_of(card)
+                                         if a["name"].startswith("Status bijwerken")))
+    assert answer.status == 200 and mm.last_dialog()["dialog"]["callback_id"] == \
+        "opgave.status"
+    assert not any(method == "PUT" for method, _ in mm.api.calls(start))
+    mm.api.channels[CHANNEL]["members"].discard(user_id("plo-lopik"))
+    outsider = mm.forge_click("plo-lopik", actions_of(card)[0]["integration"]["context"],
+                              post_id=card["id"])
+    assert outsider.json() == {"ephemeral_text":
+                               "Deze knop is voor de leden van dit kanaal; er is niets gedaan."}

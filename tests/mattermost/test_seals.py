@@ -316,3 +316,16 @@ def test_a_shared_cards_button_works_for_a_member_and_touches_no_post(
                               post_id=card["id"])
     assert outsider.json() == {"ephemeral_text":
                                "Deze knop is voor de leden van dit kanaal; er is niets gedaan."}
+
+
+def test_a_forged_user_id_that_is_no_id_never_reaches_the_servers_path(
+    mm: MattermostClient,
+) -> None:
+    bekijk = Button(label="Bekijk", action="cmd", args={"text": "status JGD-03"})
+    post = mm.deliver("kanaal", "plo", Message(buttons=[bekijk]), "digest:1:#plo:mattermost")
+    start = len(mm.api.mock.calls)
+    answer = mm.forge_click("x", actions_of(post)[0]["integration"]["context"],
+                            channel="chplo", post_id=post["id"], user="../../users/me")
+    assert answer.json() == {"ephemeral_text":
+                             "Deze knop is voor de leden van dit kanaal; er is niets gedaan."}
+    assert mm.api.calls(start) == []

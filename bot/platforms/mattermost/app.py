@@ -294,7 +294,11 @@ class MattermostAdapter:
             raise Refused("another post")
 
     def member(self, channel: str, user: str) -> bool:
-        """Whether ``user`` is in ``channel``, as the server says (cached briefly)."""
+        """Whether ``user`` is in ``channel``, as the server says (cached briefly). The
+        channel is the sealed one; the user id is the request's, so it must look like
+        an id before it goes into a path."""
+        if not isinstance(user, str) or not _ID.match(user):
+            return False
         now = self.clock()
         cached = self._members.get((channel, user))
         if cached is not None and cached[1] > now:

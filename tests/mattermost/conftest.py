@@ -126,8 +126,9 @@ class Api:
         self.ids = itertools.count(1)
         self.posts: list[dict[str, Any]] = []
         self.ephemeral: list[dict[str, Any]] = []
-        # Every action an ephemeral post ever showed: a client that has not yet received
-        # an update still holds the old buttons (and their cookie) and can press them.
+        # Every action a post ever showed: a client that has not yet received an update
+        # still shows the old buttons and can press them (the server then acts on the
+        # post's current action of that id; an ephemeral post's cookie on the old one).
         self.shown: dict[str, list[dict[str, Any]]] = {}
         self.usernames = {user_id(h): h for h in HANDLES}
         everyone = {BOT, *self.usernames}
@@ -188,7 +189,7 @@ class Api:
                              "Invalid RootId parameter.")
         post = {"id": f"post{next(self.ids):022d}", "create_at": 1764000000000,
                 "update_at": 1764000000000, "user_id": BOT, "type": "", **body}
-        self.posts.append(post)
+        self.store(post)
         return 201, {}, json.dumps(stripped(post))
 
     def _get_post(self, request: Any) -> tuple[int, dict[str, str], str]:
@@ -209,6 +210,7 @@ class Api:
             return app_error(400, "model.post.is_valid.msg.app_error",
                              "Invalid message: longer than 16383 characters.")
         post.update(patch)
+        self.shown[post_id] += actions_of(post)
         return 200, {}, json.dumps(stripped(post))
 
     def _direct(self, request: Any) -> tuple[int, dict[str, str], str]:
@@ -273,6 +275,10 @@ class Api:
     def post(self, post_id: str) -> dict[str, Any] | None:
         return next((p for p in self.posts if p["id"] == post_id), None)
 
+    def store(self, post: dict[str, Any]) -> None:
+        self.posts.append(post)
+        self.shown[post["id"]] = actions_of(post)
+
     def show_ephemeral(self, channel: str, user: str, message: str,
                        attachments: list[dict[str, Any]]) -> dict[str, Any]:
         """An ephemeral post for ``user`` (a command's or a click's answer): never stored
@@ -291,15 +297,11 @@ class Api:
         post["message"] = message
         props = {k: v for k, v in (post.get("props") or {}).items() if k != "attachments"}
         post["props"] = {**props, **({"attachments": attachments} if attachments else {})}
-        if post["id"] in self.shown:
-            self.shown[post["id"]] += actions_of(post)
+        self.shown[post["id"]] += actions_of(post)
 
     def holding(self, button: dict[str, Any]) -> dict[str, Any]:
         """The post (stored or ephemeral) on which this button was shown."""
-        for post in self.posts:
-            if any(a == button for a in actions_of(post)):
-                return post
-        for post in self.ephemeral:
+        for post in [*self.posts, *self.ephemeral]:
             if any(a == button for a in self.shown[post["id"]]):
                 return post
         raise NotForwarded("Mattermost never showed this button")
@@ -365,7 +367,7 @@ class MattermostClient:
         attachments = data.get("attachments") or []
         if data.get("response_type") == "in_channel":
             assert not self.api.too_long(answer.text), "Mattermost refuses a post this long"
-            self.api.posts.append({
+            self.api.store({
                 "id": f"post{next(self.api.ids):022d}", "channel_id": channel,
                 "user_id": user, "message": answer.text, "type": "",
                 "props": {"attachments": attachments} if attachments else {}})

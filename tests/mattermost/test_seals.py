@@ -229,7 +229,7 @@ def test_an_ephemeral_replys_button_touches_no_post_by_id(mm: MattermostClient) 
     """An answer in our HTTP response sits on a post whose id we never learn: its click
     answers in the response only, whatever ``post_id`` the request names."""
     card = mm.command("pl-jeugdinkoop", "status JGD-03")
-    other = mm.deliver("kanaal", "town-square", Message(heading="Iets in het kanaal"),
+    other = mm.deliver("kanaal", "plo", Message(heading="Iets in het kanaal"),
                        "test:kanaal:mattermost")
     shown = copy.deepcopy(other)
     done = next(b for b in card.buttons() if b["name"].startswith("Afgerond"))

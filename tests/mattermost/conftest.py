@@ -131,6 +131,9 @@ class Api:
         # post's current action of that id; an ephemeral post's cookie on the old one).
         self.shown: dict[str, list[dict[str, Any]]] = {}
         self.usernames = {user_id(h): h for h in HANDLES}
+        # The trigger ids the server put in the commands and clicks it sent: only those
+        # open a dialog (Mattermost signs them and lets them expire within seconds).
+        self.triggers: set[str] = set()
         everyone = {BOT, *self.usernames}
         # Channel id → its team, name and members; DMs join when they are opened.
         self.channels: dict[str, dict[str, Any]] = {
@@ -144,7 +147,8 @@ class Api:
         mock.add(responses.GET, f"{API}/users/me", json={"id": BOT, "username": "regiobot"})
         mock.add_callback(responses.POST, f"{API}/posts", callback=self._post)
         mock.add_callback(responses.POST, f"{API}/channels/direct", callback=self._direct)
-        mock.add(responses.POST, f"{API}/actions/dialogs/open", json={"status": "OK"})
+        mock.add_callback(responses.POST, f"{API}/actions/dialogs/open",
+                          callback=self._open_dialog)
         # The listener's catch-up: the bot's channels (none have news here).
         mock.add(responses.GET, f"{API}/users/me/channels", json=[])
         mock.add_callback(responses.POST, f"{API}/users/usernames", callback=self._by_name)
@@ -212,6 +216,18 @@ class Api:
         post.update(patch)
         self.shown[post_id] += actions_of(post)
         return 200, {}, json.dumps(stripped(post))
+
+    def _open_dialog(self, request: Any) -> tuple[int, dict[str, str], str]:
+        body = json.loads(request.body)
+        if body.get("trigger_id") not in self.triggers:
+            return app_error(400, "interactive_message.decode_trigger_id.signature_decode_failed",
+                             "Failed to decode the trigger ID.")
+        return 200, {}, json.dumps({"status": "OK"})
+
+    def trigger(self) -> str:
+        made = f"trigger{len(self.triggers) + 1}"
+        self.triggers.add(made)
+        return made
 
     def _direct(self, request: Any) -> tuple[int, dict[str, str], str]:
         bot, other = json.loads(request.body)
@@ -325,7 +341,6 @@ class MattermostClient:
         self.api = api
         self.adapter = adapter
         self.db = db
-        self.triggers = itertools.count(1)
 
     def post(self, path: str, body: bytes, content_type: str,
              headers: dict[str, str] | None = None) -> Answer:
@@ -348,7 +363,7 @@ class MattermostClient:
         it: an ephemeral post for the typer, or (``in_channel``) a post in the channel."""
         fields = {"channel_id": channel, "channel_name": "plo", "command": f"/{root}",
                   "response_url": f"{URL}/hooks/commands/x", "team_domain": "lekstroom",
-                  "team_id": TEAM, "text": text, "trigger_id": f"trigger{next(self.triggers)}",
+                  "team_id": TEAM, "text": text, "trigger_id": self.api.trigger(),
                   "user_id": user_id(handle), "user_name": handle}
         if token is not None:
             fields["token"] = token
@@ -395,7 +410,7 @@ class MattermostClient:
                 raise NotForwarded("the clicker cannot see this channel")
         assert action["integration"]["url"] == f"{PUBLIC}/mattermost/action"
         answer = self._action(handle, user, post["channel_id"], post["id"],
-                              action["integration"]["context"])
+                              action["integration"]["context"], self.api.trigger())
         data = answer.json() if answer.status == 200 else {}
         if "update" in data:
             update = data["update"]
@@ -409,14 +424,16 @@ class MattermostClient:
                     post_id: str = "forged00000000000000000000",
                     user: str | None = None) -> Answer:
         """A FORGED click: a request anyone can send to our action endpoint directly,
-        with any context, channel, post id and user id — what Mattermost never sends."""
-        return self._action(handle, user or user_id(handle), channel, post_id, context)
+        with any context, channel, post id and user id — what Mattermost never sends (nor
+        a trigger id the server made)."""
+        return self._action(handle, user or user_id(handle), channel, post_id, context,
+                            "forgedtrigger")
 
     def _action(self, handle: str, user: str, channel: str, post_id: str,
-                context: Any) -> Answer:
+                context: Any, trigger: str) -> Answer:
         body = {"user_id": user, "user_name": handle, "channel_id": channel,
                 "channel_name": "", "team_id": TEAM, "team_domain": "lekstroom",
-                "post_id": post_id, "trigger_id": f"trigger{next(self.triggers)}",
+                "post_id": post_id, "trigger_id": trigger,
                 "type": "", "data_source": "", "context": context}
         return self.post("/mattermost/action", json.dumps(body).encode(), "application/json")
 

@@ -77,3 +77,12 @@ def test_only_a_button_mattermost_shows_can_be_clicked(mm: MattermostClient) -> 
     with pytest.raises(NotForwarded):  # an ephemeral reply is its typer's alone
         mm.click("plo-houten", card.buttons()[0])
     assert mm.click("pl-jeugdinkoop", card.buttons()[0]).status == 200
+
+
+def test_only_a_trigger_id_the_server_sent_opens_a_dialog(mm: MattermostClient) -> None:
+    dialog = {"callback_id": "x", "title": "X", "elements": []}
+    error = refused(lambda: client().open_dialog("madeup", "https://x/mattermost/dialog",
+                                                 dialog))
+    assert error.status == 400
+    mm.command("plo-houten", "nieuw")  # its trigger id opens the dialog
+    assert mm.last_dialog()["trigger_id"] in mm.api.triggers

@@ -1,6 +1,12 @@
 """Mattermost as it really reaches us: slash commands, button clicks and dialog
 submissions over HTTP to a running web server, with the REST API v4 the bot calls
-mocked by ``responses`` (the client is built on ``requests``)."""
+mocked by ``responses`` (the client is built on ``requests``).
+
+The stand-in is as strict as the server: it refuses a post over 16,383 characters and a
+channel it does not know, strips buttons' integrations from the posts it returns, and
+sends a click only for a button it shows — with the post's id and channel and the
+context it holds — the way Mattermost builds the request. A request Mattermost would
+never send is made with ``forge_click`` and named as the forgery it is."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Mattermost signs neither button clicks nor dialog submissions, and their ``user_id`` is
-whatever the caller sends: our own seal decides. A forged, altered or expired request,
-or one meant for someone else, is refused and changes nothing."""
+whatever the caller sends: our own seal decides (docs/security.md). A forged, altered or
+expired request, one meant for someone else, one replayed on another post, or a channel
+button pressed by someone outside the channel is refused and changes nothing."""
 
 from __future__ import annotations
 

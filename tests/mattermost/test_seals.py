@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.messages import Button, Message
 from bot.platforms.mattermost.signing import Refused, Seal
@@ -330,3 +330,26 @@ def test_a_forged_user_id_that_is_no_id_never_reaches_the_servers_path(
     assert answer.json() == {"ephemeral_text":
                              "Deze knop is voor de leden van dit kanaal; er is niets gedaan."}
     assert mm.api.calls(start) == []
+
+
+def test_a_delivery_with_no_post_id_recorded_yet_is_checked_with_the_server(
+    mm: MattermostClient,
+) -> None:
+    """The send timed out, so the outbox has no post id yet: the server shows whether the
+    clicked post is the bot's post of this delivery."""
+    post = reminder(mm)
+    with mm.db.write() as s:
+        s.execute(update(OutboxBericht).where(
+            OutboxBericht.delivery_key == post["props"]["regiobot_delivery"]).values(
+            extern_id=None))
+    other = mm.deliver("persoon", _persoon(mm, "pl-jeugdinkoop"),
+                       Message(heading="Een ander bericht"), "test:ander:mattermost")
+    context = action(post, "Afgerond")["integration"]["context"]
+    before = _state(mm)
+    forged = mm.forge_click("pl-jeugdinkoop", context, channel=post["channel_id"],
+                            post_id=other["id"])
+    assert forged.status == 403 and _state(mm) == before
+    start = len(mm.api.mock.calls)
+    assert mm.click("pl-jeugdinkoop", action(post, "Afgerond")).status == 200
+    assert ("GET", f"/api/v4/posts/{post['id']}") in mm.api.calls(start)
+    assert _state(mm)[2] == before[2] + 1

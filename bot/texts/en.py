@@ -449,12 +449,16 @@ TEXTS: dict[str, str] = {
     "mattermost.button.refused": "This button is not (or no longer) Regiobot's; nothing was "
                                  "done.",
     "mattermost.button.not_yours": "This button is meant for someone else; nothing was done.",
+    "mattermost.button.not_member": "This button is for the members of this channel; nothing "
+                                    "was done.",
     "mattermost.dialog.refused": "This form has expired or is not yours; nothing was saved. "
                                  "Open it again.",
     "mattermost.unknown_command": "I don't know {command}. Type /opgave help.",
     "mattermost.no_team": "I don't know which region you belong to. First type /opgave help "
                           "in your region's team.",
     "mattermost.spent": "✓ {label}",
+    "mattermost.more_lines.one": "… and 1 more line; ask more specifically.",
+    "mattermost.more_lines.other": "… and {count} more lines; ask more specifically.",
     "mattermost.see_dm": "My answer is in our direct conversation.",
     "list.more": "… and {count} more; narrow it down with /opgave zoek or /opgave status "
                  "<code>.",

@@ -438,12 +438,16 @@ TEXTS: dict[str, str] = {
     "mattermost.button.refused": "Deze knop komt niet (meer) van Regiobot; er is niets gedaan.",
     "mattermost.button.not_yours": "Deze knop is voor iemand anders bedoeld; er is niets "
                                    "gedaan.",
+    "mattermost.button.not_member": "Deze knop is voor de leden van dit kanaal; er is niets "
+                                    "gedaan.",
     "mattermost.dialog.refused": "Dit formulier is verlopen of niet voor jou; er is niets "
                                  "opgeslagen. Open het opnieuw.",
     "mattermost.unknown_command": "Ik ken {command} niet. Typ /opgave help.",
     "mattermost.no_team": "Ik weet niet bij welke regio je hoort. Typ eerst /opgave help in "
                           "het team van je regio.",
     "mattermost.spent": "✓ {label}",
+    "mattermost.more_lines.one": "… en nog 1 regel; vraag het gerichter op.",
+    "mattermost.more_lines.other": "… en nog {count} regels; vraag het gerichter op.",
     "mattermost.see_dm": "Mijn antwoord staat in ons privégesprek.",
     "list.more": "… en nog {count}; zoek gericht met /opgave zoek of /opgave status <code>.",
     # questionnaire files

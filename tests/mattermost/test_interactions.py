@@ -5,7 +5,6 @@ conversation."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -132,9 +131,8 @@ def test_an_answer_with_buttons_to_a_click_in_a_channel_goes_to_the_dm(
     """An ephemeral text cannot carry buttons: such an answer to a click on a channel
     post (a digest's *Bekijk*) is posted in the clicker's DM instead."""
     bekijk = Button(label="Bekijk", action="cmd", args={"text": "status JGD-03"})
-    channel_post = {"props": {"attachments": [{"actions": mm.adapter.buttons.actions(
-        [Message(buttons=[bekijk])], CHANNEL, None, "digest:1:#plo:mattermost",
-        timedelta(days=30))}]}}
+    channel_post = mm.deliver("kanaal", "plo", Message(buttons=[bekijk]),
+                              "digest:1:#plo:mattermost")
     assert button(channel_post, "Bekijk")["integration"]["context"]["u"] == ""  # anyone
     answer = mm.click("plo-houten", button(channel_post, "Bekijk"))
     assert answer.json() == {"ephemeral_text": "Mijn antwoord staat in ons privégesprek."}

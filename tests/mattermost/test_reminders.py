@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.dispatch import Dispatcher
+from bot.messages import Button, Message, Section, line
 from bot.planner import plan
 from bot.platforms.mattermost.sender import MattermostSender
 from bot.schedule import Rules
-from storage.models import Dilemma, Mijlpaal, Opgave, OutboxBericht, Uitstel
+from storage.models import Dilemma, Mijlpaal, Opgave, OutboxBericht, Persoon, Uitstel
 from tests.conftest import AMS
-from tests.mattermost.conftest import BOT, MattermostClient, dm_channel, user_id
+from tests.mattermost.conftest import BOT, MAX_RUNES, MattermostClient, dm_channel, user_id
 
 TUESDAY = datetime(2026, 12, 1, 9, 5, tzinfo=AMS)
 MONDAY = datetime(2026, 11, 30, 9, 5, tzinfo=AMS)
@@ -115,3 +116,31 @@ def test_the_weekly_digest_goes_to_the_plo_channel(mm: MattermostClient) -> None
     assert "JGD-03" in digest["message"]
     assert ("GET", "/api/v4/teams/teamlekstroom0000000000000/channels/name/plo") in \
         mm.api.calls()
+
+
+def test_a_message_too_long_for_a_post_arrives_cut_with_how_many_more(
+    mm: MattermostClient,
+) -> None:
+    """Mattermost refuses a post over 16,383 characters; the delivery arrives anyway, its
+    first lines and how many more there are."""
+    lines = [line(f"Punt {n}: " + "tekst " * 10) for n in range(1, 601)]
+    post = mm.deliver("kanaal", "plo", Message(heading="Lang", sections=[Section(lines=lines)]),
+                      "test:lang:mattermost")
+    shown = post["message"].split("\n")
+    assert len(post["message"]) <= MAX_RUNES and shown[0] == "**Lang**"
+    left = 600 - (len(shown) - 2)
+    assert 0 < left < 600 and shown[-1] == f"_… en nog {left} regels; vraag het gerichter op._"
+
+
+def test_a_spent_reminder_near_the_limit_still_says_what_was_done(
+    mm: MattermostClient,
+) -> None:
+    klaar = Button(label="Afgerond", action="mijlpaal.klaar", args={"ref": "JGD-03#2"})
+    with mm.db.read() as s:
+        persoon = s.scalar(select(Persoon.id).where(Persoon.handle == "pl-jeugdinkoop"))
+    post = mm.deliver("persoon", str(persoon), Message(
+        heading="Lang", sections=[Section(lines=[line("x" * (MAX_RUNES - 20))])],
+        buttons=[klaar]), "test:bijna-vol:mattermost")
+    assert mm.click("pl-jeugdinkoop", action(post, "Afgerond")).status == 200
+    assert len(post["message"]) <= MAX_RUNES and post["message"].endswith("_✓ Afgerond_")
+    assert "attachments" not in post["props"]

@@ -2,11 +2,13 @@
 HTTP (a WSGI app under ``/mattermost``), and the DMs the WebSocket listener hands over.
 Each is a thin translation around the core (``bot.app.Regiobot``).
 
-Trust: a slash command carries its command's token (form field and ``Authorization:
-Token …``), compared in constant time. Clicks and submissions carry nothing Mattermost
-vouches for, so they are trusted only through our own seal (``signing``) on the
-button's context or the dialog's state; the clicking user is then permission-checked by
-the core like anyone typing the command.
+Trust (docs/security.md): a slash command carries its command's token (form field and
+``Authorization: Token …``), compared in constant time. Clicks and submissions carry
+nothing Mattermost vouches for, so they are trusted only through our own seal
+(``signing``) on the button's context or the dialog's state. A sealed button works on the
+one post it was made for, for the one person it names, or — a channel's button — for the
+channel's members; the clicking user is then permission-checked by the core like anyone
+typing the command.
 
 Answers: a command's reply comes back in the HTTP response (ephemeral, or in the
 channel for ``deel``); a click on one of those replies replaces it in place; any other
@@ -20,6 +22,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -39,9 +42,9 @@ from bot.grammar import Mention
 from bot.messages import buttons_in, people_in
 from bot.platforms.directory import Profiles, roster_options
 from bot.platforms.mattermost import callback_url, dialogs, render
-from bot.platforms.mattermost.client import Client
+from bot.platforms.mattermost.client import Client, MattermostError
 from bot.platforms.mattermost.render import Buttons
-from bot.platforms.mattermost.sender import PLATFORM, MattermostSender, usernames
+from bot.platforms.mattermost.sender import PLATFORM, PROP, MattermostSender, usernames
 from bot.platforms.mattermost.signing import Refused, Seal
 from bot.replies import Reply
 from bot.services.people import Account, Profile
@@ -49,7 +52,7 @@ from bot.texts import t
 from config.settings import Settings
 from storage import outbox
 from storage.db import Database
-from storage.models import Identiteit, VerwerktEvent, Werkruimte
+from storage.models import Identiteit, OutboxBericht, VerwerktEvent, Werkruimte
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +60,14 @@ Clock = Callable[[], datetime]
 Answer = tuple[str, dict[str, Any]]
 MAX_BODY = 1_000_000
 DIALOG_TTL_HOURS = 2
+# A reply the bot posts itself (a DM answer) names its buttons' key here, as an outbox
+# delivery does in ``PROP``: the server then vouches which post a seal belongs to.
+REPLY_PROP = "regiobot_reply"
+# Whether someone is in a channel, asked of the server at most once a minute per person
+# and channel: a click costs at most one extra call, and leaving a channel counts soon.
+MEMBER_TTL = timedelta(minutes=1)
+MEMBER_CACHE = 10_000
+_ID = re.compile(r"^[a-z0-9]{26}$")  # a Mattermost id; anything else names no post
 
 
 def profile_of(client: Client) -> Callable[[str], Profile]:
@@ -99,6 +110,7 @@ class MattermostAdapter:
         self.dialog_url = callback_url(settings, "dialog")
         self.tokens = [token.encode() for token in settings.mattermost_command_tokens]
         self.profiles = Profiles(profile_of(self.client))
+        self._members: dict[tuple[str, str], tuple[bool, datetime]] = {}
         self.max_attempts = settings.outbox_max_attempts
         # Outbox deliveries after a response; tests wait for them with ``settle``.
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mm-after")
@@ -178,7 +190,7 @@ class MattermostAdapter:
         self.after()
         ephemeral = not reply.in_channel
         text, attachments = self.rendered(reply, channel, user if ephemeral else None,
-                                          ephemeral=ephemeral)
+                                          "ephemeral" if ephemeral else "response")
         body_: dict[str, Any] = {"response_type": "ephemeral" if ephemeral else "in_channel",
                                  "text": text}
         if attachments:
@@ -220,11 +232,15 @@ class MattermostAdapter:
         data = json.loads(body)
         user, channel, team = data["user_id"], data["channel_id"], data.get("team_id", "")
         now = self.clock()
+        post_id = str(data.get("post_id") or "")
         try:
             fields = self.seal.open(data.get("context"), channel, user, now)
+            self.check_post(fields, post_id, channel)
+            if not fields.get("u") and not self.member(channel, user):
+                raise Refused("not a member")
         except Refused as refused:
-            log.warning("refused Mattermost click by %s in %s: %s", user, channel,
-                        refused.reason)
+            log.warning("refused Mattermost click by %s in %s on %s: %s", user, channel,
+                        post_id, refused.reason)
             return self._refusal(refused)
         team = team or self.team_of(user) or ""
         reply = self.bot.action(self.account(team, user, data.get("user_name")),
@@ -235,29 +251,80 @@ class MattermostAdapter:
         self.after()
         if fields.get("u") and not fields.get("e") and not reply.refused \
                 and fields["a"] not in ("cmd", "form"):
-            self.spend(str(data.get("post_id") or ""), str(fields.get("l") or ""))
+            self.spend(post_id, str(fields.get("l") or ""))
         if not reply.messages:
             return _ok({})
         if fields.get("e"):  # a click on a reply: the answer takes its place
-            text, attachments = self.rendered(reply, channel, user, ephemeral=True)
+            text, attachments = self.rendered(reply, channel, user, "ephemeral")
             return _ok({"update": {"message": text, "props": {"attachments": attachments}}})
         if not any(buttons_in(m) for m in reply.messages):
-            return _ok({"ephemeral_text": self.rendered(reply, channel, user)[0]})
+            return _ok({"ephemeral_text": self.rendered(reply, channel, user, "ephemeral")[0]})
         direct = self.client.direct_channel(user)
         self.post(direct, reply, user)
         return _ok({} if direct == channel else {"ephemeral_text": t("mattermost.see_dm")})
 
-    def spend(self, post_id: str, label: str) -> None:
-        """A DM's buttons have done their work (a milestone closed, an answer given):
-        the post keeps its text, says what was done, and loses its buttons — its delivery
-        key stays, so a lookup still finds it."""
-        if not post_id:
+    def check_post(self, fields: dict[str, Any], post_id: str, channel: str) -> None:
+        """A seal is good for the one post it was made for: the post the outbox recorded
+        for its delivery key, or — where none is recorded yet (a reply the bot posted
+        itself, a delivery whose send was uncertain) — the bot's own post in this channel
+        that names the key in its props, as the server shows it. The buttons of an
+        answer returned in our HTTP response (``e``, ``r``) are on a post whose id we
+        never learn: their click touches no post by id, so ``post_id`` is not used."""
+        if fields.get("e") or fields.get("r"):
+            return
+        key = str(fields.get("k") or "")
+        if not key or not _ID.match(post_id):
+            raise Refused("no post of ours")
+        with self.db.read() as session:
+            recorded = session.scalar(select(OutboxBericht.extern_id).where(
+                OutboxBericht.platform == PLATFORM, OutboxBericht.delivery_key == key))
+        if recorded:
+            if recorded != post_id:
+                raise Refused("another post")
             return
         try:
             post = self.client.get_post(post_id)
+        except MattermostError as error:
+            if error.status in (400, 403, 404):
+                raise Refused("no such post") from None
+            raise
+        props = post.get("props") or {}
+        if post.get("user_id") != self.client.me() or post.get("channel_id") != channel \
+                or key not in (props.get(PROP), props.get(REPLY_PROP)):
+            raise Refused("another post")
+
+    def member(self, channel: str, user: str) -> bool:
+        """Whether ``user`` is in ``channel``, as the server says (cached briefly). The
+        channel is the sealed one; the user id is the request's, so it must look like
+        an id before it goes into a path."""
+        if not isinstance(user, str) or not _ID.match(user):
+            return False
+        now = self.clock()
+        cached = self._members.get((channel, user))
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        try:
+            self.client.call("GET", f"/channels/{channel}/members/{user}")
+            found = True
+        except MattermostError as error:
+            if error.status not in (400, 403, 404):  # 403: the bot may not look there
+                raise
+            found = False
+        if len(self._members) >= MEMBER_CACHE:
+            self._members = {k: v for k, v in self._members.items() if v[1] > now}
+        self._members[(channel, user)] = (found, now + MEMBER_TTL)
+        return found
+
+    def spend(self, post_id: str, label: str) -> None:
+        """A DM's buttons have done their work (a milestone closed, an answer given):
+        the post keeps its text, says what was done, and loses its buttons — its delivery
+        key stays, so a lookup still finds it. ``post_id`` is checked (``check_post``)."""
+        try:
+            post = self.client.get_post(post_id)
             props = {k: v for k, v in (post.get("props") or {}).items() if k != "attachments"}
-            done = t("mattermost.spent", label=render.escape(label))
-            self.client.patch_post(post_id, f"{post.get('message', '')}\n\n_{done}_", props)
+            done = "\n\n_" + t("mattermost.spent", label=render.escape(label)) + "_"
+            message = render.fit(str(post.get("message", "")), render.MAX_MESSAGE - len(done))
+            self.client.patch_post(post_id, message + done, props)
         except Exception:
             log.exception("could not update post %s after a click", post_id)
 
@@ -266,6 +333,8 @@ class MattermostAdapter:
             return _ok({"ephemeral_text": t("mattermost.button.expired")})
         if refused.reason == "meant for someone else":
             return _ok({"ephemeral_text": t("mattermost.button.not_yours")})
+        if refused.reason == "not a member":
+            return _ok({"ephemeral_text": t("mattermost.button.not_member")})
         return "403 Forbidden", {"ephemeral_text": t("mattermost.button.refused")}
 
     # --- dialogs ------------------------------------------------------------------------
@@ -353,19 +422,26 @@ class MattermostAdapter:
         return Account(PLATFORM, team, user, display_name=username, username=username,
                        profile=self.profiles.loader(user))
 
-    def rendered(self, reply: Reply, channel: str, user: str | None, ephemeral: bool = False,
-                 ttl: timedelta = render.REPLY_BUTTONS) -> tuple[str, list[dict[str, Any]]]:
-        """A reply's text and sealed buttons; a reply has no delivery key of its own, so
-        its buttons are bound to a fresh one."""
+    def rendered(self, reply: Reply, channel: str, user: str | None, shown: str,
+                 key: str = "") -> tuple[str, list[dict[str, Any]]]:
+        """A reply's text and sealed buttons, ``shown`` as an "ephemeral" answer, a
+        "response" Mattermost posts in the channel, or a "post" the bot makes itself
+        (under ``key``). A reply has no delivery key, so it gets a fresh one."""
         names = usernames(self.db, set().union(*(people_in(m) for m in reply.messages)))
+        ttl = render.POST_BUTTONS if shown == "post" else render.REPLY_BUTTONS
         return render.post(reply.messages, names, self.buttons, channel, user,
-                           f"antwoord:{uuid.uuid4().hex}", ttl, ephemeral)
+                           key or f"antwoord:{uuid.uuid4().hex}", ttl,
+                           ephemeral=shown == "ephemeral", in_response=shown == "response")
 
     def post(self, channel: str, reply: Reply, user: str) -> None:
-        """A reply as a real post (a DM), its buttons for ``user`` only."""
-        text, attachments = self.rendered(reply, channel, user, ttl=render.POST_BUTTONS)
-        self.client.create_post(channel, text, {"attachments": attachments} if attachments
-                                else {})
+        """A reply as a real post (a DM), its buttons for ``user`` only and for this
+        post only: the post names their key (``REPLY_PROP``)."""
+        key = f"antwoord:{uuid.uuid4().hex}"
+        text, attachments = self.rendered(reply, channel, user, "post", key)
+        props: dict[str, Any] = {REPLY_PROP: key}
+        if attachments:
+            props["attachments"] = attachments
+        self.client.create_post(channel, text, props)
 
     def deliver_outbox(self) -> None:
         sender = MattermostSender(self.client, self.db, self.buttons)

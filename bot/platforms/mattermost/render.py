@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.messages import Button, Line, Message, Part, PersonRef, Strong
 from bot.platforms.mattermost.signing import Seal
+from bot.texts import tn
 
 Usernames = Mapping[int, str]  # persoon id → Mattermost username
 
@@ -74,6 +75,37 @@ def message_text(message: Message, usernames: Usernames) -> str:
     return "\n".join(out)
 
 
+# The longest message Mattermost stores in a post, in characters (its
+# PostMessageMaxRunesV2); a longer post or patch is refused with 400.
+MAX_MESSAGE = 16_383
+
+
+def fit(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` as it is when it fits in a post; else its first whole lines and a last
+    line saying how many lines are left out. The views page long lists themselves; this
+    is the last guard, so a message that grew too long still arrives."""
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    # Room for the last line, at the largest count it can say.
+    room = limit - len(_more(len(lines))) - 1
+    kept: list[str] = []
+    used = 0
+    for item in lines:
+        if used + len(item) + 1 > room:
+            break
+        kept.append(item)
+        used += len(item) + 1
+    if not kept:  # one line longer than a post: cut short, never inside an escape
+        kept = [lines[0][:room - 1].rstrip("\\") + "…"]
+    left = sum(1 for item in lines[len(kept):] if item.strip())
+    return "\n".join([*kept, _more(left)] if left else kept)
+
+
+def _more(count: int) -> str:
+    return f"_{escape(tn('mattermost.more_lines', count))}_"
+
+
 # How long a button keeps working: a delivered message's for a month (a reminder is acted
 # on days later), a reply's for a day (it is ephemeral and gone after a reload anyway).
 POST_BUTTONS = timedelta(days=30)
@@ -109,14 +141,20 @@ class Buttons:
     clock: Callable[[], datetime]
 
     def actions(self, messages: list[Message], channel: str, user: str | None, key: str,
-                ttl: timedelta, ephemeral: bool = False) -> list[dict[str, Any]]:
+                ttl: timedelta, ephemeral: bool = False,
+                in_response: bool = False) -> list[dict[str, Any]]:
+        """``ephemeral``: the buttons of an ephemeral reply (a click may replace it in
+        place); ``in_response``: of an answer Mattermost posts from our HTTP response,
+        whose post id we never learn. Either way no post of ours holds them."""
         now = self.clock()
         actions = []
         for index, (button, label) in enumerate(_labelled(messages)):
             fields: dict[str, Any] = {"a": button.action, "g": button.args, "k": key,
                                       "l": button.label}
             if ephemeral:
-                fields["e"] = 1  # a reply: a click may replace it in place
+                fields["e"] = 1
+            elif in_response:
+                fields["r"] = 1
             actions.append({
                 "id": f"rb{index}", "type": "button", "name": label,
                 "style": {"primary": "primary", "danger": "danger"}.get(button.style or "",
@@ -128,10 +166,12 @@ class Buttons:
 
 def post(messages: list[Message], usernames: Usernames, buttons: Buttons | None,
          channel: str, user: str | None, key: str, ttl: timedelta,
-         ephemeral: bool = False) -> tuple[str, list[dict[str, Any]]]:
-    """The text and the attachments of one post holding ``messages``."""
-    text = "\n\n".join(message_text(m, usernames) for m in messages)
+         ephemeral: bool = False, in_response: bool = False,
+         ) -> tuple[str, list[dict[str, Any]]]:
+    """The text (at most ``MAX_MESSAGE`` characters) and the attachments of one post
+    holding ``messages``."""
+    text = fit("\n\n".join(message_text(m, usernames) for m in messages))
     if buttons is None:
         return text, []
-    actions = buttons.actions(messages, channel, user, key, ttl, ephemeral)
+    actions = buttons.actions(messages, channel, user, key, ttl, ephemeral, in_response)
     return text, ([{"fallback": text[:300], "actions": actions}] if actions else [])

@@ -4,7 +4,10 @@ Mattermost signs neither a button click nor a dialog submission, and the ``user_
 them is whatever the caller sends. So every button's context and every dialog's state
 is sealed here: an HMAC-SHA256 (``REGIOBOT_SECRET``) over the action, its arguments, the
 channel, the message's delivery key, an expiry and — where the message was meant for one
-person — that person's user id. Opening a seal checks all of them against the request.
+person — that person's user id. Opening a seal checks the signature, the expiry, the
+channel and the person against the request; the adapter then checks the delivery key
+against the request's post and a channel button's clicker against the channel's members
+(``MattermostAdapter.check_post``, ``member``). The trust model is in docs/security.md.
 """
 
 from __future__ import annotations

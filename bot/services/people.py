@@ -126,16 +126,10 @@ def identify(session: Session, regio: Regio, account: Account) -> Persoon | None
 
 
 def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> None:
-    """Make sure the workspace has a regio and the account a roster entry."""
-    regio = regio_for(session, account.platform, account.team_id)
-    if regio is None:
-        regios = list(session.scalars(select(Regio)))
-        if len(regios) != 1:
-            raise UserError(t("workspace.unknown"))
-        regio = regios[0]
-        session.add(Werkruimte(regio_id=regio.id, platform=account.platform,
-                               team_id=account.team_id))
-        session.flush()
+    """Make sure the workspace has a regio and the account a roster entry. Runs in the
+    request's own unit of work, so a request that is then refused leaves none of it."""
+    regio = regio_for(session, account.platform, account.team_id) or _first_workspace(
+        session, account)
     if identify(session, regio, account) is not None:
         return
     if account.platform == "console":
@@ -159,6 +153,24 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
                  None, account.user_id)
     if first_contact:
         _tell_programme_managers(ctx, persoon, account)
+
+
+def _first_workspace(session: Session, account: Account) -> Regio:
+    """In a deployment of one regio, the first workspace of a platform that speaks to the
+    bot is the one the app was installed in, and is linked on first contact. Any other
+    (a shared channel's guests, another team on the server) waits for the
+    programmamanager (``beheer werkruimte koppel``): until then it is refused, unwritten."""
+    # Locked, so two first contacts at once cannot both be first.
+    regios = list(session.scalars(select(Regio).with_for_update()))
+    if len(regios) != 1:
+        raise UserError(t("workspace.unknown"))
+    if session.scalar(select(Werkruimte.id).where(
+            Werkruimte.platform == account.platform).limit(1)) is not None:
+        raise UserError(t("workspace.not_linked", naam=regios[0].naam, slug=regios[0].slug))
+    session.add(Werkruimte(regio_id=regios[0].id, platform=account.platform,
+                           team_id=account.team_id))
+    session.flush()
+    return regios[0]
 
 
 def _by_email(session: Session, regio: Regio, email: str | None) -> Persoon | None:

@@ -111,10 +111,15 @@ class SlackAdapter:
                  max_attempts=self.max_attempts)
         concerned = set(sender.reached) | ({actor} if actor else set())
         for user_id, team_id in sorted(concerned):
-            self.publish_home(client, team_id, user_id)
+            self.publish_home(client, team_id, user_id, meet=False)
 
-    def publish_home(self, client: WebClient, team_id: str, user_id: str) -> None:
-        reply = self.bot.home(self.account(team_id, user_id), self.clock())
+    def publish_home(self, client: WebClient, team_id: str, user_id: str,
+                     meet: bool = True) -> None:
+        """``meet`` False: a refresh the bot does after a request, for known people only
+        (someone whose first command was refused is not onboarded by it)."""
+        reply = self.bot.home(self.account(team_id, user_id), self.clock(), meet)
+        if not reply.messages:
+            return
         view_blocks: list[Any] = []
         for message in reply.messages:
             view_blocks += blocks.message_blocks(message, reply.accounts)

@@ -1,0 +1,41 @@
+"""What an outsider sees of the web process: raw HTTP requests with any headers (or none),
+and the number of rows in every table, to show that a refused request changed nothing."""
+
+from __future__ import annotations
+
+import http.client
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from storage.db import Database
+from storage.models import Base
+
+
+@dataclass(frozen=True)
+class Raw:
+    status: int
+    body: bytes
+
+
+def raw_post(port: int, path: str, body: bytes, headers: dict[str, str]) -> Raw:
+    """A POST exactly as given: no header is added but Host and Content-Length (which
+    the server needs to read a body at all)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        connection.putrequest("POST", path, skip_accept_encoding=True)
+        for name, value in headers.items():
+            connection.putheader(name, value.encode("latin-1", "replace"))
+        connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return Raw(response.status, response.read())
+    finally:
+        connection.close()
+
+
+def row_counts(db: Database, leave_out: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Rows per table, every table of the schema (except ``leave_out``)."""
+    with db.read() as session:
+        return {table.name: session.scalar(select(func.count()).select_from(table)) or 0
+                for table in Base.metadata.sorted_tables if table.name not in leave_out}

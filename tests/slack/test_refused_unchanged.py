@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import select, update
 
 from bot.app import Regiobot
@@ -40,7 +39,7 @@ def serve(db: Database, stand_in: StandIn) -> tuple[SlackClient, Background, Sla
     settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
                         slack_api_url=stand_in.url, database_url=db.url)
     adapter = SlackAdapter(Regiobot(db, AMS), db, settings, clock=lambda: NOW)
-    server = Background(Router(db, {"/slack": SlackRequestHandler(adapter.app)}), threads=4)
+    server = Background(Router(db, {"/slack": adapter.endpoint()}), threads=4)
     return SlackClient(f"http://127.0.0.1:{server.port}", stand_in, db), server, adapter
 
 

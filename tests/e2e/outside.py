@@ -18,12 +18,13 @@ class Raw:
     body: bytes
 
 
-def raw_post(port: int, path: str, body: bytes, headers: dict[str, str]) -> Raw:
-    """A POST exactly as given: no header is added but Host and Content-Length (which
+def raw_post(port: int, path: str, body: bytes, headers: dict[str, str],
+             method: str = "POST") -> Raw:
+    """A request exactly as given: no header is added but Host and Content-Length (which
     the server needs to read a body at all)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.putrequest("POST", path, skip_accept_encoding=True)
+        connection.putrequest(method, path, skip_accept_encoding=True)
         for name, value in headers.items():
             connection.putheader(name, value.encode("latin-1", "replace"))
         connection.putheader("Content-Length", str(len(body)))

@@ -43,6 +43,9 @@ class Account:
     email: str | None = None
     profile: Callable[[], Profile] | None = field(default=None, compare=False)
     username: str | None = None
+    # True where a user id is the same person in every team of the platform (one
+    # Mattermost server), so their account in a linked team vouches for them in another.
+    ids_span_teams: bool = False
 
     @property
     def handle(self) -> str | None:
@@ -135,7 +138,8 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
     if account.platform == "console":
         raise UserError(t("person.unknown", user=account.user_id[:60]))
     account = account.completed()
-    persoon = _by_email(session, regio, account.email)
+    persoon = _by_email(session, regio, account.email) or _known_elsewhere(session, regio,
+                                                                           account)
     first_contact = persoon is None
     if persoon is None:
         persoon = Persoon(regio_id=regio.id, handle=_free_handle(session, regio, account),
@@ -181,6 +185,18 @@ def _by_email(session: Session, regio: Regio, email: str | None) -> Persoon | No
         func.lower(Persoon.email) == email.strip().lower()))
 
 
+def _known_elsewhere(session: Session, regio: Regio, account: Account) -> Persoon | None:
+    """Where user ids span the platform's teams: the person whose account is already
+    known in another team of ``regio`` (the same person, now in a second team)."""
+    if not account.ids_span_teams:
+        return None
+    return session.scalar(select(Persoon).join(Identiteit).join(Werkruimte, and_(
+        Werkruimte.platform == Identiteit.platform, Werkruimte.team_id == Identiteit.team_id,
+        Werkruimte.regio_id == regio.id)).where(
+        Identiteit.platform == account.platform, Identiteit.extern_id == account.user_id,
+        Persoon.regio_id == regio.id, Persoon.actief).limit(1))
+
+
 def _free_handle(session: Session, regio: Regio, account: Account) -> str:
     base = re.sub(r"[^a-z0-9.\-_]+", "-", (account.handle or account.user_id).lower())
     base = base.strip("-")[:50] or "lid"
@@ -205,8 +221,10 @@ def _tell_programme_managers(ctx: Ctx, persoon: Persoon, account: Account) -> No
 
 def link_workspace(session: Session, account: Account, slug: str, now: datetime,
                    tz: ZoneInfo) -> Regio:
-    """In a deployment with several regions: the programmamanager of ``slug``, known by
-    their verified e-mail address, links an unlinked workspace to it."""
+    """The programmamanager of ``slug`` links a workspace that is not linked yet (any
+    workspace with several regions; any but the first with one). She is known by her
+    verified e-mail address, or, where user ids span the platform's teams, by her
+    account in a team already linked."""
     regio = session.scalar(select(Regio).where(Regio.slug == slug.lower()))
     if regio is None:
         raise UserError(t("workspace.no_such_regio", slug=slug))
@@ -214,6 +232,8 @@ def link_workspace(session: Session, account: Account, slug: str, now: datetime,
     if existing is not None:
         raise UserError(t("workspace.already", naam=existing.naam))
     manager = _by_email(session, regio, account.completed().email)
+    if manager is None or not manager.is_programmamanager:
+        manager = _known_elsewhere(session, regio, account)
     if manager is None or not manager.is_programmamanager:
         raise UserError(t("workspace.only_manager", naam=regio.naam))
     session.add(Werkruimte(regio_id=regio.id, platform=account.platform,

@@ -19,7 +19,7 @@ from bot.platforms.mattermost.app import MattermostAdapter
 from bot.texts import t
 from bot.web import Router
 from storage.db import Database
-from storage.models import Persoon, Werkruimte
+from storage.models import Identiteit, Persoon, Werkruimte
 from tests.conftest import AMS, NOW
 from tests.e2e.outside import row_counts
 from tests.mattermost.conftest import (
@@ -145,3 +145,28 @@ def test_the_first_team_links_on_first_contact_and_another_only_by_the_programma
     with fresh.db.read() as s:
         assert sorted(s.scalars(select(Werkruimte.team_id).where(
             Werkruimte.platform == "mattermost"))) == sorted([TEAM, OTHER])
+
+
+def test_the_programmamanager_links_a_second_team_by_her_account_when_no_email_is_shown(
+    linked: MattermostClient,
+) -> None:
+    """A user id is one person on the whole server: the programmamanager's account in the
+    region's team vouches for her in the other team, where her e-mail may be hidden (the
+    roster has another address than the server gives here)."""
+    manager, other = user_id("programmamanager"), "otheruser00000000000000000"
+    assert command(linked, OTHER, other, "beheer werkruimte koppel lekstroom").plain \
+        .startswith("Alleen de programmamanager van Lekstroom")
+    assert command(linked, OTHER, user_id("pl-jeugdinkoop"),
+                   "beheer werkruimte koppel lekstroom").plain.startswith(
+        "Alleen de programmamanager van Lekstroom")
+    assert command(linked, OTHER, manager, "beheer werkruimte koppel lekstroom").plain \
+        == t("workspace.linked", naam="Lekstroom")
+    before = row_counts(linked.db)
+    # In the new team she is herself, not a newcomer: no second roster entry, no notice.
+    assert "@programmamanager" in command(linked, OTHER, manager, "beheer rooster").plain
+    after = row_counts(linked.db)
+    assert {table: after[table] - before[table] for table in after
+            if after[table] != before[table]} == {"identiteit": 1, "audit_regel": 1}
+    with linked.db.read() as s:
+        assert s.scalars(select(Persoon.handle).join(Identiteit).where(
+            Identiteit.extern_id == manager)).all() == ["programmamanager"] * 2

@@ -350,8 +350,9 @@ class MattermostAdapter:
     # --- plumbing -----------------------------------------------------------------------
 
     def account(self, team: str, user: str, username: str | None = None) -> Account:
+        # A user id is one person on the whole server, whichever team they write from.
         return Account(PLATFORM, team, user, display_name=username, username=username,
-                       profile=self.profiles.loader(user))
+                       profile=self.profiles.loader(user), ids_span_teams=True)
 
     def rendered(self, reply: Reply, channel: str, user: str | None, ephemeral: bool = False,
                  ttl: timedelta = render.REPLY_BUTTONS) -> tuple[str, list[dict[str, Any]]]:

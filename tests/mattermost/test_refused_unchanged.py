@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
+import responses
 from sqlalchemy import select, update
 
 from bot.app import Regiobot
@@ -23,12 +24,14 @@ from storage.models import Identiteit, Persoon, Werkruimte
 from tests.conftest import AMS, NOW
 from tests.e2e.outside import row_counts
 from tests.mattermost.conftest import (
+    API,
     CHANNEL,
     TEAM,
     TOKEN,
     Answer,
     Api,
     MattermostClient,
+    dm_channel,
     link_mattermost_accounts,
     mattermost_settings,
     user_id,
@@ -37,6 +40,7 @@ from tests.webserver import Background
 
 OTHER = "teamother00000000000000000"
 NOT_LINKED = t("workspace.not_linked", naam="Lekstroom", slug="lekstroom")
+RECEIPTS = frozenset({"verwerkt_event"})  # a DM is recorded as received, whatever it asks
 _triggers = itertools.count(1)
 
 
@@ -170,3 +174,24 @@ def test_the_programmamanager_links_a_second_team_by_her_account_when_no_email_i
     with linked.db.read() as s:
         assert s.scalars(select(Persoon.handle).join(Identiteit).where(
             Identiteit.extern_id == manager)).all() == ["programmamanager"] * 2
+
+
+def test_a_dm_from_someone_outside_the_regions_team_writes_nothing(
+    linked: MattermostClient,
+) -> None:
+    """A DM names no team. Someone new is taken to be in the region's team only when the
+    server says they are a member of it: anyone on the server can write to the bot."""
+    outsider, newcomer = "outsider000000000000000000", "newcomer000000000000000000"
+    for user, teams in ((outsider, [{"id": OTHER}]), (newcomer, [{"id": OTHER}, {"id": TEAM}])):
+        linked.api.mock.add(responses.GET, f"{API}/users/{user}/teams", json=teams)
+    before = row_counts(linked.db, RECEIPTS)
+    linked.adapter.on_post({"id": "p1", "user_id": outsider, "channel_id": dm_channel(outsider),
+                            "message": "hallo"})
+    assert linked.api.posts_to(dm_channel(outsider))[-1]["message"] == t("mattermost.no_team")
+    assert row_counts(linked.db, RECEIPTS) == before
+    linked.adapter.on_post({"id": "p2", "user_id": newcomer, "channel_id": dm_channel(newcomer),
+                            "message": "hallo"})
+    assert linked.api.posts_to(dm_channel(newcomer))[-1]["message"] != t("mattermost.no_team")
+    with linked.db.read() as s:
+        assert s.scalars(select(Identiteit.team_id).where(
+            Identiteit.extern_id == newcomer)).all() == [TEAM]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,12 +23,11 @@ from hypothesis import strategies as st
 
 from bot.app import Regiobot
 from bot.platforms.mattermost.app import MattermostAdapter
-from bot.platforms.slack.app import SlackAdapter
 from bot.web import Router
 from config.settings import Settings
 from storage.db import Database
 from tests.conftest import AMS, NOW
-from tests.e2e.outside import Raw, raw_post, row_counts
+from tests.e2e.outside import Raw, SettlingSlackAdapter, raw_post, row_counts
 from tests.mattermost.conftest import (
     CHANNEL,
     TEAM,
@@ -88,28 +86,6 @@ body = st.one_of(
     json_value.map(lambda v: urlencode({"payload": json.dumps(v)}).encode()),
     st.sampled_from([999_999, 1_000_001, 3_000_000]).map(huge),
 )
-
-
-class SettlingSlackAdapter(SlackAdapter):
-    """Its lazy listeners (after the ack) can be waited for, so rows are counted after
-    everything a request set off."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy: list[Future[Any]] = []
-        submit = self.executor.submit
-
-        def tracked(fn: Callable[..., Any], /, *a: Any, **k: Any) -> Future[Any]:
-            future = submit(fn, *a, **k)
-            self.lazy.append(future)
-            return future
-
-        self.executor.submit = tracked  # type: ignore[method-assign]
-
-    def settle(self) -> None:
-        while pending := [f for f in self.lazy if not f.done()]:
-            for future in pending:
-                future.exception(timeout=30)  # a failure there is logged, not a response
 
 
 @dataclass

@@ -15,15 +15,14 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.app import Regiobot
-from bot.platforms.slack.app import SlackAdapter
 from bot.texts import t
 from bot.web import Router
 from config.settings import Settings
 from storage.db import Database
 from storage.models import Persoon, Werkruimte
 from tests.conftest import AMS, NOW
-from tests.e2e.outside import row_counts
-from tests.slack.conftest import SECRET, SlackClient, link_slack_accounts
+from tests.e2e.outside import SettlingSlackAdapter, row_counts
+from tests.slack.conftest import SECRET, Answer, SlackClient, link_slack_accounts
 from tests.slack.stand_in import StandIn
 from tests.slack.test_interactions import buttons_of
 from tests.webserver import Background
@@ -35,25 +34,36 @@ NOT_LINKED = t("workspace.not_linked", naam="Lekstroom", slug="lekstroom")
 RECEIPTS = frozenset({"verwerkt_event"})
 
 
-def serve(db: Database, stand_in: StandIn) -> tuple[SlackClient, Background, SlackAdapter]:
-    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
-                        slack_api_url=stand_in.url, database_url=db.url)
-    adapter = SlackAdapter(Regiobot(db, AMS), db, settings, clock=lambda: NOW)
-    server = Background(Router(db, {"/slack": adapter.endpoint()}), threads=4)
-    return SlackClient(f"http://127.0.0.1:{server.port}", stand_in, db), server, adapter
+class Settled(SlackClient):
+    """Each request returns once the work it set off after the ack is done too (App Home,
+    the outbox), so rows are counted after all of it."""
+
+    def __init__(self, base: str, stand_in: StandIn, db: Database,
+                 adapter: SettlingSlackAdapter) -> None:
+        super().__init__(base, stand_in, db)
+        self.adapter = adapter
+
+    def post(self, body: bytes, content_type: str, **kwargs: Any) -> Answer:
+        answer = super().post(body, content_type, **kwargs)
+        self.adapter.settle()
+        return answer
 
 
 @pytest.fixture
-def fresh(any_demo_db: Database, stand_in: StandIn) -> Iterator[SlackClient]:
+def fresh(any_demo_db: Database, stand_in: StandIn) -> Iterator[Settled]:
     """Slack on either database, no workspace linked yet: the app was just installed."""
-    client, server, adapter = serve(any_demo_db, stand_in)
-    yield client
+    settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
+                        slack_api_url=stand_in.url, database_url=any_demo_db.url)
+    adapter = SettlingSlackAdapter(Regiobot(any_demo_db, AMS), any_demo_db, settings,
+                                   clock=lambda: NOW)
+    server = Background(Router(any_demo_db, {"/slack": adapter.endpoint()}), threads=4)
+    yield Settled(f"http://127.0.0.1:{server.port}", stand_in, any_demo_db, adapter)
     server.stop()
     adapter.executor.shutdown(wait=True)
 
 
 @pytest.fixture
-def linked(fresh: SlackClient) -> SlackClient:
+def linked(fresh: Settled) -> Settled:
     """Slack on either database, workspace T1 linked with the demo's accounts."""
     link_slack_accounts(fresh.db)
     return fresh

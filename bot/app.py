@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import paging
@@ -58,13 +59,22 @@ class Regiobot:
         self.db = db
         self.tz = tz
 
-    def _run(self, caller: Caller, now: datetime, write: bool, work: Work) -> Reply:
+    def _run(self, caller: Caller, now: datetime, write: bool, work: Work,
+             meet: bool = True) -> Reply:
         """Identify the caller and run ``work(ctx)`` in one unit of work. Refusals roll
-        everything back and answer in Dutch; anything else is logged with a reference."""
-        unit = self.db.write if write else self.db.read
+        everything back and answer in Dutch; anything else is logged with a reference.
 
-        def attempt() -> Reply:
+        Someone met for the first time is onboarded in that same unit: when their first
+        request is refused, no workspace, roster entry, account, audit line or note to the
+        programmamanager remains, and their next allowed request onboards them. With
+        ``meet`` False (the bot's own follow-ups, not someone's request) an unknown caller
+        gets an empty reply instead."""
+
+        def attempt(onboard: bool) -> Reply:
+            unit = self.db.write if write or onboard else self.db.read
             with unit() as session:
+                if onboard:
+                    people.onboard(session, caller, now, self.tz)
                 reply = work(self._ctx(session, caller, now))
                 named = set().union(*(people_in(m) for m in reply.messages))
                 reply.accounts = people.accounts(session, caller.platform, named)
@@ -76,11 +86,15 @@ class Regiobot:
 
         try:
             try:
-                return attempt()
+                return attempt(onboard=False)
             except _Unknown:
-                with self.db.write() as session:
-                    people.onboard(session, caller, now, self.tz)
-                return attempt()
+                if not meet:
+                    return Reply()
+                try:
+                    return attempt(onboard=True)
+                except IntegrityError:
+                    # Their other request onboarded them a moment ago: now they are known.
+                    return attempt(onboard=False)
         except UserError as error:
             return error_reply(error)
         except Exception:
@@ -178,13 +192,14 @@ class Regiobot:
 
         return self._run(caller, now, True, work)
 
-    def home(self, caller: Caller, now: datetime) -> Reply:
-        """The person's own overview (Slack's App Home)."""
+    def home(self, caller: Caller, now: datetime, meet: bool = True) -> Reply:
+        """The person's own overview (Slack's App Home). ``meet`` False refreshes it only
+        for someone already known: a refresh after a refused request onboards no one."""
         from bot.services import home as home_service
         from handlers import views
 
         return self._run(caller, now, False,
-                         lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))))
+                         lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))), meet)
 
     def direct_message(self, caller: Caller, text: str, now: datetime) -> Reply:
         """What someone types to the bot outside a slash command: an answer in the

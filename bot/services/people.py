@@ -43,6 +43,9 @@ class Account:
     email: str | None = None
     profile: Callable[[], Profile] | None = field(default=None, compare=False)
     username: str | None = None
+    # True where a user id is the same person in every team of the platform (one
+    # Mattermost server), so their account in a linked team vouches for them in another.
+    ids_span_teams: bool = False
 
     @property
     def handle(self) -> str | None:
@@ -126,22 +129,17 @@ def identify(session: Session, regio: Regio, account: Account) -> Persoon | None
 
 
 def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> None:
-    """Make sure the workspace has a regio and the account a roster entry."""
-    regio = regio_for(session, account.platform, account.team_id)
-    if regio is None:
-        regios = list(session.scalars(select(Regio)))
-        if len(regios) != 1:
-            raise UserError(t("workspace.unknown"))
-        regio = regios[0]
-        session.add(Werkruimte(regio_id=regio.id, platform=account.platform,
-                               team_id=account.team_id))
-        session.flush()
+    """Make sure the workspace has a regio and the account a roster entry. Runs in the
+    request's own unit of work, so a request that is then refused leaves none of it."""
+    regio = regio_for(session, account.platform, account.team_id) or _first_workspace(
+        session, account)
     if identify(session, regio, account) is not None:
         return
     if account.platform == "console":
         raise UserError(t("person.unknown", user=account.user_id[:60]))
     account = account.completed()
-    persoon = _by_email(session, regio, account.email)
+    persoon = _by_email(session, regio, account.email) or _known_elsewhere(session, regio,
+                                                                           account)
     first_contact = persoon is None
     if persoon is None:
         persoon = Persoon(regio_id=regio.id, handle=_free_handle(session, regio, account),
@@ -161,12 +159,42 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
         _tell_programme_managers(ctx, persoon, account)
 
 
+def _first_workspace(session: Session, account: Account) -> Regio:
+    """In a deployment of one regio, the first workspace of a platform that speaks to the
+    bot is the one the app was installed in, and is linked on first contact. Any other
+    (a shared channel's guests, another team on the server) waits for the
+    programmamanager (``beheer werkruimte koppel``): until then it is refused, unwritten."""
+    # Locked, so two first contacts at once cannot both be first.
+    regios = list(session.scalars(select(Regio).with_for_update()))
+    if len(regios) != 1:
+        raise UserError(t("workspace.unknown"))
+    if session.scalar(select(Werkruimte.id).where(
+            Werkruimte.platform == account.platform).limit(1)) is not None:
+        raise UserError(t("workspace.not_linked", naam=regios[0].naam, slug=regios[0].slug))
+    session.add(Werkruimte(regio_id=regios[0].id, platform=account.platform,
+                           team_id=account.team_id))
+    session.flush()
+    return regios[0]
+
+
 def _by_email(session: Session, regio: Regio, email: str | None) -> Persoon | None:
     if not email:
         return None
     return session.scalar(select(Persoon).where(
         Persoon.regio_id == regio.id, Persoon.actief,
         func.lower(Persoon.email) == email.strip().lower()))
+
+
+def _known_elsewhere(session: Session, regio: Regio, account: Account) -> Persoon | None:
+    """Where user ids span the platform's teams: the person whose account is already
+    known in another team of ``regio`` (the same person, now in a second team)."""
+    if not account.ids_span_teams:
+        return None
+    return session.scalar(select(Persoon).join(Identiteit).join(Werkruimte, and_(
+        Werkruimte.platform == Identiteit.platform, Werkruimte.team_id == Identiteit.team_id,
+        Werkruimte.regio_id == regio.id)).where(
+        Identiteit.platform == account.platform, Identiteit.extern_id == account.user_id,
+        Persoon.regio_id == regio.id, Persoon.actief).limit(1))
 
 
 def _free_handle(session: Session, regio: Regio, account: Account) -> str:
@@ -193,8 +221,10 @@ def _tell_programme_managers(ctx: Ctx, persoon: Persoon, account: Account) -> No
 
 def link_workspace(session: Session, account: Account, slug: str, now: datetime,
                    tz: ZoneInfo) -> Regio:
-    """In a deployment with several regions: the programmamanager of ``slug``, known by
-    their verified e-mail address, links an unlinked workspace to it."""
+    """The programmamanager of ``slug`` links a workspace that is not linked yet (any
+    workspace with several regions; any but the first with one). She is known by her
+    verified e-mail address, or, where user ids span the platform's teams, by her
+    account in a team already linked."""
     regio = session.scalar(select(Regio).where(Regio.slug == slug.lower()))
     if regio is None:
         raise UserError(t("workspace.no_such_regio", slug=slug))
@@ -202,6 +232,8 @@ def link_workspace(session: Session, account: Account, slug: str, now: datetime,
     if existing is not None:
         raise UserError(t("workspace.already", naam=existing.naam))
     manager = _by_email(session, regio, account.completed().email)
+    if manager is None or not manager.is_programmamanager:
+        manager = _known_elsewhere(session, regio, account)
     if manager is None or not manager.is_programmamanager:
         raise UserError(t("workspace.only_manager", naam=regio.naam))
     session.add(Werkruimte(regio_id=regio.id, platform=account.platform,

@@ -363,6 +363,9 @@ TEXTS: dict[str, str] = {
     "workspace.only_manager": "Only the programme manager of {naam} can link this workspace "
                               "(recognised by the verified email address).",
     "workspace.linked": "This workspace now belongs to {naam}.",
+    "workspace.not_linked": "This workspace does not belong to {naam}; only the "
+                            "programme manager can link it, with /opgave beheer "
+                            "werkruimte koppel {slug}.",
     "overleg.heading": "Meetings of {regio}",
     "overleg.soort.bestuurlijk": "bestuurlijk",
     "overleg.soort.ambtelijk": "ambtelijk",

@@ -353,6 +353,9 @@ TEXTS: dict[str, str] = {
     "workspace.only_manager": "Alleen de programmamanager van {naam} kan deze werkruimte "
                               "koppelen (herkend aan het geverifieerde e-mailadres).",
     "workspace.linked": "Deze werkruimte hoort nu bij {naam}.",
+    "workspace.not_linked": "Deze werkruimte hoort niet bij {naam}; alleen de "
+                            "programmamanager kan haar koppelen, met /opgave beheer "
+                            "werkruimte koppel {slug}.",
     "overleg.heading": "Overleggen van {regio}",
     "overleg.soort.bestuurlijk": "bestuurlijk",
     "overleg.soort.ambtelijk": "ambtelijk",

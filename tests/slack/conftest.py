@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import select
 
 from bot.app import Regiobot
@@ -167,7 +166,7 @@ def slack(demo_db: Database, stand_in: StandIn) -> Iterator[SlackClient]:
     settings = Settings(slack_bot_token="xoxb-test", slack_signing_secret=SECRET,
                         slack_api_url=stand_in.url, database_url=demo_db.url)
     adapter = SlackAdapter(Regiobot(demo_db, AMS), demo_db, settings, clock=lambda: NOW)
-    router = Router(demo_db, {"/slack": SlackRequestHandler(adapter.app)})
+    router = Router(demo_db, {"/slack": adapter.endpoint()})
     server = Background(router, threads=4)
     yield SlackClient(f"http://127.0.0.1:{server.port}", stand_in, demo_db)
     server.stop()

@@ -157,6 +157,9 @@ def test_an_unknown_slack_user_becomes_a_lid_and_the_manager_hears_of_it(
     slack: SlackClient,
 ) -> None:
     assert "Dat mag jij niet (opgaven aanmaken)" in slack.command("U0XYZ", "nieuw Iets").text
+    with slack.db.read() as s:  # a refused first command writes nothing, no notice either
+        assert s.scalar(select(func.count()).select_from(OutboxBericht)) == 0
+    assert "digest voortaan" in slack.command("U0XYZ", "digest aan").text
     notice = slack.stand_in.wait_for("chat.postMessage")[0]
     assert notice.body["channel"] == "DU0PM"
     assert notice.body["blocks"][0]["text"]["text"] == \

@@ -403,7 +403,8 @@ class MattermostAdapter:
 
     def team_of(self, user: str) -> str | None:
         """The team (so the regio) of someone writing in a DM, which names no team: the
-        team of their known account, else theirs that is linked, else the only one."""
+        team of their known account, else a linked team the server says they are in —
+        never merely the only linked one: anyone on the server can write to the bot."""
         with self.db.read() as session:
             known = session.scalar(select(Identiteit.team_id).where(
                 Identiteit.platform == PLATFORM, Identiteit.extern_id == user).limit(1))
@@ -411,16 +412,17 @@ class MattermostAdapter:
                 return known
             linked = list(session.scalars(select(Werkruimte.team_id).where(
                 Werkruimte.platform == PLATFORM)))
-        if len(linked) == 1:
-            return linked[0]
+        if not linked:
+            return None
         theirs = {str(team["id"]) for team in self.client.user_teams(user)}
         return next((team for team in linked if team in theirs), None)
 
     # --- plumbing -----------------------------------------------------------------------
 
     def account(self, team: str, user: str, username: str | None = None) -> Account:
+        # A user id is one person on the whole server, whichever team they write from.
         return Account(PLATFORM, team, user, display_name=username, username=username,
-                       profile=self.profiles.loader(user))
+                       profile=self.profiles.loader(user), ids_span_teams=True)
 
     def rendered(self, reply: Reply, channel: str, user: str | None, shown: str,
                  key: str = "") -> tuple[str, list[dict[str, Any]]]:

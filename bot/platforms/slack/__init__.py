@@ -17,12 +17,10 @@ if TYPE_CHECKING:
 
 def wsgi_app(bot: Regiobot, db: Database, settings: Settings,
              clock: Callable[[], datetime]) -> Any:
-    """The Bolt app behind ``POST /slack/events``."""
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
-
+    """The Bolt app behind ``POST /slack/events``, verified before Bolt parses a byte."""
     from bot.platforms.slack.app import SlackAdapter
 
-    return SlackRequestHandler(SlackAdapter(bot, db, settings, clock).app)
+    return SlackAdapter(bot, db, settings, clock).endpoint()
 
 
 def socket_mode(bot: Regiobot, db: Database, settings: Settings,

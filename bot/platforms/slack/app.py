@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -40,6 +41,7 @@ from storage.db import Database
 from . import blocks
 from .directory import PLATFORM, profile_of
 from .sender import SlackSender, sending_client
+from .verify import SlackEndpoint, StrictVerification
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +65,22 @@ class SlackAdapter:
         self._lock = threading.Lock()
         # Lazy listeners run here; stopping it lets the work in flight finish.
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="slack-lazy")
+        self.secret = settings.slack_signing_secret
         self.app = App(
             listener_executor=self.executor,
             signing_secret=settings.slack_signing_secret,
             client=self.client,
             process_before_response=True,
             token_verification_enabled=False,
+            # Bolt's check raises on a timestamp like "abc" (a 500); ours refuses it.
+            request_verification_enabled=False,
+            before_authorize=StrictVerification(settings.slack_signing_secret),
         )
         self._listen()
+
+    def endpoint(self) -> SlackEndpoint:
+        """``POST /slack/events`` for the web server: verified before Bolt parses it."""
+        return SlackEndpoint(self.app, self.secret)
 
     # --- plumbing ------------------------------------------------------------------
 
@@ -109,10 +119,15 @@ class SlackAdapter:
                  max_attempts=self.max_attempts)
         concerned = set(sender.reached) | ({actor} if actor else set())
         for user_id, team_id in sorted(concerned):
-            self.publish_home(client, team_id, user_id)
+            self.publish_home(client, team_id, user_id, meet=False)
 
-    def publish_home(self, client: WebClient, team_id: str, user_id: str) -> None:
-        reply = self.bot.home(self.account(team_id, user_id), self.clock())
+    def publish_home(self, client: WebClient, team_id: str, user_id: str,
+                     meet: bool = True) -> None:
+        """``meet`` False: a refresh the bot does after a request, for known people only
+        (someone whose first command was refused is not onboarded by it)."""
+        reply = self.bot.home(self.account(team_id, user_id), self.clock(), meet)
+        if not reply.messages:
+            return
         view_blocks: list[Any] = []
         for message in reply.messages:
             view_blocks += blocks.message_blocks(message, reply.accounts)
@@ -258,6 +273,16 @@ class SlackAdapter:
             return
         self.publish_home(client, body["team_id"], event["user"])
 
-    def on_error(self, error: Exception, body: dict[str, Any]) -> BoltResponse | None:
-        log.error("slack listener failed: %s", error, exc_info=error)
-        return None
+    def on_error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
+        """A listener failed on a signed request (its parts not where Slack puts them, or
+        our own fault): never a 500, which Slack shows as a failure without a word. A
+        person who typed a command gets the apology with its reference; anything else
+        is answered as malformed."""
+        reference = uuid.uuid4().hex[:8]
+        log.error("slack listener failed (referentie %s): %s", reference, error,
+                  exc_info=error)
+        if isinstance(body, dict) and body.get("command"):
+            sorry = t("error.unexpected", reference=reference)
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": sorry})
+        return BoltResponse(status=400, body={"error": "malformed request",
+                                              "reference": reference})

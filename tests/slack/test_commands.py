@@ -105,7 +105,8 @@ def test_every_subcommand_answers_and_makes_exactly_its_web_api_calls(
         ("U0PM", "beheer persoon vertrek @pl-vervoer", "Pieter Vos is vertrokken",
          ["conversations.list", "chat.postMessage", PUBLISH]),
         ("U0PM", "beheer werkruimte koppel lekstroom", "hoort al bij Lekstroom", [PUBLISH]),
-        ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)", [PUBLISH]),
+        # Refused: nothing changed, so nothing is delivered and App Home stays as it is.
+        ("U0LID", "nieuw Iets", "Dat mag jij niet (opgaven aanmaken)", []),
         ("U0LID", "verwijder alles", "Ik ken het commando ‘verwijder’ niet.", []),
     ]
     slack.command("U0PLO", "help")  # Bolt checks the token once (auth.test), then caches it

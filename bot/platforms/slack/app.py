@@ -189,6 +189,9 @@ class SlackAdapter:
             self._stash(body["trigger_id"], reply.form, body.get("channel_id"))
             ack()
             return
+        if reply.refused and self.calls_api(body):
+            # Nothing changed: the work after the ack must not flush others' outbox either.
+            self._stash(body["trigger_id"], reply, None)
         ack(response_type="in_channel" if reply.in_channel else "ephemeral",
             **self.payload(reply))
 
@@ -197,6 +200,8 @@ class SlackAdapter:
         if pending is not None and isinstance(pending[0], Form):
             self.open_modal(client, body["trigger_id"], pending[0], pending[1])
             return  # nothing changed yet: the modal's submission will
+        if pending is not None and isinstance(pending[0], Reply) and pending[0].refused:
+            return  # refused: nothing to deliver
         self.deliver_outbox(client, (body["user_id"], body["team_id"]))
 
     def button_ack(self, ack: Ack) -> None:
@@ -213,7 +218,8 @@ class SlackAdapter:
             self.open_modal(client, body["trigger_id"], reply.form, channel)
             return
         self.tell(client, body, reply, channel)
-        self.deliver_outbox(client, (body["user"]["id"], team))
+        if not reply.refused:
+            self.deliver_outbox(client, (body["user"]["id"], team))
 
     def submit_ack(self, ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view.get("private_metadata") or "{}")
@@ -226,6 +232,7 @@ class SlackAdapter:
             return
         if reply.refused:
             ack(response_action="update", view=blocks.notice_view(reply))
+            self._stash(view["id"], reply, None)
             return
         ack()
         self._stash(view["id"], reply, meta.get("c"))
@@ -233,6 +240,8 @@ class SlackAdapter:
     def submit_after(self, body: dict[str, Any], client: WebClient) -> None:
         pending = self._take(body["view"]["id"])
         if pending is not None and isinstance(pending[0], Reply):
+            if pending[0].refused:
+                return  # told in the ack's view; nothing changed, nothing to deliver
             self.tell(client, body, pending[0], pending[1])
         team = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
         self.deliver_outbox(client, (body["user"]["id"], team))

@@ -12,6 +12,7 @@ TEXTS: dict[str, str] = {
     "grammar.bad_choice": "‘{word}’ is not a valid choice. Choose from: {choices}.",
     "grammar.bad_code": "‘{word}’ is not an opgave code. Write a code like JGD-03.",
     "grammar.bad_mijlpaal": "‘{word}’ is not a milestone. Write code#number, like JGD-03#2.",
+    "grammar.bad_dilemma": "‘{word}’ is not a dilemma. Write code#Dnumber, like JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is not a person. Mention someone with @, like "
                            "@plo-houten.",
     "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-2026, 2026-03-12 or 12 March.",

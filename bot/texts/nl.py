@@ -9,6 +9,7 @@ TEXTS: dict[str, str] = {
     "grammar.bad_choice": "‘{word}’ is geen geldige keuze. Kies uit: {choices}.",
     "grammar.bad_code": "‘{word}’ is geen opgavecode. Schrijf een code als JGD-03.",
     "grammar.bad_mijlpaal": "‘{word}’ is geen mijlpaal. Schrijf code#nummer, zoals JGD-03#2.",
+    "grammar.bad_dilemma": "‘{word}’ is geen dilemma. Schrijf code#Dnummer, zoals JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is geen persoon. Noem iemand met @, zoals @plo-houten.",
     "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "

@@ -16,6 +16,8 @@ TEXTS: dict[str, str] = {
     "grammar.bad_persoon": "‘{word}’ is not a person. Mention someone with @, like "
                            "@plo-houten.",
     "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-2026, 2026-03-12 or 12 March.",
+    "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
+                            "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "
                           "geblokkeerd.",
     "grammar.bad_getal": "‘{word}’ is not a number.",

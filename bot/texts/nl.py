@@ -12,6 +12,8 @@ TEXTS: dict[str, str] = {
     "grammar.bad_dilemma": "‘{word}’ is geen dilemma. Schrijf code#Dnummer, zoals JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is geen persoon. Noem iemand met @, zoals @plo-houten.",
     "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart.",
+    "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
+                            "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "
                           "geblokkeerd.",
     "grammar.bad_getal": "‘{word}’ is geen getal.",

@@ -1,0 +1,36 @@
+"""Bad input gets a clear Dutch answer that says what was wrong and how to write it, and
+changes nothing — on SQLite and on PostgreSQL (issue 22, section 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import Caller
+from bot.render_text import render
+from storage.db import Database
+from tests.conftest import Chat
+from tests.test_permissions import dump
+
+
+def said(chat: Chat, root: str, text: str, as_: str = "programmamanager") -> str:
+    """Send a command as ``as_``; the reply must be a refusal that changed nothing."""
+    before = dump(chat.db)
+    reply = chat.bot.command(Caller("console", "lekstroom", as_), root, text, chat.now)
+    shown = "\n".join(render(m, lambda b: f"[{b.label}]") for m in reply.messages)
+    assert reply.refused, shown
+    assert "Sorry" not in shown
+    assert dump(chat.db) == before
+    return shown
+
+
+@pytest.mark.parametrize("text", [
+    "vergadering bpsdl 31-12-9999",
+    "vergadering bpsdl 01-01-0001 10:00",
+    "vergadering bpsdl 31 december 9999",
+    "verplaats bpsdl 01-01-0001 02-01-2027",
+    "verplaats bpsdl 02-01-2027 9999-12-31 14:00",
+])
+def test_a_date_too_far_away_names_the_range(any_demo_db: Database, text: str) -> None:
+    shown = said(Chat(any_demo_db), "overleg", text)
+    assert "ligt te ver weg. Kies een datum tussen 1 januari 2000 en 31 december 2100" in shown
+    assert "Gebruik: /overleg " + text.split()[0] in shown

@@ -12,12 +12,14 @@ from tests.conftest import Chat
 from tests.test_permissions import dump
 
 
-def said(chat: Chat, root: str, text: str, as_: str = "programmamanager") -> str:
-    """Send a command as ``as_``; the reply must be a refusal that changed nothing."""
+def said(chat: Chat, root: str, text: str, as_: str = "programmamanager",
+         refused: bool = True) -> str:
+    """Send a command as ``as_``; the reply must be a refusal (or an answer) that changed
+    nothing."""
     before = dump(chat.db)
     reply = chat.bot.command(Caller("console", "lekstroom", as_), root, text, chat.now)
     shown = "\n".join(render(m, lambda b: f"[{b.label}]") for m in reply.messages)
-    assert reply.refused, shown
+    assert reply.refused is refused, shown
     assert "Sorry" not in shown
     assert dump(chat.db) == before
     return shown
@@ -34,3 +36,32 @@ def test_a_date_too_far_away_names_the_range(any_demo_db: Database, text: str) -
     shown = said(Chat(any_demo_db), "overleg", text)
     assert "ligt te ver weg. Kies een datum tussen 1 januari 2000 en 31 december 2100" in shown
     assert "Gebruik: /overleg " + text.split()[0] in shown
+
+
+@pytest.mark.parametrize("wildcard", ["_", "%", "%%", "\\"])
+def test_a_like_wildcard_is_searched_for_itself(any_demo_db: Database, wildcard: str) -> None:
+    shown = said(Chat(any_demo_db), "opgave", f"zoek {wildcard}", as_="plo-houten",
+                 refused=False)
+    assert f"Geen opgave gevonden voor ‘{wildcard}’." in shown
+
+
+def test_a_search_word_with_an_underscore_still_finds_its_match(any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    assert "JGD-03 Kostenbeheersing Jeugdhulp" in chat.text("zoek kostenbeheersing")
+    assert "Geen opgave gevonden" in chat.text("zoek kosten_beheersing")
+
+
+@pytest.mark.parametrize("words", [11, 400, 1200])
+def test_a_very_long_search_says_how_long_a_search_may_be(any_demo_db: Database,
+                                                          words: int) -> None:
+    term = " ".join(f"woord{i}" for i in range(words))
+    for text in (f"zoek {term}", f"status {term}"):
+        shown = said(Chat(any_demo_db), "opgave", text, as_="plo-houten")
+        assert "Die zoekopdracht is te lang. Zoek met hooguit 10 woorden van elk hooguit " \
+               "50 tekens" in shown
+
+
+def test_a_very_long_search_word_is_refused_too(any_demo_db: Database) -> None:
+    shown = said(Chat(any_demo_db), "opgave", "zoek " + "x" * 51, as_="plo-houten")
+    assert "Die zoekopdracht is te lang." in shown
+    assert "zoekopdracht is te lang" not in Chat(any_demo_db).text("zoek " + "x" * 50)

@@ -397,14 +397,25 @@ class Found:
     page: int = 0
 
 
+# A search is a few words; more would build a query SQLite refuses ("Expression tree is
+# too large") and match nothing anyway.
+SEARCH_WORDS = 10
+SEARCH_WORD_LENGTH = 50
+
+
 def _search_query(ctx: Ctx, term: str) -> Select[tuple[Opgave]]:
+    words = term.split()
+    if len(words) > SEARCH_WORDS or any(len(word) > SEARCH_WORD_LENGTH for word in words):
+        raise UserError(t("opgave.zoek_te_lang", words=SEARCH_WORDS,
+                          length=SEARCH_WORD_LENGTH))
     conditions = []
-    for word in term.split():
-        pattern = f"%{word.lower()}%"
-        conditions.append(or_(
-            func.lower(Opgave.code).like(pattern), func.lower(Opgave.titel).like(pattern),
-            func.lower(func.coalesce(Opgave.thema, "")).like(pattern),
-            func.lower(func.coalesce(Opgave.opdracht, "")).like(pattern)))
+    for word in words:
+        # autoescape: a typed % or _ is that character, not a LIKE wildcard.
+        needle = word.lower()
+        conditions.append(or_(*(
+            func.lower(column).contains(needle, autoescape=True) for column in (
+                Opgave.code, Opgave.titel, func.coalesce(Opgave.thema, ""),
+                func.coalesce(Opgave.opdracht, "")))))
     return _in_regio(ctx).where(*conditions)
 
 

@@ -79,6 +79,8 @@ TEXTS: dict[str, str] = {
     # register
     "opgave.not_found": "No opgave has code {code}. Search with /opgave zoek <word>.",
     "opgave.nothing_found": "No opgave found for ‘{term}’.",
+    "opgave.zoek_te_lang": "That search is too long. Search with at most {words} words of "
+                           "at most {length} characters each, like /opgave zoek inkoop jeugd.",
     "opgave.title_too_long": "That title is too long ({length} characters); keep it under "
                              "{max} characters.",
     "opgave.title_missing": "Give the opgave a title.",

@@ -75,6 +75,8 @@ TEXTS: dict[str, str] = {
     # register
     "opgave.not_found": "Ik vind geen opgave met code {code}. Zoek met /opgave zoek <woord>.",
     "opgave.nothing_found": "Geen opgave gevonden voor ‘{term}’.",
+    "opgave.zoek_te_lang": "Die zoekopdracht is te lang. Zoek met hooguit {words} woorden "
+                           "van elk hooguit {length} tekens, zoals /opgave zoek inkoop jeugd.",
     "opgave.title_too_long": "Die titel is te lang ({length} tekens); houd hem onder de "
                              "{max} tekens.",
     "opgave.title_missing": "Geef de opgave een titel.",

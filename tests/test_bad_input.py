@@ -65,3 +65,60 @@ def test_a_very_long_search_word_is_refused_too(any_demo_db: Database) -> None:
     shown = said(Chat(any_demo_db), "opgave", "zoek " + "x" * 51, as_="plo-houten")
     assert "Die zoekopdracht is te lang." in shown
     assert "zoekopdracht is te lang" not in Chat(any_demo_db).text("zoek " + "x" * 50)
+
+
+CONTROL_MESSAGE = "Er staat een onzichtbaar stuurteken in wat je stuurde (zoals een NUL-teken)"
+
+
+@pytest.mark.parametrize(("root", "text"), [
+    ("opgave", "nieuw Jongerenwerk\x00 in de regio"),
+    ("opgave", "update JGD-03 op koers maatregelen\x00 vastgesteld"),
+    ("opgave", "dilemma JGD-03 Lopik\x00 twijfelt"),
+    ("opgave", "zoek inkoop\x00"),
+    ("opgave", "status \x00"),
+    ("overleg", "agendapunt bpsdl Voortgang\x00 inkoop JGD-01"),
+    ("opgave", "beheer persoon toevoegen pl-vervoer Pieter\x1b Vos"),
+])
+def test_a_control_character_in_a_command_is_refused(any_demo_db: Database, root: str,
+                                                     text: str) -> None:
+    shown = said(Chat(any_demo_db), root, text)
+    assert CONTROL_MESSAGE in shown and "er is niets veranderd" in shown
+
+
+def test_a_control_character_in_a_form_a_button_or_a_dm_is_refused(
+        any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    me = Caller("console", "lekstroom", "plo-houten")
+    form = chat("nieuw").form
+    assert form is not None
+    before = dump(any_demo_db)
+    replies = [
+        chat.bot.submit(me, form.id, form.args, {"titel": "Jongeren\x00werk"}, chat.now),
+        chat.bot.action(me, "cmd", {"text": "status JGD-03\x00"}, chat.now),
+        chat.bot.action(me, "mijlpaal.klaar", {"code": "JGD-03", "nr": "1\x00"}, chat.now),
+        chat.bot.direct_message(me, "ja\x00", chat.now),
+        chat.bot.command(Caller("console", "lekstroom\x00", "plo-houten"), "opgave", "mijn",
+                         chat.now),
+    ]
+    for reply in replies:
+        assert reply.refused
+        assert CONTROL_MESSAGE in reply.messages[0].sections[0].lines[0].plain
+    assert dump(any_demo_db) == before
+
+
+def test_a_name_from_the_platform_is_stored_without_control_characters(
+        any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    newcomer = Caller("slack", "T_LEKSTROOM", "U0NEWCOMER", display_name="Jan\x00 de\x07 Vries",
+                      username="jan\x00vries")
+    reply = chat.bot.command(newcomer, "opgave", "mijn", chat.now)
+    assert not reply.refused
+    with any_demo_db.read() as session:
+        from sqlalchemy import select
+
+        from storage.models import Identiteit, Persoon
+
+        persoon = session.scalar(select(Persoon).join(Identiteit).where(
+            Identiteit.extern_id == "U0NEWCOMER"))
+        assert persoon is not None and persoon.naam == "Jan de Vries"
+        assert "\x00" not in persoon.handle

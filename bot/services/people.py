@@ -21,6 +21,7 @@ from bot.errors import UserError
 from bot.messages import Message, Section, line
 from bot.services import audit, notify
 from bot.texts import t
+from bot.typed import clean_account
 from storage.models import Identiteit, Persoon, Regio, Werkruimte
 
 
@@ -140,7 +141,7 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
         return
     if account.platform == "console":
         raise UserError(t("person.unknown", user=account.user_id[:60]))
-    account = account.completed()
+    account = clean_account(account.completed())  # no control characters in names
     persoon = _by_email(session, regio, account.email)
     first_contact = persoon is None
     if persoon is None:

@@ -25,6 +25,9 @@ TEXTS: dict[str, str] = {
     "grammar.bad_tekst": "Text goes here.",
     "grammar.bad_doel": "Give an opgave code or a search term.",
     "usage": "Usage: {usage}",
+    "input.control": "What you sent holds an invisible control character (such as a NUL), "
+                     "which I cannot store; nothing was changed. Type the text again without "
+                     "pasting it from another program.",
     # commands (help)
     "cmd.help": "this explanation; with a topic, only that command and examples",
     "cmd.status": "overview of the region; with a code or search term, the card of one opgave",

@@ -21,6 +21,9 @@ TEXTS: dict[str, str] = {
     "grammar.bad_tekst": "Hier hoort tekst.",
     "grammar.bad_doel": "Noem een opgavecode of een zoekterm.",
     "usage": "Gebruik: {usage}",
+    "input.control": "Er staat een onzichtbaar stuurteken in wat je stuurde (zoals een "
+                     "NUL-teken), dat kan ik niet opslaan; er is niets veranderd. Typ de tekst "
+                     "opnieuw zonder plakken uit een ander programma.",
     # commands (help)
     "cmd.help": "deze uitleg; met een onderwerp alleen dat commando en voorbeelden",
     "cmd.status": "overzicht van de regio; met een code of zoekterm de kaart van één opgave",

@@ -122,3 +122,14 @@ def test_a_name_from_the_platform_is_stored_without_control_characters(
             Identiteit.extern_id == "U0NEWCOMER"))
         assert persoon is not None and persoon.naam == "Jan de Vries"
         assert "\x00" not in persoon.handle
+
+
+def test_a_name_of_255_characters_fits_and_a_longer_one_is_refused(
+        any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    name = ("Maria " * 43)[:255]
+    added = chat.bot.command(Caller("console", "lekstroom", "programmamanager"), "opgave",
+                             f"beheer persoon toevoegen pl-lang {name}", chat.now)
+    assert not added.refused
+    shown = said(chat, "opgave", f"beheer persoon toevoegen pl-langer {name}xx")
+    assert "Geef een naam van hooguit 255 tekens." in shown

@@ -22,7 +22,7 @@ from bot.messages import Message, Section, line
 from bot.services import audit, notify
 from bot.texts import t
 from bot.typed import clean_account
-from storage.models import Identiteit, Persoon, Regio, Werkruimte
+from storage.models import NAME_LENGTH, Identiteit, Persoon, Regio, Werkruimte
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
     first_contact = persoon is None
     if persoon is None:
         persoon = Persoon(regio_id=regio.id, handle=_free_handle(session, regio, account),
-                          naam=(account.display_name or account.user_id)[:120],
+                          naam=(account.display_name or account.user_id)[:NAME_LENGTH],
                           email=account.email)
         session.add(persoon)
         session.flush()

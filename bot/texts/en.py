@@ -329,7 +329,7 @@ TEXTS: dict[str, str] = {
     "roster.bad_handle": "‘{handle}’ cannot be a handle: use lowercase letters, digits "
                          "and hyphens, like pl-vervoer.",
     "roster.handle_taken": "The handle ‘{handle}’ already exists.",
-    "roster.bad_name": "Give a name of at most 120 characters.",
+    "roster.bad_name": "Give a name of at most {max} characters.",
     "roster.bad_email": "‘{word}’ is not an email address.",
     "roster.bad_yes_no": "Write yes or no, not ‘{word}’.",
     "roster.self_standin": "Someone cannot be their own stand-in.",

@@ -320,7 +320,7 @@ TEXTS: dict[str, str] = {
     "roster.bad_handle": "‘{handle}’ kan geen handle zijn: gebruik kleine letters, cijfers "
                          "en streepjes, zoals pl-vervoer.",
     "roster.handle_taken": "De handle ‘{handle}’ bestaat al.",
-    "roster.bad_name": "Geef een naam van hooguit 120 tekens.",
+    "roster.bad_name": "Geef een naam van hooguit {max} tekens.",
     "roster.bad_email": "‘{word}’ is geen e-mailadres.",
     "roster.bad_yes_no": "Schrijf ja of nee, niet ‘{word}’.",
     "roster.self_standin": "Iemand kan niet zijn eigen vervanger zijn.",

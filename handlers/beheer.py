@@ -8,7 +8,7 @@ from bot.context import Ctx
 from bot.messages import Message, Section, line
 from bot.replies import Reply
 from bot.services import roster
-from bot.texts import t
+from bot.texts import t, tn
 from handlers import views
 from handlers.registry import handles
 
@@ -22,7 +22,7 @@ def rooster(ctx: Ctx, args: dict[str, Any]) -> Reply:
         roles = ", ".join(row.roles) or t("roster.lid")
         lines.append(line(f"@{row.persoon.handle} · ", row.persoon.naam,
                           f" · {roles} · {accounts}"))
-    return Reply.of(Message(heading=t("roster.heading", count=len(rows)),
+    return Reply.of(Message(heading=tn("roster.heading", len(rows)),
                             sections=[Section(lines=lines)]))
 
 

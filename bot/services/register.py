@@ -32,7 +32,7 @@ from bot.notices import new_opgave_notice
 from bot.permissions import require
 from bot.services import audit, notify
 from bot.services.visibility import dilemmas_of
-from bot.texts import t
+from bot.texts import t, tn
 from bot.vocab import (
     DEFAULT_FASES,
     DEFAULT_THEMAS,
@@ -550,7 +550,7 @@ def _create_details(ctx: Ctx, opgave: Opgave, new: NewOpgave) -> None:
         ctx.session.add(Deelname(opgave_id=opgave.id, gemeente_id=gemeente_id, doet_mee=True))
     if new.deelnemers:
         audit.record(ctx, "opgave", opgave.id, "deelname", None,
-                     t("audit.deelnemers", count=len(new.deelnemers)), opgave_id=opgave.id)
+                     tn("audit.deelnemers", len(new.deelnemers)), opgave_id=opgave.id)
     if new.mijlpaal_titel and new.mijlpaal_datum:
         ctx.session.add(Mijlpaal(opgave_id=opgave.id, volgnummer=1, titel=new.mijlpaal_titel,
                                  datum=new.mijlpaal_datum))

@@ -120,7 +120,19 @@ class Regiobot:
             if linked is not None:
                 return linked
         handler = handler_for(parsed.command.name)
-        return self._run(caller, now, parsed.command.writes, lambda ctx: handler(ctx, args))
+        usage = parsed.command.usage(grammar.root)
+
+        def work(ctx: Ctx) -> Reply:
+            try:
+                return handler(ctx, args)
+            except UserError as error:
+                # A value the command cannot use (a time, a handle, a title too long):
+                # show how to write the command. Not for a refusal or an unknown code.
+                if type(error) is UserError and error.usage is None:
+                    error.usage = usage
+                raise
+
+        return self._run(caller, now, parsed.command.writes, work)
 
     def _link_workspace(self, caller: Caller, slug: str, now: datetime) -> Reply | None:
         """Linking a workspace happens before anyone in it can be identified."""

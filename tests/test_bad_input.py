@@ -133,3 +133,19 @@ def test_a_name_of_255_characters_fits_and_a_longer_one_is_refused(
     assert not added.refused
     shown = said(chat, "opgave", f"beheer persoon toevoegen pl-langer {name}xx")
     assert "Geef een naam van hooguit 255 tekens." in shown
+
+
+@pytest.mark.parametrize("typed", ["31-12-9999", "01-01-0001"])
+def test_a_date_too_far_away_in_a_form_names_the_range(any_demo_db: Database,
+                                                       typed: str) -> None:
+    chat = Chat(any_demo_db)
+    me = Caller("console", "lekstroom", "plo-houten")
+    form = chat("nieuw").form
+    assert form is not None
+    before = dump(any_demo_db)
+    reply = chat.bot.submit(me, form.id, form.args, {
+        "titel": "Jongerenwerk", "mijlpaal_titel": "Start", "mijlpaal_datum": typed}, chat.now)
+    assert reply.refused
+    assert reply.errors["mijlpaal_datum"].startswith(
+        f"‘{typed}’ ligt te ver weg. Kies een datum tussen 1 januari 2000 en 31 december 2100")
+    assert dump(any_demo_db) == before

@@ -149,3 +149,15 @@ def test_a_date_too_far_away_in_a_form_names_the_range(any_demo_db: Database,
     assert reply.errors["mijlpaal_datum"].startswith(
         f"‘{typed}’ ligt te ver weg. Kies een datum tussen 1 januari 2000 en 31 december 2100")
     assert dump(any_demo_db) == before
+
+
+def test_the_person_picker_looks_for_what_was_typed(any_demo_db: Database) -> None:
+    from bot.platforms.directory import roster_options
+
+    def found(query: str) -> list[str]:
+        return [label for _, label in roster_options(any_demo_db, "console", "lekstroom", query)]
+
+    assert any("Anouk de Vries" in label for label in found("anouk"))
+    assert found("_") == [] and found("%") == []
+    assert found("ano\x00uk") == found("anouk")
+    assert found("x" * 1000) == []

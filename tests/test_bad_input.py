@@ -161,3 +161,10 @@ def test_the_person_picker_looks_for_what_was_typed(any_demo_db: Database) -> No
     assert found("_") == [] and found("%") == []
     assert found("ano\x00uk") == found("anouk")
     assert found("x" * 1000) == []
+
+
+def test_an_email_address_too_long_to_store_is_refused(any_demo_db: Database) -> None:
+    shown = said(Chat(any_demo_db), "opgave",
+                 f"beheer persoon wijzig @pl-wmo email {'x' * 250}@lekstroom.nl")
+    assert "is geen e-mailadres." in shown
+    assert "Gebruik: /opgave beheer persoon wijzig" in shown

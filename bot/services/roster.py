@@ -103,8 +103,8 @@ def edit(ctx: Ctx, persoon: Persoon, veld: str, waarde: str | None) -> Persoon:
     elif veld == "functie":
         _set(ctx, persoon, "functie", value[:NAME_LENGTH] or None)
     elif veld == "email":
-        if value and not EMAIL.match(value):
-            raise UserError(t("roster.bad_email", word=value))
+        if value and (not EMAIL.match(value) or len(value) > NAME_LENGTH):
+            raise UserError(t("roster.bad_email", word=value[:60]))
         _set(ctx, persoon, "email", value.lower() or None)
     elif veld == "gemeente":
         gemeente = find_gemeente(ctx, value) if value else None

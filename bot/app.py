@@ -22,6 +22,7 @@ from bot.replies import Reply
 from bot.services import people
 from bot.services.people import Account
 from bot.texts import t, tn
+from bot.typed import has_control
 from handlers.routes import handler_for
 from storage.db import Database
 
@@ -45,6 +46,19 @@ def error_reply(error: UserError) -> Reply:
         lines.append(line(t("usage", usage=error.usage)))
     return Reply(messages=[Message(sections=[Section(lines=lines)])],
                  errors=getattr(error, "errors", {}), refused=True)
+
+
+def _control_refusal(caller: Caller, *texts: str | None) -> Reply | None:
+    """A refusal when what came in (or who it says sent it) holds a control character:
+    PostgreSQL cannot store a NUL, and none means anything typed."""
+    if has_control((caller.team_id, caller.user_id, *texts)):
+        return error_reply(UserError(t("input.control")))
+    return None
+
+
+def _raw_texts(raw: dict[str, RawValue]) -> list[str]:
+    return [text for value in raw.values() if value is not None
+            for text in ([value] if isinstance(value, str) else value)]
 
 
 def _apology(caller: Caller) -> Reply:
@@ -111,6 +125,8 @@ class Regiobot:
     def command(self, caller: Caller, root: str, text: str, now: datetime,
                 extra: dict[str, str] | None = None) -> Reply:
         grammar = GRAMMARS[root]
+        if refused := _control_refusal(caller, text, *(extra or {}).values()):
+            return refused
         try:
             parsed = grammar.parse(text, now.astimezone(self.tz).date())
         except UserError as error:
@@ -123,7 +139,19 @@ class Regiobot:
             if linked is not None:
                 return linked
         handler = handler_for(parsed.command.name)
-        return self._run(caller, now, parsed.command.writes, lambda ctx: handler(ctx, args))
+        usage = parsed.command.usage(grammar.root)
+
+        def work(ctx: Ctx) -> Reply:
+            try:
+                return handler(ctx, args)
+            except UserError as error:
+                # A value the command cannot use (a time, a handle, a title too long):
+                # show how to write the command. Not for a refusal or an unknown code.
+                if type(error) is UserError and error.usage is None:
+                    error.usage = usage
+                raise
+
+        return self._run(caller, now, parsed.command.writes, work)
 
     def _link_workspace(self, caller: Caller, slug: str, now: datetime) -> Reply | None:
         """Linking a workspace happens before anyone in it can be identified."""
@@ -143,6 +171,8 @@ class Regiobot:
     def action(self, caller: Caller, action: str, args: dict[str, str], now: datetime) -> Reply:
         """A button press. Navigation buttons carry the command they stand for, so they are
         parsed and permission-checked exactly like the typed command."""
+        if refused := _control_refusal(caller, action, *args.keys(), *args.values()):
+            return refused
         if action == "cmd":
             extra = {k: v for k, v in args.items() if k != "text"}
             return self.command(caller, args.get("root", "opgave"), args.get("text", ""), now,
@@ -177,6 +207,8 @@ class Regiobot:
         from bot.forms import validate
         from handlers import forms
 
+        if refused := _control_refusal(caller, form_id, *args.values(), *_raw_texts(raw)):
+            return refused
         if form_id not in forms.FORMS:
             return error_reply(UserError(t("action.unknown")))
         build, submit = forms.FORMS[form_id]
@@ -198,6 +230,8 @@ class Regiobot:
         from bot.services import home as home_service
         from handlers import views
 
+        if refused := _control_refusal(caller):
+            return refused
         return self._run(caller, now, False,
                          lambda ctx: Reply.of(views.home(ctx, home_service.home(ctx))), meet)
 
@@ -205,6 +239,9 @@ class Regiobot:
         """What someone types to the bot outside a slash command: an answer in the
         afweging they are filling in, else a pointer to the commands."""
         from handlers import afweging
+
+        if refused := _control_refusal(caller, text):
+            return refused
 
         def work(ctx: Ctx) -> Reply:
             return afweging.direct_message(ctx, text) or Reply.of(Message(sections=[

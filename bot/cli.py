@@ -56,7 +56,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot import demo
-    from bot.texts import t
+    from bot.texts import t, tn
 
     now = parse_now(args.now, settings)()
     db = open_database(settings)
@@ -64,8 +64,8 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         result = demo.load(session, now, settings.tz)
     with db.read() as session:
         handles = demo.handles_with_roles(session, "lekstroom")
-    key = "demo.loaded" if result.created else "demo.existing"
-    print(t(key, regio=result.regio, count=result.opgaven))
+    print(tn("demo.loaded", result.opgaven, regio=result.regio) if result.created
+          else t("demo.existing", regio=result.regio))
     print(t("demo.handles"))
     width = max(len(h) for h, _, _ in handles)
     for handle, naam, roles in handles:
@@ -109,7 +109,7 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
     from bot.services import roster_import
-    from bot.texts import t
+    from bot.texts import t, tn
     from storage.models import Regio
 
     now = parse_now(args.now, settings)()
@@ -135,7 +135,7 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         print(t("import.summary", new=len(result.new), changed=len(result.changes),
                 unchanged=result.unchanged))
         if result.errors:
-            print(t("import.refused", count=len(result.errors)))
+            print(tn("import.refused", len(result.errors)))
             return 1
         if not args.toepassen:
             print(t("import.dry_run"))

@@ -21,10 +21,23 @@ MONTHS = {
 }
 RELATIVE = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 
+# Dates the register plans with. Outside this range a typed date is a typo (9999, 0001)
+# and would overflow date arithmetic and the databases' timestamps.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DAY = re.compile(r"^(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+
+
+class DateOutOfRange(ValueError):
+    """A well-formed date whose year lies outside FIRST_YEAR..LAST_YEAR."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(typed)
+        self.typed = typed
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
@@ -32,6 +45,13 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def _in_range(year: int, month: int, day: int, typed: str) -> date | None:
+    """The date, None if there is no such day, DateOutOfRange if the year is too far."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateOutOfRange(typed)
+    return _safe_date(year, month, day)
 
 
 def _nearest(month: int, day: int, today: date) -> date | None:
@@ -47,7 +67,8 @@ def _nearest(month: int, day: int, today: date) -> date | None:
 def match_date(tokens: list[str], today: date) -> tuple[date, int] | None:
     """Read a date from the start of ``tokens``; return it and how many tokens it used.
 
-    Accepts 2026-03-12, 12-03-2026, 12 maart 2026, 12 maart, vandaag, morgen.
+    Accepts 2026-03-12, 12-03-2026, 12 maart 2026, 12 maart, vandaag, morgen. A year
+    outside FIRST_YEAR..LAST_YEAR raises DateOutOfRange, so the refusal can say which.
     """
     if not tokens:
         return None
@@ -55,17 +76,18 @@ def match_date(tokens: list[str], today: date) -> tuple[date, int] | None:
     if first in RELATIVE:
         return today + timedelta(days=RELATIVE[first]), 1
     if m := _ISO.match(first):
-        found = _safe_date(int(m[1]), int(m[2]), int(m[3]))
+        found = _in_range(int(m[1]), int(m[2]), int(m[3]), tokens[0])
         return (found, 1) if found else None
     if m := _DMY.match(first):
-        found = _safe_date(int(m[3]), int(m[2]), int(m[1]))
+        found = _in_range(int(m[3]), int(m[2]), int(m[1]), tokens[0])
         return (found, 1) if found else None
     if _DAY.match(first) and len(tokens) >= 2:
         month = MONTHS.get(tokens[1].lower().rstrip(".,"))
         if month is None:
             return None
         if len(tokens) >= 3 and _YEAR.match(tokens[2].rstrip(",")):
-            found = _safe_date(int(tokens[2].rstrip(",")), month, int(first))
+            found = _in_range(int(tokens[2].rstrip(",")), month, int(first),
+                              " ".join(tokens[:3]))
             return (found, 3) if found else None
         found = _nearest(month, int(first), today)
         return (found, 2) if found else None

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.amounts import parse_amount
-from bot.dates import parse_date
+from bot.dates import FIRST_YEAR, LAST_YEAR, DateOutOfRange, parse_date
 from bot.texts import t
 
 
@@ -104,7 +104,11 @@ def _clean(form_field: FormField, raw: RawValue, ctx: FormContext) -> Any:
             raise ValueError(t("form.too_long", max=form_field.max_length, length=len(text)))
         return text
     if kind is FieldKind.DATE:
-        found = parse_date(text, ctx.today)
+        try:
+            found = parse_date(text, ctx.today)
+        except DateOutOfRange:
+            raise ValueError(t("grammar.datum_bereik", word=text[:40], first=FIRST_YEAR,
+                               last=LAST_YEAR)) from None
         if found is None:
             raise ValueError(t("form.bad_date", word=text))
         return found

@@ -16,7 +16,7 @@ from difflib import get_close_matches
 from enum import StrEnum
 from typing import Any
 
-from bot.dates import match_date
+from bot.dates import FIRST_YEAR, LAST_YEAR, DateOutOfRange, match_date
 from bot.errors import UserError
 from bot.texts import t
 from bot.vocab import STATUS_ALIASES, STATUSES
@@ -262,7 +262,11 @@ class _ArgReader:
             case Kind.PERSOON:
                 return self._mention(first)
             case Kind.DATUM:
-                found = match_date([tok.text for tok in self.tokens], self.today)
+                try:
+                    found = match_date([tok.text for tok in self.tokens], self.today)
+                except DateOutOfRange as error:
+                    raise self.fail("grammar.datum_bereik", word=error.typed[:40],
+                                    first=FIRST_YEAR, last=LAST_YEAR) from None
                 if found is None:
                     return None
                 self._take(found[1])

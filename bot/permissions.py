@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.context import Ctx
 from bot.errors import NotAllowed
 from bot.roles import SCOPED, Role, general_roles, opgave_roles, overleg_roles
-from bot.texts import t
+from bot.texts import t, tn
 from storage.models import Opgave
 
 R = Role
@@ -43,13 +43,29 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
 REGION_WIDE = frozenset({"opgave.aanmaken"})
 
 
+# Roles named as a group when they count everywhere ("PLO-leden", "ambtelijk
+# opdrachtgevers"): the verb that follows is plural even when they are the only ones.
+GROUPS = frozenset({R.PLO, R.AMBTELIJK, R.BESTUURLIJK})
+
+
+def _scoped(role: Role, action: str) -> bool:
+    return role in SCOPED and action not in REGION_WIDE
+
+
 def who_may(action: str) -> str:
     def name(role: Role) -> str:
-        scoped = role in SCOPED and action not in REGION_WIDE
-        return t(f"role.scoped.{role.name.lower()}" if scoped else f"role.{role.name.lower()}")
+        key = role.name.lower()
+        return t(f"role.scoped.{key}" if _scoped(role, action) else f"role.{key}")
 
     names = [name(role) for role in PERMISSIONS[action]]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + t("list.and") + names[-1]
+
+
+def how_many_may(action: str) -> int:
+    """1 when one person may ("Dat mag de programmamanager"), else 2 ("Dat mogen …")."""
+    roles = PERMISSIONS[action]
+    many = len(roles) > 1 or (roles[0] in GROUPS and not _scoped(roles[0], action))
+    return 2 if many else 1
 
 
 def holds(ctx: Ctx, action: str, opgave: Opgave | None = None,
@@ -66,5 +82,5 @@ def holds(ctx: Ctx, action: str, opgave: Opgave | None = None,
 def require(ctx: Ctx, action: str, opgave: Opgave | None = None,
             overleg_id: int | None = None) -> None:
     if not holds(ctx, action, opgave, overleg_id):
-        raise NotAllowed(t("permission.denied", action=t(f"action.{action}"),
-                           who=who_may(action)))
+        raise NotAllowed(tn("permission.denied", how_many_may(action),
+                            action=t(f"action.{action}"), who=who_may(action)))

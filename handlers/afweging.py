@@ -15,7 +15,7 @@ from bot.replies import Reply
 from bot.services import afweging_messages as messages
 from bot.services import afwegingen, register
 from bot.services.afwegingen import Conversation, Stale
-from bot.texts import t
+from bot.texts import t, tn
 from handlers import views
 from handlers.registry import handles
 from storage.models import Opgave, Persoon
@@ -68,8 +68,7 @@ def submit_start(ctx: Ctx, form: Form, values: dict[str, Any]) -> Reply:
         Persoon.regio_id == ctx.regio.id, Persoon.handle.in_(values["respondenten"]))
         .order_by(Persoon.naam)))
     _, mine = afwegingen.start(ctx, opgave, people, values["vragenlijst"])
-    replies = [views.done(opgave.code, t("afweging.gestart", code=opgave.code,
-                                         aantal=len(people),
+    replies = [views.done(opgave.code, tn("afweging.gestart", len(people), code=opgave.code,
                                          namen=", ".join(p.naam for p in people)))]
     if mine is not None:  # the starter answers right here
         replies.append(messages.invitation(ctx, mine, opgave))

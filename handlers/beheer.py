@@ -9,7 +9,7 @@ from bot.context import Ctx
 from bot.messages import Message, Section, line
 from bot.replies import Reply
 from bot.services import roster
-from bot.texts import t
+from bot.texts import t, tn
 from handlers import views
 from handlers.registry import handles
 
@@ -28,7 +28,7 @@ def rooster(ctx: Ctx, args: dict[str, Any]) -> Reply:
                           f" · {roles} · {accounts}"))
     page = paging.page_of(len(lines), args.get("page", 0), ROSTER_PAGE)
     rest, more = paging.more(ctx, "opgave", "beheer rooster", page, "persoon")
-    return Reply.of(Message(heading=t("roster.heading", count=len(rows)),
+    return Reply.of(Message(heading=tn("roster.heading", len(rows)),
                             sections=[Section(lines=lines[page.start:page.stop] + rest)],
                             buttons=more))
 

@@ -10,7 +10,7 @@ from bot.dates import format_moment
 from bot.messages import Message, Section, line
 from bot.replies import Reply
 from bot.services import bodies, roster
-from bot.texts import current_language, t
+from bot.texts import current_language, t, tn
 from handlers import guide, views
 from handlers.registry import handles
 
@@ -24,7 +24,7 @@ def help_(ctx: Ctx, args: dict[str, Any]) -> Reply:
 def lijst(ctx: Ctx, args: dict[str, Any]) -> Reply:
     sections = []
     for row in bodies.listing(ctx):
-        parts = [t(f"overleg.soort.{row.overleg.soort}"), t("overleg.leden", count=row.members)]
+        parts = [t(f"overleg.soort.{row.overleg.soort}"), tn("overleg.leden", row.members)]
         if row.voorzitter:
             parts.append(t("overleg.voorzitter", naam=row.voorzitter))
         if row.secretaris:

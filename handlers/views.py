@@ -74,7 +74,7 @@ def milestone_text(ctx: Ctx, mijlpaal: Mijlpaal, code: str) -> str:
     days = (mijlpaal.datum - ctx.today).days
     when = short_date(mijlpaal.datum)
     if days < 0:
-        when = t("mijlpaal.late", date=when, days=-days)
+        when = tn("mijlpaal.late", -days, date=when)
     text = f"{code}#{mijlpaal.volgnummer} {mijlpaal.titel} · {when}"
     if mijlpaal.besluit_door is not None:
         text += " · " + t("mijlpaal.besluit_door", overleg=mijlpaal.besluit_door.code.upper())
@@ -132,7 +132,7 @@ def overview(ctx: Ctx, data: Overview) -> Message:
         sections.append(Section(title=t("overview.per_status"), facts=[
             fact(status_label(status), str(count)) for status, count in data.per_status]))
     return Message(
-        heading=t("overview.heading", regio=ctx.regio.naam, total=data.total),
+        heading=tn("overview.heading", data.total, regio=ctx.regio.naam),
         sections=sections,
         context=[t("overview.hint")],
     )
@@ -143,7 +143,7 @@ def _attention_line(ctx: Ctx, item: Attention) -> Line:
     for reason in item.reasons:
         if reason == "te_laat" and item.late_since is not None:
             days = (ctx.today - item.late_since).days
-            reasons.append(tn("attention.te_laat", item.late_count, days=days))
+            reasons.append(tn("attention.te_laat", item.late_count, dagen=tn("count.dagen", days)))
         else:
             reasons.append(t(f"attention.{reason}"))
     return opgave_line(item.opgave, ", ".join(reasons))

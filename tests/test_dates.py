@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.dates import format_date, format_short, parse_date
+from bot.dates import DateOutOfRange, format_date, format_short, parse_date
 
 TODAY = date(2026, 11, 24)
 
@@ -44,3 +44,14 @@ def test_dates_are_written_in_dutch() -> None:
     assert format_date(date(2026, 3, 12)) == "donderdag 12 maart 2026"
     assert format_date(date(2026, 3, 3)) == "dinsdag 3 maart 2026"
     assert format_short(date(2026, 3, 12)) == "12 mrt 2026"
+
+
+@pytest.mark.parametrize("text", ["31-12-9999", "01-01-0001", "1999-12-31", "1 januari 2101"])
+def test_a_year_outside_2000_to_2100_is_refused_as_out_of_range(text: str) -> None:
+    with pytest.raises(DateOutOfRange):
+        parse_date(text, TODAY)
+
+
+def test_the_edges_of_the_range_are_dates() -> None:
+    assert parse_date("01-01-2000", TODAY) == date(2000, 1, 1)
+    assert parse_date("31 december 2100", TODAY) == date(2100, 12, 31)

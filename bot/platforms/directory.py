@@ -11,8 +11,9 @@ from collections.abc import Callable
 from sqlalchemy import func, or_, select
 
 from bot.services.people import Profile
+from bot.typed import without_control
 from storage.db import Database
-from storage.models import Persoon, Werkruimte
+from storage.models import NAME_LENGTH, Persoon, Werkruimte
 
 
 class Profiles:
@@ -45,7 +46,9 @@ def roster_options(db: Database, platform: str, team_id: str, query: str = "",
                    limit: int = 25) -> list[tuple[str, str]]:
     """(persoon id, label) for the active people of this workspace's regio whose name or
     handle contains ``query``, by name."""
-    pattern = f"%{query.strip().lower()}%"
+    # What was typed is looked for as it is: a % or _ is no wildcard, and a control
+    # character (PostgreSQL refuses a NUL) cannot be part of a name.
+    needle = (without_control(query) or "").strip().lower()[:NAME_LENGTH]
     with db.read() as session:
         regio_id = session.scalar(select(Werkruimte.regio_id).where(
             Werkruimte.platform == platform, Werkruimte.team_id == team_id))
@@ -53,6 +56,7 @@ def roster_options(db: Database, platform: str, team_id: str, query: str = "",
             return []
         people = session.scalars(select(Persoon).where(
             Persoon.regio_id == regio_id, Persoon.actief,
-            or_(func.lower(Persoon.naam).like(pattern), func.lower(Persoon.handle).like(pattern)))
+            or_(func.lower(Persoon.naam).contains(needle, autoescape=True),
+                func.lower(Persoon.handle).contains(needle, autoescape=True)))
             .order_by(Persoon.naam).limit(limit))
         return [(str(p.id), f"{p.naam} ({p.functie or p.handle})"[:75]) for p in people]

@@ -22,7 +22,7 @@ from bot.questionnaire import (
     asked,
     outcome,
 )
-from bot.texts import t
+from bot.texts import t, tn
 from storage.models import Opgave
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def result_lines(q: Questionnaire, result: Result, label: str) -> list[Line]:
     if result.open:
         lines.append(line(t("afweging.open_vragen", vragen=", ".join(
             q.step(s).tekst for s in result.open)) if len(result.open) < 3 else
-            t("afweging.open_aantal", aantal=len(result.open))))
+            tn("afweging.open_aantal", len(result.open))))
     for flag in result.flags:
         lines.append(line("⚠️ ", next(f.tekst for f in q.vlaggen if f.id == flag)))
     return lines

@@ -14,7 +14,7 @@ from bot.permissions import require
 from bot.services import audit
 from bot.services.milestones import find_overleg
 from bot.texts import t
-from storage.models import Overleg, OverlegLid, Persoon, Vergadering
+from storage.models import NAME_LENGTH, Overleg, OverlegLid, Persoon, Vergadering
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,29}$")
 CHANNEL = re.compile(r"^[#~]?[\w\-]{1,80}$")
@@ -56,7 +56,7 @@ def create(ctx: Ctx, code: str, soort: str, naam: str) -> Overleg:
     if ctx.session.scalar(select(Overleg.id).where(Overleg.regio_id == ctx.regio.id,
                                                    Overleg.code == code)):
         raise UserError(t("overleg.code_taken", code=code))
-    overleg = Overleg(regio_id=ctx.regio.id, code=code, naam=" ".join(naam.split())[:120],
+    overleg = Overleg(regio_id=ctx.regio.id, code=code, naam=" ".join(naam.split())[:NAME_LENGTH],
                       soort=soort, kanaal=code)
     ctx.session.add(overleg)
     ctx.session.flush()

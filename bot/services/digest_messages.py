@@ -91,7 +91,7 @@ def _opgave(news: News, today: date) -> Section:
     if news.vacant:
         lines.append(line(t("digest.vacant", rollen=", ".join(news.vacant))))
     if news.waiting:
-        lines.append(line(t("digest.afweging", done=news.waiting[0], asked=news.waiting[1])))
+        lines.append(line(tn("digest.afweging", news.waiting[1], done=news.waiting[0])))
     return Section(title=f"{icon} {o.code} {o.titel} · {o.fase}", lines=lines)
 
 

@@ -21,7 +21,8 @@ from bot.errors import UserError
 from bot.messages import Message, Section, line
 from bot.services import audit, notify
 from bot.texts import t
-from storage.models import Identiteit, Persoon, Regio, Werkruimte
+from bot.typed import clean_account
+from storage.models import NAME_LENGTH, Identiteit, Persoon, Regio, Werkruimte
 
 
 @dataclass(frozen=True)
@@ -137,13 +138,13 @@ def onboard(session: Session, account: Account, now: datetime, tz: ZoneInfo) -> 
         return
     if account.platform == "console":
         raise UserError(t("person.unknown", user=account.user_id[:60]))
-    account = account.completed()
+    account = clean_account(account.completed())  # no control characters in names
     persoon = _by_email(session, regio, account.email) or _known_elsewhere(session, regio,
                                                                            account)
     first_contact = persoon is None
     if persoon is None:
         persoon = Persoon(regio_id=regio.id, handle=_free_handle(session, regio, account),
-                          naam=(account.display_name or account.user_id)[:120],
+                          naam=(account.display_name or account.user_id)[:NAME_LENGTH],
                           email=account.email)
         session.add(persoon)
         session.flush()

@@ -32,7 +32,7 @@ from bot.notices import new_opgave_notice
 from bot.permissions import require
 from bot.services import audit, notify
 from bot.services.visibility import dilemmas_of
-from bot.texts import t
+from bot.texts import t, tn
 from bot.vocab import (
     DEFAULT_FASES,
     DEFAULT_THEMAS,
@@ -397,14 +397,25 @@ class Found:
     page: int = 0
 
 
+# A search is a few words; more would build a query SQLite refuses ("Expression tree is
+# too large") and match nothing anyway.
+SEARCH_WORDS = 10
+SEARCH_WORD_LENGTH = 50
+
+
 def _search_query(ctx: Ctx, term: str) -> Select[tuple[Opgave]]:
+    words = term.split()
+    if len(words) > SEARCH_WORDS or any(len(word) > SEARCH_WORD_LENGTH for word in words):
+        raise UserError(t("opgave.zoek_te_lang", words=SEARCH_WORDS,
+                          length=SEARCH_WORD_LENGTH))
     conditions = []
-    for word in term.split():
-        pattern = f"%{word.lower()}%"
-        conditions.append(or_(
-            func.lower(Opgave.code).like(pattern), func.lower(Opgave.titel).like(pattern),
-            func.lower(func.coalesce(Opgave.thema, "")).like(pattern),
-            func.lower(func.coalesce(Opgave.opdracht, "")).like(pattern)))
+    for word in words:
+        # autoescape: a typed % or _ is that character, not a LIKE wildcard.
+        needle = word.lower()
+        conditions.append(or_(*(
+            func.lower(column).contains(needle, autoescape=True) for column in (
+                Opgave.code, Opgave.titel, func.coalesce(Opgave.thema, ""),
+                func.coalesce(Opgave.opdracht, "")))))
     return _in_regio(ctx).where(*conditions)
 
 
@@ -539,7 +550,7 @@ def _create_details(ctx: Ctx, opgave: Opgave, new: NewOpgave) -> None:
         ctx.session.add(Deelname(opgave_id=opgave.id, gemeente_id=gemeente_id, doet_mee=True))
     if new.deelnemers:
         audit.record(ctx, "opgave", opgave.id, "deelname", None,
-                     t("audit.deelnemers", count=len(new.deelnemers)), opgave_id=opgave.id)
+                     tn("audit.deelnemers", len(new.deelnemers)), opgave_id=opgave.id)
     if new.mijlpaal_titel and new.mijlpaal_datum:
         ctx.session.add(Mijlpaal(opgave_id=opgave.id, volgnummer=1, titel=new.mijlpaal_titel,
                                  datum=new.mijlpaal_datum))

@@ -82,7 +82,7 @@ def status_request(opgave: Opgave, last: date | None, weeks: int,
             if opgave.status and last else t("statusvraag.nooit"))
     return Message(
         heading=t("statusvraag.kop", code=opgave.code),
-        sections=[Section(lines=[line(t("statusvraag.vraag", weeks=weeks)), line(said)])],
+        sections=[Section(lines=[line(tn("statusvraag.vraag", weeks)), line(said)])],
         buttons=[Button(label=t("button.status_bijwerken"), action="form", style="primary",
                         args={"form": "opgave.status", "code": opgave.code})],
         context=_context(opgave, on_behalf),

@@ -17,6 +17,7 @@ from bot.services import audit, notify
 from bot.services.changes import ROLE_COLUMNS, find_gemeente, touch
 from bot.texts import t
 from storage.models import (
+    NAME_LENGTH,
     Identiteit,
     Mijlpaal,
     Opgave,
@@ -83,8 +84,8 @@ def add(ctx: Ctx, handle: str, naam: str) -> Persoon:
     if exists:
         raise UserError(t("roster.handle_taken", handle=handle))
     naam = " ".join(naam.split())
-    if not naam or len(naam) > 120:
-        raise UserError(t("roster.bad_name"))
+    if not naam or len(naam) > NAME_LENGTH:
+        raise UserError(t("roster.bad_name", max=NAME_LENGTH))
     persoon = Persoon(regio_id=ctx.regio.id, handle=handle, naam=naam)
     ctx.session.add(persoon)
     ctx.session.flush()
@@ -96,14 +97,14 @@ def edit(ctx: Ctx, persoon: Persoon, veld: str, waarde: str | None) -> Persoon:
     require(ctx, "beheer.rooster")
     value = (waarde or "").strip()
     if veld == "naam":
-        if not value or len(value) > 120:
-            raise UserError(t("roster.bad_name"))
+        if not value or len(value) > NAME_LENGTH:
+            raise UserError(t("roster.bad_name", max=NAME_LENGTH))
         _set(ctx, persoon, "naam", value)
     elif veld == "functie":
-        _set(ctx, persoon, "functie", value[:120] or None)
+        _set(ctx, persoon, "functie", value[:NAME_LENGTH] or None)
     elif veld == "email":
-        if value and not EMAIL.match(value):
-            raise UserError(t("roster.bad_email", word=value))
+        if value and (not EMAIL.match(value) or len(value) > NAME_LENGTH):
+            raise UserError(t("roster.bad_email", word=value[:60]))
         _set(ctx, persoon, "email", value.lower() or None)
     elif veld == "gemeente":
         gemeente = find_gemeente(ctx, value) if value else None

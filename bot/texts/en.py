@@ -12,9 +12,12 @@ TEXTS: dict[str, str] = {
     "grammar.bad_choice": "‘{word}’ is not a valid choice. Choose from: {choices}.",
     "grammar.bad_code": "‘{word}’ is not an opgave code. Write a code like JGD-03.",
     "grammar.bad_mijlpaal": "‘{word}’ is not a milestone. Write code#number, like JGD-03#2.",
+    "grammar.bad_dilemma": "‘{word}’ is not a dilemma. Write code#Dnumber, like JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is not a person. Mention someone with @, like "
                            "@plo-houten.",
     "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-2026, 2026-03-12 or 12 March.",
+    "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
+                            "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "
                           "geblokkeerd.",
     "grammar.bad_getal": "‘{word}’ is not a number.",
@@ -22,6 +25,9 @@ TEXTS: dict[str, str] = {
     "grammar.bad_tekst": "Text goes here.",
     "grammar.bad_doel": "Give an opgave code or a search term.",
     "usage": "Usage: {usage}",
+    "input.control": "What you sent holds an invisible control character (such as a NUL), "
+                     "which I cannot store; nothing was changed. Type the text again without "
+                     "pasting it from another program.",
     # commands (help)
     "cmd.help": "this explanation; with a topic, only that command and examples",
     "cmd.status": "overview of the region; with a code or search term, the card of one opgave",
@@ -54,8 +60,10 @@ TEXTS: dict[str, str] = {
     "label.bestuurlijk_opdrachtgever": "Executive sponsor",
     "list.and": " and ",
     # permissions
-    "permission.denied": "You may not do that ({action}). Only {who} may; nothing "
-                         "changed.",
+    "permission.denied.one": "You may not do that ({action}). Only {who} may; nothing "
+                             "changed.",
+    "permission.denied.other": "You may not do that ({action}). Only {who} may; nothing "
+                               "changed.",
     "action.opgave.aanmaken": "create opgaven",
     "action.opgave.wijzigen": "change the details of this opgave",
     "action.opgave.status": "update the status of this opgave",
@@ -90,13 +98,18 @@ TEXTS: dict[str, str] = {
     # register
     "opgave.not_found": "No opgave has code {code}. Search with /opgave zoek <word>.",
     "opgave.nothing_found": "No opgave found for ‘{term}’.",
+    "opgave.zoek_te_lang": "That search is too long. Search with at most {words} words of "
+                           "at most {length} characters each, like /opgave zoek inkoop jeugd.",
     "opgave.title_too_long": "That title is too long ({length} characters); keep it under "
                              "{max} characters.",
     "opgave.title_missing": "Give the opgave a title.",
-    "audit.deelnemers": "{count} municipalities take part",
+    "audit.deelnemers.one": "1 municipality takes part",
+    "audit.deelnemers.other": "{count} municipalities take part",
     "status.none": "no status yet",
-    "mijlpaal.late": "{date}, {days} days late",
-    "overview.heading": "{regio}: {total} opgaven",
+    "mijlpaal.late.one": "{date}, 1 day late",
+    "mijlpaal.late.other": "{date}, {count} days late",
+    "overview.heading.one": "{regio}: 1 opgave",
+    "overview.heading.other": "{regio}: {count} opgaven",
     "overview.mine": "Your opgaven",
     "overview.next": "next milestone {date}",
     "overview.attention": "Needs attention",
@@ -107,8 +120,10 @@ TEXTS: dict[str, str] = {
     "overview.hint": "Card of one opgave: /opgave status <code>. Everything: /opgave help.",
     "attention.geblokkeerd": "geblokkeerd",
     "attention.risico": "risico",
-    "attention.te_laat.one": "milestone {days} days late",
-    "attention.te_laat.other": "{count} milestones late (oldest {days} days)",
+    "attention.te_laat.one": "milestone {dagen} late",
+    "attention.te_laat.other": "{count} milestones late (oldest {dagen})",
+    "count.dagen.one": "1 day",
+    "count.dagen.other": "{count} days",
     "attention.vacant": "role vacant",
     "attention.geen_update": "no status update",
     "card.thema": "Theme",
@@ -204,7 +219,8 @@ TEXTS: dict[str, str] = {
     "console.multi": "several, separated by commas",
     "console.bad_time": "‘{value}’ is not a time. Write for example "
                         "2026-03-12T09:00+01:00.",
-    "demo.loaded": "Region {regio} is ready ({count} opgaven).",
+    "demo.loaded.one": "Region {regio} is ready (1 opgave).",
+    "demo.loaded.other": "Region {regio} is ready ({count} opgaven).",
     "demo.existing": "Region {regio} already existed; nothing was added twice.",
     "demo.handles": "You can act as:",
     "demo.start": "Start the conversation with: regiobot chat --as plo-houten",
@@ -327,7 +343,8 @@ TEXTS: dict[str, str] = {
     "field.datum": "Date",
     "field.besluit_door": "Decided by (meeting)",
     # roster and bodies
-    "roster.heading": "Roster ({count} people)",
+    "roster.heading.one": "Roster (1 person)",
+    "roster.heading.other": "Roster ({count} people)",
     "roster.no_account": "no chat account",
     "roster.lid": "member",
     "roster.unknown": "I don't know ‘{who}’ in the roster. Mention someone with @handle; "
@@ -335,7 +352,7 @@ TEXTS: dict[str, str] = {
     "roster.bad_handle": "‘{handle}’ cannot be a handle: use lowercase letters, digits "
                          "and hyphens, like pl-vervoer.",
     "roster.handle_taken": "The handle ‘{handle}’ already exists.",
-    "roster.bad_name": "Give a name of at most 120 characters.",
+    "roster.bad_name": "Give a name of at most {max} characters.",
     "roster.bad_email": "‘{word}’ is not an email address.",
     "roster.bad_yes_no": "Write yes or no, not ‘{word}’.",
     "roster.self_standin": "Someone cannot be their own stand-in.",
@@ -370,7 +387,8 @@ TEXTS: dict[str, str] = {
     "overleg.soort.bestuurlijk": "bestuurlijk",
     "overleg.soort.ambtelijk": "ambtelijk",
     "overleg.soort.werkgroep": "werkgroep",
-    "overleg.leden": "{count} members",
+    "overleg.leden.one": "1 member",
+    "overleg.leden.other": "{count} members",
     "overleg.voorzitter": "chair {naam}",
     "overleg.secretaris": "secretary {naam}",
     "overleg.next": "next {when}",
@@ -409,7 +427,8 @@ TEXTS: dict[str, str] = {
     "import.line.new": "new: {who}",
     "import.line.change": "change: @{handle} {veld}: {old} → {new}",
     "import.summary": "{new} new, {changed} changes, {unchanged} unchanged.",
-    "import.refused": "{count} error(s) in the file: nothing changed.",
+    "import.refused.one": "1 error in the file: nothing changed.",
+    "import.refused.other": "{count} errors in the file: nothing changed.",
     "import.dry_run": "This was a dry run; nothing changed. Apply it with --toepassen.",
     "import.applied": "The roster has been updated.",
     # buttons and actions
@@ -504,7 +523,9 @@ TEXTS: dict[str, str] = {
     "afweging.geen_respondenten": "Choose at least one person to fill in the assessment.",
     "afweging.geen": "No assessment has been started for {code}. Start one with /opgave afweging "
         "{code}, or fill it in yourself with /opgave afweging {code} invullen.",
-    "afweging.gestart": "Assessment {code} started: {aantal} people get the questions in a DM "
+    "afweging.gestart.one": "Assessment {code} started: 1 person gets the questions in a DM "
+        "({namen}).",
+    "afweging.gestart.other": "Assessment {code} started: {count} people get the questions in a DM "
         "({namen}).",
     "afweging.uitnodiging": "Would you fill in the {titel}? One question at a time; just answer "
         "in this conversation. Please by {datum}.",
@@ -520,7 +541,8 @@ TEXTS: dict[str, str] = {
         "majority of ‘don't know’ leaves the question open.",
     "afweging.uitkomst": "Outcome: ",
     "afweging.open_vragen": "Still open: {vragen}",
-    "afweging.open_aantal": "Still open: {aantal} questions (see below)",
+    "afweging.open_aantal.one": "Still open: 1 question (see below)",
+    "afweging.open_aantal.other": "Still open: {count} questions (see below)",
     "afweging.stemmen": "Voices",
     "afweging.advies": "Advice (not counted): ",
     "afweging.vervangen": "{gemeente}, confirmed earlier (not counted): ",
@@ -600,8 +622,10 @@ TEXTS: dict[str, str] = {
     "button.later": "Remind me later",
     "button.status_bijwerken": "Update status",
     "statusvraag.kop": "How is {code} doing?",
-    "statusvraag.vraag": "No status update for {weeks} weeks. Please update the status, even "
-                         "if nothing changed.",
+    "statusvraag.vraag.one": "No status update for 1 week. Please update the status, even if "
+                             "nothing changed.",
+    "statusvraag.vraag.other": "No status update for {count} weeks. Please update the status, even "
+                               "if nothing changed.",
     "statusvraag.laatste": "Last status: {status} ({date}).",
     "statusvraag.nooit": "No status has ever been given.",
     "terug.kop": "Welcome back, {naam}",
@@ -621,7 +645,8 @@ TEXTS: dict[str, str] = {
     "digest.meer_wijzigingen.other": "and {count} more changes",
     "digest.dilemma": "Dilemma {ref}: ",
     "digest.vacant": "Vacant: {rollen}",
-    "digest.afweging": "Assessment: {done} of {asked} answers in",
+    "digest.afweging.one": "Assessment: {done} of 1 answer in",
+    "digest.afweging.other": "Assessment: {done} of {count} answers in",
     "digest.afwezig": "Away",
     "digest.afwezig.tot": " until {date}",
     "digest.afwezig.vervanger": ", substitute ",

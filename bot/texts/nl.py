@@ -9,8 +9,11 @@ TEXTS: dict[str, str] = {
     "grammar.bad_choice": "‘{word}’ is geen geldige keuze. Kies uit: {choices}.",
     "grammar.bad_code": "‘{word}’ is geen opgavecode. Schrijf een code als JGD-03.",
     "grammar.bad_mijlpaal": "‘{word}’ is geen mijlpaal. Schrijf code#nummer, zoals JGD-03#2.",
+    "grammar.bad_dilemma": "‘{word}’ is geen dilemma. Schrijf code#Dnummer, zoals JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is geen persoon. Noem iemand met @, zoals @plo-houten.",
     "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart.",
+    "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
+                            "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "
                           "geblokkeerd.",
     "grammar.bad_getal": "‘{word}’ is geen getal.",
@@ -18,6 +21,9 @@ TEXTS: dict[str, str] = {
     "grammar.bad_tekst": "Hier hoort tekst.",
     "grammar.bad_doel": "Noem een opgavecode of een zoekterm.",
     "usage": "Gebruik: {usage}",
+    "input.control": "Er staat een onzichtbaar stuurteken in wat je stuurde (zoals een "
+                     "NUL-teken), dat kan ik niet opslaan; er is niets veranderd. Typ de tekst "
+                     "opnieuw zonder plakken uit een ander programma.",
     # commands (help)
     "cmd.help": "deze uitleg; met een onderwerp alleen dat commando en voorbeelden",
     "cmd.status": "overzicht van de regio; met een code of zoekterm de kaart van één opgave",
@@ -50,8 +56,10 @@ TEXTS: dict[str, str] = {
     "label.bestuurlijk_opdrachtgever": "Bestuurlijk opdrachtgever",
     "list.and": " en ",
     # permissions
-    "permission.denied": "Dat mag jij niet ({action}). Dat mogen {who}; er is niets "
-                         "veranderd.",
+    "permission.denied.one": "Dat mag jij niet ({action}). Dat mag {who}; er is niets "
+                             "veranderd.",
+    "permission.denied.other": "Dat mag jij niet ({action}). Dat mogen {who}; er is niets "
+                               "veranderd.",
     "action.opgave.aanmaken": "opgaven aanmaken",
     "action.opgave.wijzigen": "de gegevens van deze opgave wijzigen",
     "action.opgave.status": "de status van deze opgave bijwerken",
@@ -86,13 +94,18 @@ TEXTS: dict[str, str] = {
     # register
     "opgave.not_found": "Ik vind geen opgave met code {code}. Zoek met /opgave zoek <woord>.",
     "opgave.nothing_found": "Geen opgave gevonden voor ‘{term}’.",
+    "opgave.zoek_te_lang": "Die zoekopdracht is te lang. Zoek met hooguit {words} woorden "
+                           "van elk hooguit {length} tekens, zoals /opgave zoek inkoop jeugd.",
     "opgave.title_too_long": "Die titel is te lang ({length} tekens); houd hem onder de "
                              "{max} tekens.",
     "opgave.title_missing": "Geef de opgave een titel.",
-    "audit.deelnemers": "{count} gemeenten doen mee",
+    "audit.deelnemers.one": "1 gemeente doet mee",
+    "audit.deelnemers.other": "{count} gemeenten doen mee",
     "status.none": "nog geen status",
-    "mijlpaal.late": "{date}, {days} dagen te laat",
-    "overview.heading": "{regio}: {total} opgaven",
+    "mijlpaal.late.one": "{date}, 1 dag te laat",
+    "mijlpaal.late.other": "{date}, {count} dagen te laat",
+    "overview.heading.one": "{regio}: 1 opgave",
+    "overview.heading.other": "{regio}: {count} opgaven",
     "overview.mine": "Jouw opgaven",
     "overview.next": "volgende mijlpaal {date}",
     "overview.attention": "Vraagt aandacht",
@@ -103,8 +116,10 @@ TEXTS: dict[str, str] = {
     "overview.hint": "Kaart van één opgave: /opgave status <code>. Alles: /opgave help.",
     "attention.geblokkeerd": "geblokkeerd",
     "attention.risico": "risico",
-    "attention.te_laat.one": "mijlpaal {days} dagen te laat",
-    "attention.te_laat.other": "{count} mijlpalen te laat (oudste {days} dagen)",
+    "attention.te_laat.one": "mijlpaal {dagen} te laat",
+    "attention.te_laat.other": "{count} mijlpalen te laat (oudste {dagen})",
+    "count.dagen.one": "1 dag",
+    "count.dagen.other": "{count} dagen",
     "attention.vacant": "rol vacant",
     "attention.geen_update": "geen statusupdate",
     "card.thema": "Thema",
@@ -199,7 +214,8 @@ TEXTS: dict[str, str] = {
     "console.multi": "meerdere met komma's",
     "console.bad_time": "‘{value}’ is geen tijdstip. Schrijf bijvoorbeeld "
                         "2026-03-12T09:00+01:00.",
-    "demo.loaded": "Regio {regio} staat klaar ({count} opgaven).",
+    "demo.loaded.one": "Regio {regio} staat klaar (1 opgave).",
+    "demo.loaded.other": "Regio {regio} staat klaar ({count} opgaven).",
     "demo.existing": "Regio {regio} bestond al; er is niets dubbel toegevoegd.",
     "demo.handles": "Je kunt optreden als:",
     "demo.start": "Start het gesprek met: regiobot chat --as plo-houten",
@@ -318,7 +334,8 @@ TEXTS: dict[str, str] = {
     "field.datum": "Datum",
     "field.besluit_door": "Besluit door (overleg)",
     # roster and bodies
-    "roster.heading": "Rooster ({count} personen)",
+    "roster.heading.one": "Rooster (1 persoon)",
+    "roster.heading.other": "Rooster ({count} personen)",
     "roster.no_account": "geen chat-account",
     "roster.lid": "lid",
     "roster.unknown": "Ik ken ‘{who}’ niet in het rooster. Noem iemand met @handle; "
@@ -326,7 +343,7 @@ TEXTS: dict[str, str] = {
     "roster.bad_handle": "‘{handle}’ kan geen handle zijn: gebruik kleine letters, cijfers "
                          "en streepjes, zoals pl-vervoer.",
     "roster.handle_taken": "De handle ‘{handle}’ bestaat al.",
-    "roster.bad_name": "Geef een naam van hooguit 120 tekens.",
+    "roster.bad_name": "Geef een naam van hooguit {max} tekens.",
     "roster.bad_email": "‘{word}’ is geen e-mailadres.",
     "roster.bad_yes_no": "Schrijf ja of nee, niet ‘{word}’.",
     "roster.self_standin": "Iemand kan niet zijn eigen vervanger zijn.",
@@ -360,7 +377,8 @@ TEXTS: dict[str, str] = {
     "overleg.soort.bestuurlijk": "bestuurlijk",
     "overleg.soort.ambtelijk": "ambtelijk",
     "overleg.soort.werkgroep": "werkgroep",
-    "overleg.leden": "{count} leden",
+    "overleg.leden.one": "1 lid",
+    "overleg.leden.other": "{count} leden",
     "overleg.voorzitter": "voorzitter {naam}",
     "overleg.secretaris": "secretaris {naam}",
     "overleg.next": "volgende {when}",
@@ -398,7 +416,8 @@ TEXTS: dict[str, str] = {
     "import.line.new": "nieuw: {who}",
     "import.line.change": "wijziging: @{handle} {veld}: {old} → {new}",
     "import.summary": "{new} nieuw, {changed} wijzigingen, {unchanged} ongewijzigd.",
-    "import.refused": "{count} fout(en) in het bestand: er is niets veranderd.",
+    "import.refused.one": "1 fout in het bestand: er is niets veranderd.",
+    "import.refused.other": "{count} fouten in het bestand: er is niets veranderd.",
     "import.dry_run": "Dit was een proefrun; er is niets veranderd. Voer uit met --toepassen.",
     "import.applied": "Het rooster is bijgewerkt.",
     # buttons and actions
@@ -491,7 +510,9 @@ TEXTS: dict[str, str] = {
     "afweging.geen_respondenten": "Kies minstens één persoon die de afweging invult.",
     "afweging.geen": "Voor {code} is nog geen afweging gestart. Start er een met /opgave afweging "
         "{code}, of vul hem zelf in met /opgave afweging {code} invullen.",
-    "afweging.gestart": "Afweging {code} gestart: {aantal} mensen krijgen de vragen in een DM "
+    "afweging.gestart.one": "Afweging {code} gestart: 1 persoon krijgt de vragen in een DM "
+        "({namen}).",
+    "afweging.gestart.other": "Afweging {code} gestart: {count} mensen krijgen de vragen in een DM "
         "({namen}).",
     "afweging.uitnodiging": "Wil je de {titel} invullen? Eén vraag tegelijk; antwoord gewoon in "
         "dit gesprek. Graag uiterlijk {datum}.",
@@ -507,7 +528,8 @@ TEXTS: dict[str, str] = {
         "een meerderheid ‘weet ik niet’ laat de vraag open.",
     "afweging.uitkomst": "Uitkomst: ",
     "afweging.open_vragen": "Nog open: {vragen}",
-    "afweging.open_aantal": "Nog open: {aantal} vragen (zie hieronder)",
+    "afweging.open_aantal.one": "Nog open: 1 vraag (zie hieronder)",
+    "afweging.open_aantal.other": "Nog open: {count} vragen (zie hieronder)",
     "afweging.stemmen": "Stemmen",
     "afweging.advies": "Advies (telt niet mee): ",
     "afweging.vervangen": "{gemeente}, eerder bevestigd (telt niet mee): ",
@@ -588,8 +610,10 @@ TEXTS: dict[str, str] = {
     "button.later": "Herinner me later",
     "button.status_bijwerken": "Status bijwerken",
     "statusvraag.kop": "Hoe staat {code} ervoor?",
-    "statusvraag.vraag": "Al {weeks} weken geen statusupdate. Werk de status bij, ook als er "
-                         "niets veranderd is.",
+    "statusvraag.vraag.one": "Al 1 week geen statusupdate. Werk de status bij, ook als er niets "
+                             "veranderd is.",
+    "statusvraag.vraag.other": "Al {count} weken geen statusupdate. Werk de status bij, ook als er "
+                               "niets veranderd is.",
     "statusvraag.laatste": "Laatste status: {status} ({date}).",
     "statusvraag.nooit": "Er is nog nooit een status gegeven.",
     "terug.kop": "Welkom terug, {naam}",
@@ -610,7 +634,8 @@ TEXTS: dict[str, str] = {
     "digest.meer_wijzigingen.other": "en nog {count} wijzigingen",
     "digest.dilemma": "Dilemma {ref}: ",
     "digest.vacant": "Vacant: {rollen}",
-    "digest.afweging": "Afweging: {done} van {asked} antwoorden binnen",
+    "digest.afweging.one": "Afweging: {done} van 1 antwoord binnen",
+    "digest.afweging.other": "Afweging: {done} van {count} antwoorden binnen",
     "digest.afwezig": "Afwezig",
     "digest.afwezig.tot": " t/m {date}",
     "digest.afwezig.vervanger": ", vervanger ",

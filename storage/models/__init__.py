@@ -3,7 +3,7 @@
 from storage.models.afweging import Afweging, Antwoord, Gesprek, Respondent, VragenlijstVersie
 from storage.models.afwezigheid import Afwezigheid, Uitstel
 from storage.models.audit import AuditRegel
-from storage.models.base import Base
+from storage.models.base import NAME_LENGTH, Base
 from storage.models.besluit import Besluit, BesluitStap, Dilemma
 from storage.models.opgave import (
     Deelname,
@@ -21,6 +21,7 @@ from storage.models.people import Identiteit, Persoon, PloLid
 from storage.models.regio import Gemeente, Inwoneraandeel, PlatformKanaal, Regio, Werkruimte
 
 __all__ = [
+    "NAME_LENGTH",
     "Afweging",
     "Afwezigheid",
     "Agendapunt",

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import NAME_LENGTH, Base
 
 
 class AuditRegel(Base):
@@ -20,7 +20,7 @@ class AuditRegel(Base):
     entiteit: Mapped[str] = mapped_column(String(30))
     entiteit_id: Mapped[int]
     opgave_id: Mapped[int | None] = mapped_column(ForeignKey("opgave.id"), index=True)
-    veld: Mapped[str] = mapped_column(String(60))
+    veld: Mapped[str] = mapped_column(String(NAME_LENGTH))
     oud: Mapped[str | None] = mapped_column(Text)
     nieuw: Mapped[str | None] = mapped_column(Text)
     # Set for entries about a vertrouwelijk dilemma: history hides them outside its circle.

@@ -8,6 +8,11 @@ from sqlalchemy.orm import DeclarativeBase
 
 from storage.types import UTCDateTime
 
+# A person's, a body's or a regio's name, a chat username, what an audit line is about:
+# platforms allow display names this long, and a name that does not fit must never stop
+# someone from being onboarded.
+NAME_LENGTH = 255
+
 # Named constraints let Alembic's batch mode rebuild SQLite tables and drop them by name.
 NAMING = {
     "ix": "ix_%(column_0_label)s",

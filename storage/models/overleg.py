@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base
+from storage.models.base import NAME_LENGTH, Base
 from storage.models.people import Persoon
 
 
@@ -18,7 +18,7 @@ class Overleg(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"), index=True)
     code: Mapped[str] = mapped_column(String(30))
-    naam: Mapped[str] = mapped_column(String(120))
+    naam: Mapped[str] = mapped_column(String(NAME_LENGTH))
     soort: Mapped[str] = mapped_column(String(20))  # bestuurlijk / ambtelijk / werkgroep
     kanaal: Mapped[str | None] = mapped_column(String(80))
     stukken_termijn_dagen: Mapped[int] = mapped_column(default=5)

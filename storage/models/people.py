@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base
+from storage.models.base import NAME_LENGTH, Base
 
 if TYPE_CHECKING:
     from storage.models.regio import Gemeente
@@ -20,9 +20,9 @@ class Persoon(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"), index=True)
     handle: Mapped[str] = mapped_column(String(60))
-    naam: Mapped[str] = mapped_column(String(120))
-    functie: Mapped[str | None] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    naam: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    functie: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
+    email: Mapped[str | None] = mapped_column(String(NAME_LENGTH), index=True)
     gemeente_id: Mapped[int | None] = mapped_column(ForeignKey("gemeente.id"))
     is_programmamanager: Mapped[bool] = mapped_column(default=False)
     # Who receives what would be sent to this person when they have no chat account.
@@ -48,7 +48,7 @@ class Identiteit(Base):
     platform: Mapped[str] = mapped_column(String(20))
     team_id: Mapped[str] = mapped_column(String(64))
     extern_id: Mapped[str] = mapped_column(String(64))
-    gebruikersnaam: Mapped[str | None] = mapped_column(String(120))
+    gebruikersnaam: Mapped[str | None] = mapped_column(String(NAME_LENGTH))
 
     persoon: Mapped[Persoon] = relationship(back_populates="identiteiten")
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base
+from storage.models.base import NAME_LENGTH, Base
 
 
 class Regio(Base):
@@ -16,7 +16,7 @@ class Regio(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
-    naam: Mapped[str] = mapped_column(String(120))
+    naam: Mapped[str] = mapped_column(String(NAME_LENGTH))
     # Region settings that differ per cooperation: phases, fair-share rule, themes, closing days.
     instellingen: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # Bumped by every change to one of its opgaven, so a process can tell in the query

@@ -90,7 +90,8 @@ def representatives(ctx: Ctx, gemeente: Gemeente) -> list[Persoon]:
     member delegated it to."""
     who = func.coalesce(PloLid.terugkoppeling_door_id, PloLid.persoon_id)
     return list(ctx.session.scalars(select(Persoon).join(PloLid, who == Persoon.id).where(
-        PloLid.gemeente_id == gemeente.id, Persoon.actief).distinct().order_by(Persoon.naam)))
+        PloLid.gemeente_id == gemeente.id, Persoon.actief).distinct().order_by(Persoon.naam,
+                                                                       Persoon.id)))
 
 
 def delegate(ctx: Ctx, to: Persoon | None) -> list[Gemeente]:

@@ -285,11 +285,15 @@ def agenda(ctx: Ctx, code: str) -> Agenda:
     result.decisions = list(ctx.session.execute(
         select(Opgave, Mijlpaal).join(Mijlpaal, Mijlpaal.opgave_id == Opgave.id)
         .where(Mijlpaal.besluit_door_id == overleg.id, Mijlpaal.afgerond_op.is_(None),
-               Mijlpaal.datum < until).order_by(Mijlpaal.datum)).all())
+               Mijlpaal.datum < until)
+        # Same-day items in agenda order: by date alone their order is whatever plan
+        # the database picks (PostgreSQL lists a moved row last when it reads the table).
+        .order_by(Mijlpaal.datum, Opgave.agenda_volgorde, Opgave.code, Mijlpaal.volgnummer)
+    ).all())
     result.dilemmas = list(ctx.session.execute(
         select(Opgave, Dilemma).join(Dilemma, Dilemma.opgave_id == Opgave.id)
         .where(Dilemma.geescaleerd_naar_overleg_id == overleg.id, Dilemma.status != "opgelost")
-        .order_by(Dilemma.ingediend_op)).all())
+        .order_by(Dilemma.ingediend_op, Dilemma.id)).all())
     for punt in ctx.session.scalars(select(Agendapunt).where(
             Agendapunt.overleg_id == overleg.id, Agendapunt.status != "afgewezen",
             (Agendapunt.vergadering_id == (meeting.id if meeting else -1))

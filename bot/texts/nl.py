@@ -666,10 +666,13 @@ TEXTS: dict[str, str] = {
     "vergadering.bestaat": "{overleg} vergadert al op {date}. Verplaatsen: /overleg verplaats.",
     "vergadering.niet_gevonden": "{overleg} heeft geen (open) vergadering op {date}. Zie "
                                  "/overleg vergaderingen.",
-    "vergadering.vrij.kop": "Kies een datum voor {overleg}",
-    "vergadering.vrij": "Volgens het ritme valt de vergadering op {date}, maar dat is {reden}. "
-                        "Ik verschuif hem niet zelf.",
-    "vergadering.vrij.kies": "Kies een andere dag: /overleg vergadering {code} <datum> [tijd]",
+    "vergadering.vrij.kop": "{overleg}: vergadering verschoven",
+    "vergadering.vrij": "Volgens het ritme viel de vergadering op {date}, maar dat is {reden}. "
+                        "Ik heb hem verschoven naar {when}.",
+    "vergadering.vrij.kies": "Liever een andere dag: /overleg verplaats {code} {dag} <datum> "
+                             "[tijd]",
+    "vergadering.verschoven": "verschoven van {date}",
+    "vergadering.verschoven.reden": "verschoven van {date} ({reden})",
     "vergadering.kop": "Vergaderingen {overleg}",
     "vergadering.geen": "Er staan geen vergaderingen gepland.",
     "vergadering.ritme": "Ritme: {ritme}.",
@@ -679,6 +682,10 @@ TEXTS: dict[str, str] = {
     "done.vergadering.verplaatst": "Vergadering verplaatst van {old} naar {new}.",
     "done.ritme": "{overleg} vergadert {ritme}. De vergaderingen van het komende kwartaal "
                   "plan ik morgenochtend in.",
+    "done.ritme.erna": "Valt een vergadering op een vrije dag, dan plan ik hem op de werkdag "
+                       "erna (de werkdag ervoor: zet ‘, vrije dag ervoor’ achter het ritme).",
+    "done.ritme.ervoor": "Valt een vergadering op een vrije dag, dan plan ik hem op de werkdag "
+                         "ervoor.",
     "agendapunt.tekst": "Geef het agendapunt een tekst van hooguit {max} tekens.",
     "agendapunt.van": "Van ",
     "agendapunt.opgave": "Bij {code} {titel}.",

@@ -15,7 +15,7 @@ from bot.app import Caller, Regiobot
 from bot.planner import plan
 from bot.schedule import Rules
 from storage.db import Database
-from storage.models import Base, Besluit, Gemeente
+from storage.models import Base, Besluit, Gemeente, Persoon
 from tests.conftest import AMS, Chat, load_demo
 from tests.e2e.test_console import assert_in_order
 from tests.test_meetings import overleg, said
@@ -138,6 +138,59 @@ def test_each_gemeente_is_followed_through_college_and_raad(any_demo_db: Databas
         "Besluiten per gemeente (nog niet rond):", "IJsselstein: JGD-03 (terugkoppelen)",
         "Lopik: JGD-03 (voorleggen aan raad)"])
     assert "Houten: JGD-03" not in text_of(digest)
+
+
+def lopik_decides_otherwise(db: Database, besluit: str) -> str:
+    lopik = gemeente_id(db, "Lopik")
+    press(db, "plo-lopik", "besluit.stap", {"b": besluit, "g": lopik, "s": "teruggekoppeld"},
+          at(14, 10))
+    form = {"b": besluit, "g": lopik}
+    submit(db, "plo-lopik", "besluit.stap", form, {"datum": "15-12-2026"}, at(14, 10))
+    return submit(db, "plo-lopik", "besluit.stap", form,
+                  {"uitkomst": "afwijkend", "toelichting": "Lopik doet alleen maatregel 1 tot 3"},
+                  at(15, 16))
+
+
+def test_a_college_deciding_otherwise_is_told_to_the_programmamanager_and_the_sponsor(
+        any_demo_db: Database) -> None:
+    # JGD-03's ambtelijk opdrachtgever is plo-nieuwegein.
+    besluit = decided(any_demo_db)
+    houten = gemeente_id(any_demo_db, "Houten")
+    press(any_demo_db, "plo-houten", "besluit.stap",
+          {"b": besluit, "g": houten, "s": "teruggekoppeld"}, at(11))
+    submit(any_demo_db, "plo-houten", "besluit.stap", {"b": besluit, "g": houten},
+           {"datum": "15-12-2026"}, at(11))
+    submit(any_demo_db, "plo-houten", "besluit.stap", {"b": besluit, "g": houten},
+           {"uitkomst": "conform"}, at(15, 16))
+    assert rows(any_demo_db, "besluit:1:g") and \
+        not [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:" in r.delivery_key]
+    assert "Volgende stap" in lopik_decides_otherwise(any_demo_db, besluit)
+    told = [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:college" in
+            r.delivery_key]
+    assert sorted(recipients(any_demo_db, "besluit:1:g")).count("programmamanager") == 1
+    with any_demo_db.read() as session:
+        handles = dict(session.execute(select(Persoon.id, Persoon.handle)).all())
+    assert sorted(handles[int(r.doel)] for r in told) == ["plo-nieuwegein", "programmamanager"]
+    for row in told:
+        assert text_of(row) == "\n".join([
+            "*JGD-03: het college van Lopik besluit afwijkend*",
+            "Opgave JGD-03 Kostenbeheersing Jeugdhulp.",
+            "Regionaal advies van Bestuurlijk Platform Sociaal Domein Lekstroom: "
+            "Maatregelenpakket vastgesteld",
+            "Reden: Lopik doet alleen maatregel 1 tot 3",
+            "(Vastgelegd door Carla Mulder.)"])
+
+
+def test_one_person_who_is_programmamanager_and_sponsor_is_told_once(
+        any_demo_db: Database) -> None:
+    Chat(any_demo_db, "programmamanager").text(
+        "rol JGD-03 ambtelijk opdrachtgever @programmamanager")
+    besluit = decided(any_demo_db)
+    lopik_decides_otherwise(any_demo_db, besluit)
+    told = [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:" in r.delivery_key]
+    with any_demo_db.read() as session:
+        pm = session.scalar(select(Persoon.id).where(Persoon.handle == "programmamanager"))
+    assert [r.doel for r in told] == [str(pm)]
 
 
 def test_the_summary_comes_two_working_days_before_also_over_easter(

@@ -765,6 +765,12 @@ TEXTS: dict[str, str] = {
     "besluit.stap.niets": "There is no further step to record for {gemeente}.",
     "besluit.conform": "as proposed",
     "besluit.afwijkend": "deviating",
+    "besluit.afwijkend.kop.college": "{code}: the college of {gemeente} decides otherwise",
+    "besluit.afwijkend.kop.raad": "{code}: the raad of {gemeente} decides otherwise",
+    "besluit.afwijkend.opgave": "Opgave {code} {titel}.",
+    "besluit.afwijkend.advies": "Regional advice of {overleg}: {tekst}",
+    "besluit.afwijkend.reden": "Reasons: {toelichting}",
+    "besluit.afwijkend.door": "Recorded by {naam}.",
     "besluit.herinnering.kop": "{code}: {gemeente} is not through yet",
     "besluit.herinnering.terug": "The decision has not been fed back yet.",
     "besluit.herinnering.college": "The college was to decide on {date}; that decision is not "

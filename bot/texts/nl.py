@@ -759,6 +759,12 @@ TEXTS: dict[str, str] = {
     "besluit.stap.niets": "Voor {gemeente} is er geen stap meer vast te leggen.",
     "besluit.conform": "conform",
     "besluit.afwijkend": "afwijkend",
+    "besluit.afwijkend.kop.college": "{code}: het college van {gemeente} besluit afwijkend",
+    "besluit.afwijkend.kop.raad": "{code}: de raad van {gemeente} besluit afwijkend",
+    "besluit.afwijkend.opgave": "Opgave {code} {titel}.",
+    "besluit.afwijkend.advies": "Regionaal advies van {overleg}: {tekst}",
+    "besluit.afwijkend.reden": "Reden: {toelichting}",
+    "besluit.afwijkend.door": "Vastgelegd door {naam}.",
     "besluit.herinnering.kop": "{code}: {gemeente} is nog niet rond",
     "besluit.herinnering.terug": "Het besluit is nog niet teruggekoppeld.",
     "besluit.herinnering.college": "Het college zou op {date} besluiten; dat besluit staat nog "

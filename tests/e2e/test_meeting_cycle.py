@@ -165,7 +165,8 @@ def test_a_college_date_that_passed_is_chased(cycle: dict[str, str]) -> None:
 
 
 def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, str]) -> None:
-    assert cycle["colleges"] == lines(
+    typed = cycle["colleges"][:cycle["colleges"].find("→ ")]  # what was delivered: below
+    assert typed == lines(
         "Houten, volgende stap: besluit college.",
         "Wachttijdenaanpak regionaal oppakken",
         "[#1 Volgende stap vastleggen]",
@@ -195,6 +196,21 @@ def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, 
         "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
         "Vastgelegd voor Lopik. Volgende stap: voorgelegd aan de raad.",
         "[#5 Volgende stap vastleggen]")
+
+
+def test_the_deviating_college_is_told_to_the_programmamanager_and_the_sponsor(
+        cycle: dict[str, str]) -> None:
+    # JGD-03's ambtelijk opdrachtgever is plo-nieuwegein; the console delivers at once.
+    for who in ("programmamanager", "plo-nieuwegein"):
+        assert delivered(cycle["colleges"], f"→ @{who}: *JGD-03: het college van Lopik "
+                         "besluit afwijkend*").rstrip("\n") == lines(
+            f"→ @{who}: *JGD-03: het college van Lopik besluit afwijkend*",
+            "  Opgave JGD-03 Kostenbeheersing Jeugdhulp.",
+            "  Regionaal advies van Programmaleidersoverleg: Wachttijdenaanpak regionaal "
+            "oppakken",
+            "  Reden: Lopik doet alleen de eerste drie maatregelen",
+            "  (Vastgelegd door Carla Mulder.)").rstrip("\n")
+    assert cycle["colleges"].count("besluit afwijkend*") == 2
 
 
 def test_a_raad_date_that_passed_is_chased_and_then_recorded(cycle: dict[str, str]) -> None:

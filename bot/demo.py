@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import recurrence
 from bot.roles import general_roles
+from bot.workdays import of_regio
 from config import DATA_DIR
 from storage.models import (
     Deelname,
@@ -63,6 +65,7 @@ class _Loader:
         self.gemeenten: dict[str, Gemeente] = {}
         self.personen: dict[str, Persoon] = {}
         self.overleggen: dict[str, Overleg] = {}
+        self.calendar = of_regio({})
 
     def add(self, obj: Any) -> Any:
         self.session.add(obj)
@@ -126,9 +129,12 @@ class _Loader:
             self.add(OverlegLid(overleg_id=overleg.id, persoon_id=self.personen[handle].id,
                                 rol=roles.get(handle, "lid")))
         for meeting in row.get("vergaderingen", []):
+            # The demo's bodies meet in a rhythm around now: a day that is a day off
+            # moves to the next working day, as a rhythm's does, and says so.
             day = self.today + timedelta(days=meeting["over_dagen"])
-            begins = datetime.combine(day, time.fromisoformat(meeting["tijd"]), self.tz)
-            self.add(Vergadering(overleg_id=overleg.id, begint_op=begins))
+            held_on = recurrence.working_day(day, self.calendar, False, self.today)
+            begins = datetime.combine(held_on, time.fromisoformat(meeting["tijd"]), self.tz)
+            self.add(Vergadering(overleg_id=overleg.id, begint_op=begins, uit_ritme_op=day))
         self.overleggen[row["code"]] = overleg
 
     def _person_id(self, handle: str | None) -> int | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx, system_actor
@@ -32,8 +32,11 @@ from storage.db import Database
 from storage.models import Regio
 
 log = logging.getLogger(__name__)
-# Advisory lock keys: this constant in the high half, the regio id in the low half.
-_LOCK_SPACE = 0x52424F54  # "RBOT"
+# Advisory lock keys: the deployment's schema in the high half, the regio id in the low
+# half. Advisory locks are shared by the whole database, and a regio 1 exists in every
+# schema: keyed by id alone, a worker of another schema (another deployment, a test run
+# beside this one) planning its regio 1 made ours skip its own.
+_LOCK_SPACE = text("hashtext('regiobot:' || current_schema())")
 
 
 @dataclass
@@ -59,8 +62,8 @@ class Planned:
 def _claim_regio(session: Session, regio_id: int) -> bool:
     if session.get_bind().dialect.name != "postgresql":
         return True
-    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:space, :regio)"),
-                               {"space": _LOCK_SPACE, "regio": regio_id}))
+    return bool(session.scalar(
+        select(func.pg_try_advisory_xact_lock(_LOCK_SPACE, regio_id))))
 
 
 def plan_regio(ctx: Ctx, rules: Rules) -> Planned:

@@ -16,9 +16,10 @@ from bot.replies import Reply
 from bot.services import decisions, meeting_summary, meetings
 from bot.services.milestones import find_overleg
 from bot.texts import current_language, t, tn
+from bot.workdays import Calendar, of_regio
 from handlers import views
 from handlers.registry import handles
-from storage.models import Besluit, Gemeente
+from storage.models import Besluit, Gemeente, Vergadering
 
 
 def _moment(ctx: Ctx, value: Any) -> str:
@@ -29,11 +30,18 @@ def _moment(ctx: Ctx, value: Any) -> str:
 def vergaderingen(ctx: Ctx, args: dict[str, Any]) -> Reply:
     overleg = find_overleg(ctx, args["overleg"])
     found = meetings.upcoming(ctx, overleg)
-    lines = [line(_moment(ctx, m.begint_op)) for m in found] or [line(t("vergadering.geen"))]
+    calendar = of_regio(ctx.regio.instellingen)
+    lines = [_meeting_line(ctx, m, calendar) for m in found] or [line(t("vergadering.geen"))]
     context = [t("vergadering.ritme", ritme=overleg.ritme)] if overleg.ritme else [
         t("vergadering.geen_ritme", code=overleg.code)]
     return Reply.of(Message(heading=t("vergadering.kop", overleg=overleg.naam),
                             sections=[Section(lines=lines)], context=context))
+
+
+def _meeting_line(ctx: Ctx, meeting: Vergadering, calendar: Calendar) -> Line:
+    """Its moment, and where the rhythm had it when it was moved off a day off."""
+    moved = meetings.moved_from(ctx, meeting, calendar)
+    return line(_moment(ctx, meeting.begint_op), *([f" · {moved}"] if moved else []))
 
 
 @handles("overleg.vergadering")
@@ -54,7 +62,9 @@ def verplaats(ctx: Ctx, args: dict[str, Any]) -> Reply:
 @handles("overleg.ritme")
 def ritme(ctx: Ctx, args: dict[str, Any]) -> Reply:
     overleg, found = meetings.set_rhythm(ctx, args["overleg"], args["ritme"])
-    return Reply.of(views.note(t("done.ritme", overleg=overleg.naam, ritme=str(found))))
+    rule = t("done.ritme.ervoor" if found.earlier else "done.ritme.erna")
+    return Reply.of(views.note(t("done.ritme", overleg=overleg.naam, ritme=str(found)) + " "
+                               + rule))
 
 
 @handles("overleg.agendapunt")

@@ -4,16 +4,19 @@ raad — on SQLite and PostgreSQL. The BPSDL meets on Thursday 10 December 2026 
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import create_engine, select, text
 
 from bot.app import Caller, Regiobot
 from bot.planner import plan
 from bot.schedule import Rules
 from storage.db import Database
-from storage.models import Besluit, Gemeente
-from tests.conftest import AMS, Chat
+from storage.models import Base, Besluit, Gemeente, Persoon
+from tests.conftest import AMS, Chat, load_demo
 from tests.e2e.test_console import assert_in_order
 from tests.test_meetings import overleg, said
 from tests.test_planning import recipients, rows, text_of
@@ -137,6 +140,59 @@ def test_each_gemeente_is_followed_through_college_and_raad(any_demo_db: Databas
     assert "Houten: JGD-03" not in text_of(digest)
 
 
+def lopik_decides_otherwise(db: Database, besluit: str) -> str:
+    lopik = gemeente_id(db, "Lopik")
+    press(db, "plo-lopik", "besluit.stap", {"b": besluit, "g": lopik, "s": "teruggekoppeld"},
+          at(14, 10))
+    form = {"b": besluit, "g": lopik}
+    submit(db, "plo-lopik", "besluit.stap", form, {"datum": "15-12-2026"}, at(14, 10))
+    return submit(db, "plo-lopik", "besluit.stap", form,
+                  {"uitkomst": "afwijkend", "toelichting": "Lopik doet alleen maatregel 1 tot 3"},
+                  at(15, 16))
+
+
+def test_a_college_deciding_otherwise_is_told_to_the_programmamanager_and_the_sponsor(
+        any_demo_db: Database) -> None:
+    # JGD-03's ambtelijk opdrachtgever is plo-nieuwegein.
+    besluit = decided(any_demo_db)
+    houten = gemeente_id(any_demo_db, "Houten")
+    press(any_demo_db, "plo-houten", "besluit.stap",
+          {"b": besluit, "g": houten, "s": "teruggekoppeld"}, at(11))
+    submit(any_demo_db, "plo-houten", "besluit.stap", {"b": besluit, "g": houten},
+           {"datum": "15-12-2026"}, at(11))
+    submit(any_demo_db, "plo-houten", "besluit.stap", {"b": besluit, "g": houten},
+           {"uitkomst": "conform"}, at(15, 16))
+    assert rows(any_demo_db, "besluit:1:g") and \
+        not [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:" in r.delivery_key]
+    assert "Volgende stap" in lopik_decides_otherwise(any_demo_db, besluit)
+    told = [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:college" in
+            r.delivery_key]
+    assert sorted(recipients(any_demo_db, "besluit:1:g")).count("programmamanager") == 1
+    with any_demo_db.read() as session:
+        handles = dict(session.execute(select(Persoon.id, Persoon.handle)).all())
+    assert sorted(handles[int(r.doel)] for r in told) == ["plo-nieuwegein", "programmamanager"]
+    for row in told:
+        assert text_of(row) == "\n".join([
+            "*JGD-03: het college van Lopik besluit afwijkend*",
+            "Opgave JGD-03 Kostenbeheersing Jeugdhulp.",
+            "Regionaal advies van Bestuurlijk Platform Sociaal Domein Lekstroom: "
+            "Maatregelenpakket vastgesteld",
+            "Reden: Lopik doet alleen maatregel 1 tot 3",
+            "(Vastgelegd door Carla Mulder.)"])
+
+
+def test_one_person_who_is_programmamanager_and_sponsor_is_told_once(
+        any_demo_db: Database) -> None:
+    Chat(any_demo_db, "programmamanager").text(
+        "rol JGD-03 ambtelijk opdrachtgever @programmamanager")
+    besluit = decided(any_demo_db)
+    lopik_decides_otherwise(any_demo_db, besluit)
+    told = [r for r in rows(any_demo_db, "besluit:1:g") if ":afwijkend:" in r.delivery_key]
+    with any_demo_db.read() as session:
+        pm = session.scalar(select(Persoon.id).where(Persoon.handle == "programmamanager"))
+    assert [r.doel for r in told] == [str(pm)]
+
+
 def test_the_summary_comes_two_working_days_before_also_over_easter(
         any_demo_db: Database) -> None:
     # Wednesday 31 March 2027; Monday the 29th is Tweede Paasdag: Friday the 26th.
@@ -162,3 +218,43 @@ def test_a_plo_member_delegates_the_follow_through_to_a_colleague(
     assert "Volgende stap" in press(any_demo_db, "medewerker-houten", "besluit.stap", step,
                                     at(11))
     assert "weer zelf op" in said(overleg(any_demo_db, "plo-houten", "delegeer"))
+
+
+
+@pytest.fixture
+def scanning_db(postgres_url: str) -> Iterator[Database]:
+    """The demo on PostgreSQL, its planner told to read tables instead of indexes: the plan
+    it picks by itself once autovacuum has analysed the fresh tables, which is what made
+    the summary's order change now and then."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    db = Database(postgres_url, connect_args={"options": f"-csearch_path={schema} "
+                  "-cenable_indexscan=off -cenable_bitmapscan=off -cenable_indexonlyscan=off"})
+    try:
+        Base.metadata.create_all(db.engine)
+        load_demo(db)
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_items_decided_on_the_same_day_follow_the_agenda_whatever_plan_the_database_picks(
+        scanning_db: Database) -> None:
+    # JGD-01#2 moves onto 10 December, the day of JGD-03#2 and WMO-03#1; PostgreSQL stores
+    # the moved row after theirs, so an order by date alone lists it last when the table is
+    # read instead of its (datum, opgave_id) index.
+    chat = Chat(scanning_db, "programmamanager")
+    assert "naar 10 dec 2026" in chat.text("mijlpaal verplaats JGD-01#2 10 december")
+    plan(scanning_db, at(8), AMS, Rules())
+    summary = [r for r in rows(scanning_db, "samenvatting:") if r.doel == "bpsdl"]
+    assert_in_order(text_of(summary[0]), [
+        "JGD-01#2 Inkoopstrategie vastgesteld", "JGD-03#2 Besluit maatregelenpakket",
+        "WMO-03#1 Opdrachtomschrijving naar BPSDL", "Aanwezig:",
+        "Femke Bakker, Dirk van Leeuwen, Lotte Brouwer, Karel Boer, Esra Yilmaz"])
+    agenda = said(overleg(scanning_db, "plo-houten", "agenda bpsdl", at(8)))
+    assert_in_order(agenda, ["JGD-01#2", "JGD-03#2", "WMO-03#1"])

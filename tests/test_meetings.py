@@ -14,7 +14,7 @@ from bot.replies import Reply
 from bot.schedule import Rules
 from storage.db import Database
 from storage.models import Agendapunt, Overleg, Persoon, Vergadering
-from tests.conftest import AMS, NOW
+from tests.conftest import AMS, NOW, load_demo
 from tests.e2e.test_console import assert_in_order
 from tests.test_planning import recipients, rows, text_of
 
@@ -35,23 +35,64 @@ def meeting_days(db: Database, code: str) -> list[date]:
             .order_by(Vergadering.begint_op))]
 
 
-def test_a_rhythm_plans_a_quarter_and_asks_about_a_holiday(any_demo_db: Database) -> None:
-    assert "elke eerste maandag van de maand 10:00" in said(overleg(
-        any_demo_db, "programmamanager", "ritme gso elke eerste maandag van de maand 10:00"))
-    # Planned on Monday 1 March 2027: 5 April 2027 is not Tweede Paasdag (29 March is), so
-    # take a rhythm whose day is: every last Monday of the month, March 2027 = 29 March.
-    overleg(any_demo_db, "programmamanager", "ritme gso elke laatste maandag van de maand 10:00")
+def test_a_rhythm_plans_a_quarter_and_moves_a_holiday_to_the_next_working_day(
+        any_demo_db: Database) -> None:
+    set_to = said(overleg(any_demo_db, "programmamanager",
+                          "ritme gso elke laatste maandag van de maand 10:00"))
+    assert "elke laatste maandag van de maand 10:00" in set_to
+    assert "op een vrije dag, dan plan ik hem op de werkdag erna" in set_to
+    # Planned on Monday 1 March 2027: the last Monday of March is Tweede Paasdag (29 March).
     plan(any_demo_db, datetime(2027, 3, 1, 9, 5, tzinfo=AMS), AMS, Rules())
     days = meeting_days(any_demo_db, "gso")
     assert date(2027, 4, 26) in days and date(2027, 5, 31) in days
-    assert date(2027, 3, 29) not in days  # Tweede Paasdag: not moved silently
-    asked = rows(any_demo_db, "vergadering:")
-    assert [r.delivery_key.split(":")[3] for r in asked] == ["2027-03-29"]
-    assert recipients(any_demo_db, "vergadering:") == ["programmamanager"]  # no voorzitter
-    assert "maandag 29 maart 2027, maar dat is Tweede paasdag" in text_of(asked[0])
+    assert date(2027, 3, 29) not in days and date(2027, 3, 30) in days
+    told = rows(any_demo_db, "vergadering:")
+    assert [r.delivery_key.split(":")[3] for r in told] == ["2027-03-29", "2027-03-29"]
+    # The GSO has no voorzitter: the programmamanager hears it, and the body's channel.
+    assert recipients(any_demo_db, "vergadering:") == ["#gso", "programmamanager"]
+    assert all("maandag 29 maart 2027, maar dat is Tweede paasdag. Ik heb hem verschoven "
+               "naar dinsdag 30 maart 2027 10:00" in text_of(r) for r in told)
+    assert "/overleg verplaats gso 30-03-2027 <datum>" in text_of(told[0])
+    listing = said(overleg(any_demo_db, "plo-houten", "vergaderingen gso",
+                           datetime(2027, 3, 1, 10, 0, tzinfo=AMS)))
+    assert "dinsdag 30 maart 2027 10:00 · verschoven van maandag 29 maart 2027 " \
+           "(Tweede paasdag)" in listing
+    assert "maandag 26 april 2027 10:00\n" in listing + "\n"  # on its day: nothing said
     plan(any_demo_db, datetime(2027, 3, 2, 9, 5, tzinfo=AMS), AMS, Rules())
-    assert len(rows(any_demo_db, "vergadering:")) == 1 and \
-        meeting_days(any_demo_db, "gso").count(date(2027, 4, 26)) == 1
+    assert len(rows(any_demo_db, "vergadering:")) == 2
+    assert meeting_days(any_demo_db, "gso").count(date(2027, 3, 30)) == 1
+
+
+def test_a_body_may_have_a_holiday_moved_to_the_working_day_before(
+        any_demo_db: Database) -> None:
+    # The voorzitter of the BPSDL is wethouder-houten: the one told.
+    set_to = said(overleg(any_demo_db, "programmamanager",
+                          "ritme bpsdl elke laatste maandag van de maand 10:00 vrije dag ervoor"))
+    assert "10:00, op een vrije dag de werkdag ervoor" in set_to
+    plan(any_demo_db, datetime(2027, 3, 1, 9, 5, tzinfo=AMS), AMS, Rules())
+    days = meeting_days(any_demo_db, "bpsdl")
+    assert date(2027, 3, 26) in days and date(2027, 3, 29) not in days  # Friday before
+    assert recipients(any_demo_db, "vergadering:") == ["#bpsdl", "wethouder-houten"]
+    listing = said(overleg(any_demo_db, "plo-houten", "vergaderingen bpsdl",
+                           datetime(2027, 3, 1, 10, 0, tzinfo=AMS)))
+    assert "vrijdag 26 maart 2027 10:00 · verschoven van maandag 29 maart 2027 " \
+           "(Tweede paasdag)" in listing
+    assert "Ritme: elke laatste maandag van de maand 10:00, op een vrije dag de werkdag " \
+           "ervoor." in listing
+
+
+def test_the_demo_meets_on_working_days_also_around_christmas(any_db: Database) -> None:
+    # Loaded on 2 December 2026, the GSO would meet on Eerste Kerstdag and the
+    # Wethoudersoverleg Jeugd on Nieuwjaarsdag.
+    load_demo(any_db, datetime(2026, 12, 2, 10, 0, tzinfo=AMS))
+    assert meeting_days(any_db, "gso") == [date(2026, 12, 28)]
+    assert meeting_days(any_db, "wo-jeugd") == [date(2027, 1, 4)]
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=AMS)
+    assert "maandag 28 december 2026 09:30 · verschoven van vrijdag 25 december 2026 " \
+           "(Eerste kerstdag)" in said(overleg(any_db, "plo-houten", "vergaderingen gso", now))
+    assert "maandag 4 januari 2027 16:00 · verschoven van vrijdag 1 januari 2027 " \
+           "(Nieuwjaarsdag)" in said(overleg(any_db, "plo-houten", "vergaderingen wo-jeugd",
+                                             now))
 
 
 def test_a_moved_meeting_of_the_rhythm_is_not_planned_again(any_demo_db: Database) -> None:

@@ -90,7 +90,8 @@ def representatives(ctx: Ctx, gemeente: Gemeente) -> list[Persoon]:
     member delegated it to."""
     who = func.coalesce(PloLid.terugkoppeling_door_id, PloLid.persoon_id)
     return list(ctx.session.scalars(select(Persoon).join(PloLid, who == Persoon.id).where(
-        PloLid.gemeente_id == gemeente.id, Persoon.actief).distinct().order_by(Persoon.naam)))
+        PloLid.gemeente_id == gemeente.id, Persoon.actief).distinct().order_by(Persoon.naam,
+                                                                       Persoon.id)))
 
 
 def delegate(ctx: Ctx, to: Persoon | None) -> list[Gemeente]:
@@ -229,7 +230,39 @@ def record_step(ctx: Ctx, besluit_id: int, gemeente_id: int, stap: str,
         f" {format_short(datum, current_language())}" if datum else "")
     audit.record(ctx, "besluit", besluit.id, f"besluit {gemeente.naam}", None, shown,
                  opgave_id=besluit.opgave_id)
+    if uitkomst == "afwijkend":
+        _tell_deviation(ctx, besluit, gemeente, stap, toelichting or "")
     return besluit, gemeente, next_step(besluit, taken | {stap})
+
+
+def _tell_deviation(ctx: Ctx, besluit: Besluit, gemeente: Gemeente, stap: str,
+                    toelichting: str) -> int:
+    """A college (or raad) that decides otherwise than the regional advice: the
+    programmamanager and the opgave's ambtelijk opdrachtgever hear it, with the reasons
+    — once each, also when one person holds both roles, and not the one who recorded it."""
+    opgave = ctx.session.get(Opgave, besluit.opgave_id)
+    overleg = ctx.session.get(Overleg, besluit.overleg_id)
+    assert opgave is not None and overleg is not None
+    message = Message(
+        heading=t(f"besluit.afwijkend.kop.{stap}", gemeente=gemeente.naam, code=opgave.code),
+        sections=[Section(lines=[
+            line(t("besluit.afwijkend.opgave", code=opgave.code, titel=opgave.titel)),
+            line(t("besluit.afwijkend.advies", overleg=overleg.naam, tekst=besluit.tekst)),
+            line(t("besluit.afwijkend.reden", toelichting=toelichting))])],
+        context=[t("besluit.afwijkend.door", naam=ctx.actor.naam)])
+    wanted = [*ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief)
+        .order_by(Persoon.id))]
+    if opgave.ambtelijk_opdrachtgever is not None:
+        wanted.append(opgave.ambtelijk_opdrachtgever)
+    told, served = 0, {ctx.actor.id}
+    for persoon in {p.id: p for p in wanted}.values():
+        if persoon.id in served:
+            continue
+        told += notify.to_person(ctx, persoon, message,
+                                 f"besluit:{besluit.id}:g{gemeente.id}:afwijkend:{stap}",
+                                 served=served)
+    return told
 
 
 @dataclass(frozen=True)

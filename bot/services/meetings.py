@@ -139,30 +139,58 @@ def chairs(ctx: Ctx, overleg: Overleg) -> list[Persoon]:
 
 
 def plan_rhythms(ctx: Ctx, calendar: Calendar) -> int:
-    """Plan each rhythm's meetings a quarter ahead. A day of the rhythm that is not a
-    working day is not moved silently: the voorzitter is asked to pick another."""
+    """Plan each rhythm's meetings a quarter ahead. A day of the rhythm that is a day off
+    moves to the working day after it (or before it, as the body wrote its rhythm); the
+    voorzitter and the body's channel are told, and the meeting says where it came from."""
     told = 0
     for overleg in ctx.session.scalars(select(Overleg).where(
-            Overleg.regio_id == ctx.regio.id, Overleg.ritme.is_not(None))):
+            Overleg.regio_id == ctx.regio.id, Overleg.ritme.is_not(None))
+            .order_by(Overleg.code)):
         ritme = recurrence.parse(overleg.ritme or "")
         known = set(ctx.session.scalars(select(Vergadering.uit_ritme_op).where(
             Vergadering.overleg_id == overleg.id, Vergadering.uit_ritme_op >= ctx.today)))
         for day in recurrence.dates(ritme, ctx.today, ctx.today + PLAN_AHEAD):
             if day in known:
                 continue
-            off = calendar.day_off(day)
-            if off is None:
-                if _on(ctx, overleg, day) is None:
-                    ctx.session.add(Vergadering(overleg_id=overleg.id, uit_ritme_op=day,
-                                                begint_op=datetime.combine(day, ritme.at,
-                                                                           tzinfo=ctx.tz)))
-                continue
-            message = Message(heading=t("vergadering.vrij.kop", overleg=overleg.naam), sections=[
-                Section(lines=[line(t("vergadering.vrij", date=_day(ctx, day), reden=off)),
-                               line(t("vergadering.vrij.kies", code=overleg.code))])])
-            for persoon in chairs(ctx, overleg)[:1] or _managers(ctx):
-                told += notify.to_person(ctx, persoon, message,
-                                         f"vergadering:o{overleg.id}:vrij:{day.isoformat()}")
+            held_on = recurrence.working_day(day, calendar, ritme.earlier, ctx.today)
+            if _on(ctx, overleg, held_on) is not None:
+                continue  # the body meets that day already
+            meeting = Vergadering(overleg_id=overleg.id, uit_ritme_op=day,
+                                  begint_op=datetime.combine(held_on, ritme.at, tzinfo=ctx.tz))
+            ctx.session.add(meeting)
+            if held_on != day:
+                ctx.session.flush()
+                told += _tell_moved(ctx, overleg, meeting, calendar)
+    return told
+
+
+def moved_from(ctx: Ctx, meeting: Vergadering, calendar: Calendar) -> str | None:
+    """"verschoven van vrijdag 25 december 2026 (Eerste Kerstdag)" for a meeting held on
+    another day than its rhythm's; None for one held on its day or added by hand."""
+    if meeting.uit_ritme_op is None or \
+            meeting.uit_ritme_op == meeting.begint_op.astimezone(ctx.tz).date():
+        return None
+    reden = calendar.day_off(meeting.uit_ritme_op)
+    return t("vergadering.verschoven.reden" if reden else "vergadering.verschoven",
+             date=_day(ctx, meeting.uit_ritme_op), reden=reden or "")
+
+
+def _tell_moved(ctx: Ctx, overleg: Overleg, meeting: Vergadering, calendar: Calendar) -> int:
+    """The voorzitter (or the programmamanager) and the body's channel hear that a
+    meeting of the rhythm moved off a day off, and how to move it elsewhere."""
+    assert meeting.uit_ritme_op is not None
+    day = meeting.uit_ritme_op
+    message = Message(heading=t("vergadering.vrij.kop", overleg=overleg.naam), sections=[
+        Section(lines=[line(t("vergadering.vrij", date=_day(ctx, day),
+                              reden=calendar.day_off(day) or "", when=_when(ctx, meeting))),
+                       line(t("vergadering.vrij.kies", code=overleg.code,
+                              dag=f"{meeting.begint_op.astimezone(ctx.tz):%d-%m-%Y}"))])])
+    key = f"vergadering:o{overleg.id}:verschoven:{day.isoformat()}"
+    told = 0
+    for persoon in chairs(ctx, overleg)[:1] or _managers(ctx):
+        told += notify.to_person(ctx, persoon, message, key)
+    if overleg.kanaal:
+        told += notify.to_channel(ctx, overleg.kanaal, message, f"{key}:kanaal")
     return told
 
 
@@ -285,11 +313,15 @@ def agenda(ctx: Ctx, code: str) -> Agenda:
     result.decisions = list(ctx.session.execute(
         select(Opgave, Mijlpaal).join(Mijlpaal, Mijlpaal.opgave_id == Opgave.id)
         .where(Mijlpaal.besluit_door_id == overleg.id, Mijlpaal.afgerond_op.is_(None),
-               Mijlpaal.datum < until).order_by(Mijlpaal.datum)).all())
+               Mijlpaal.datum < until)
+        # Same-day items in agenda order: by date alone their order is whatever plan
+        # the database picks (PostgreSQL lists a moved row last when it reads the table).
+        .order_by(Mijlpaal.datum, Opgave.agenda_volgorde, Opgave.code, Mijlpaal.volgnummer)
+    ).all())
     result.dilemmas = list(ctx.session.execute(
         select(Opgave, Dilemma).join(Dilemma, Dilemma.opgave_id == Opgave.id)
         .where(Dilemma.geescaleerd_naar_overleg_id == overleg.id, Dilemma.status != "opgelost")
-        .order_by(Dilemma.ingediend_op)).all())
+        .order_by(Dilemma.ingediend_op, Dilemma.id)).all())
     for punt in ctx.session.scalars(select(Agendapunt).where(
             Agendapunt.overleg_id == overleg.id, Agendapunt.status != "afgewezen",
             (Agendapunt.vergadering_id == (meeting.id if meeting else -1))

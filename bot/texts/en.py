@@ -720,10 +720,13 @@ TEXTS: dict[str, str] = {
     "vergadering.bestaat": "{overleg} already meets on {date}. To move it: /overleg verplaats.",
     "vergadering.niet_gevonden": "{overleg} has no (open) meeting on {date}. See /overleg "
                                  "vergaderingen.",
-    "vergadering.vrij.kop": "Pick a date for {overleg}",
-    "vergadering.vrij": "By its rhythm the meeting falls on {date}, but that is {reden}. I do "
-                        "not move it myself.",
-    "vergadering.vrij.kies": "Pick another day: /overleg vergadering {code} <date> [time]",
+    "vergadering.vrij.kop": "{overleg}: meeting moved",
+    "vergadering.vrij": "By its rhythm the meeting fell on {date}, but that is {reden}. I "
+                        "moved it to {when}.",
+    "vergadering.vrij.kies": "Another day instead: /overleg verplaats {code} {dag} <date> "
+                             "[time]",
+    "vergadering.verschoven": "moved from {date}",
+    "vergadering.verschoven.reden": "moved from {date} ({reden})",
     "vergadering.kop": "Meetings of {overleg}",
     "vergadering.geen": "No meetings are planned.",
     "vergadering.ritme": "Rhythm: {ritme}.",
@@ -733,6 +736,9 @@ TEXTS: dict[str, str] = {
     "done.vergadering.verplaatst": "Meeting moved from {old} to {new}.",
     "done.ritme": "{overleg} meets {ritme}. I plan the coming quarter's meetings tomorrow "
                   "morning.",
+    "done.ritme.erna": "A meeting that falls on a day off goes to the next working day (for "
+                       "the working day before, add ‘, vrije dag ervoor’ to the rhythm).",
+    "done.ritme.ervoor": "A meeting that falls on a day off goes to the working day before.",
     "agendapunt.tekst": "Give the agenda item a text of at most {max} characters.",
     "agendapunt.van": "From ",
     "agendapunt.opgave": "About {code} {titel}.",
@@ -805,6 +811,12 @@ TEXTS: dict[str, str] = {
     "besluit.stap.niets": "There is no further step to record for {gemeente}.",
     "besluit.conform": "as proposed",
     "besluit.afwijkend": "deviating",
+    "besluit.afwijkend.kop.college": "{code}: the college of {gemeente} decides otherwise",
+    "besluit.afwijkend.kop.raad": "{code}: the raad of {gemeente} decides otherwise",
+    "besluit.afwijkend.opgave": "Opgave {code} {titel}.",
+    "besluit.afwijkend.advies": "Regional advice of {overleg}: {tekst}",
+    "besluit.afwijkend.reden": "Reasons: {toelichting}",
+    "besluit.afwijkend.door": "Recorded by {naam}.",
     "besluit.herinnering.kop": "{code}: {gemeente} is not through yet",
     "besluit.herinnering.terug": "The decision has not been fed back yet.",
     "besluit.herinnering.college": "The college was to decide on {date}; that decision is not "

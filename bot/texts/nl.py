@@ -712,10 +712,13 @@ TEXTS: dict[str, str] = {
     "vergadering.bestaat": "{overleg} vergadert al op {date}. Verplaatsen: /overleg verplaats.",
     "vergadering.niet_gevonden": "{overleg} heeft geen (open) vergadering op {date}. Zie "
                                  "/overleg vergaderingen.",
-    "vergadering.vrij.kop": "Kies een datum voor {overleg}",
-    "vergadering.vrij": "Volgens het ritme valt de vergadering op {date}, maar dat is {reden}. "
-                        "Ik verschuif hem niet zelf.",
-    "vergadering.vrij.kies": "Kies een andere dag: /overleg vergadering {code} <datum> [tijd]",
+    "vergadering.vrij.kop": "{overleg}: vergadering verschoven",
+    "vergadering.vrij": "Volgens het ritme viel de vergadering op {date}, maar dat is {reden}. "
+                        "Ik heb hem verschoven naar {when}.",
+    "vergadering.vrij.kies": "Liever een andere dag: /overleg verplaats {code} {dag} <datum> "
+                             "[tijd]",
+    "vergadering.verschoven": "verschoven van {date}",
+    "vergadering.verschoven.reden": "verschoven van {date} ({reden})",
     "vergadering.kop": "Vergaderingen {overleg}",
     "vergadering.geen": "Er staan geen vergaderingen gepland.",
     "vergadering.ritme": "Ritme: {ritme}.",
@@ -725,6 +728,10 @@ TEXTS: dict[str, str] = {
     "done.vergadering.verplaatst": "Vergadering verplaatst van {old} naar {new}.",
     "done.ritme": "{overleg} vergadert {ritme}. De vergaderingen van het komende kwartaal "
                   "plan ik morgenochtend in.",
+    "done.ritme.erna": "Valt een vergadering op een vrije dag, dan plan ik hem op de werkdag "
+                       "erna (de werkdag ervoor: zet ‘, vrije dag ervoor’ achter het ritme).",
+    "done.ritme.ervoor": "Valt een vergadering op een vrije dag, dan plan ik hem op de werkdag "
+                         "ervoor.",
     "agendapunt.tekst": "Geef het agendapunt een tekst van hooguit {max} tekens.",
     "agendapunt.van": "Van ",
     "agendapunt.opgave": "Bij {code} {titel}.",
@@ -798,6 +805,12 @@ TEXTS: dict[str, str] = {
     "besluit.stap.niets": "Voor {gemeente} is er geen stap meer vast te leggen.",
     "besluit.conform": "conform",
     "besluit.afwijkend": "afwijkend",
+    "besluit.afwijkend.kop.college": "{code}: het college van {gemeente} besluit afwijkend",
+    "besluit.afwijkend.kop.raad": "{code}: de raad van {gemeente} besluit afwijkend",
+    "besluit.afwijkend.opgave": "Opgave {code} {titel}.",
+    "besluit.afwijkend.advies": "Regionaal advies van {overleg}: {tekst}",
+    "besluit.afwijkend.reden": "Reden: {toelichting}",
+    "besluit.afwijkend.door": "Vastgelegd door {naam}.",
     "besluit.herinnering.kop": "{code}: {gemeente} is nog niet rond",
     "besluit.herinnering.terug": "Het besluit is nog niet teruggekoppeld.",
     "besluit.herinnering.college": "Het college zou op {date} besluiten; dat besluit staat nog "

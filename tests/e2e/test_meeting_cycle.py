@@ -177,7 +177,8 @@ def test_a_college_date_that_passed_is_chased(cycle: dict[str, str]) -> None:
 
 
 def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, str]) -> None:
-    assert cycle["colleges"] == lines(
+    typed = cycle["colleges"][:cycle["colleges"].find("→ ")]  # what was delivered: below
+    assert typed == lines(
         "Houten, volgende stap: besluit college.",
         "Wachttijdenaanpak regionaal oppakken",
         "[#1 Volgende stap vastleggen]",
@@ -207,6 +208,21 @@ def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, 
         "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
         "Vastgelegd voor Lopik. Volgende stap: voorgelegd aan de raad.",
         "[#5 Volgende stap vastleggen]")
+
+
+def test_the_deviating_college_is_told_to_the_programmamanager_and_the_sponsor(
+        cycle: dict[str, str]) -> None:
+    # JGD-03's ambtelijk opdrachtgever is plo-nieuwegein; the console delivers at once.
+    for who in ("programmamanager", "plo-nieuwegein"):
+        assert delivered(cycle["colleges"], f"→ @{who}: *JGD-03: het college van Lopik "
+                         "besluit afwijkend*").rstrip("\n") == lines(
+            f"→ @{who}: *JGD-03: het college van Lopik besluit afwijkend*",
+            "  Opgave JGD-03 Kostenbeheersing Jeugdhulp.",
+            "  Regionaal advies van Programmaleidersoverleg: Wachttijdenaanpak regionaal "
+            "oppakken",
+            "  Reden: Lopik doet alleen de eerste drie maatregelen",
+            "  (Vastgelegd door Carla Mulder.)").rstrip("\n")
+    assert cycle["colleges"].count("besluit afwijkend*") == 2
 
 
 def test_a_raad_date_that_passed_is_chased_and_then_recorded(cycle: dict[str, str]) -> None:
@@ -254,3 +270,26 @@ def test_the_summary_before_a_meeting_after_easter_comes_on_friday(
         "besluiten is*",
         "  Niets ter besluitvorming: overweeg de vergadering te laten vervallen.",
         "  Ter informatie:"))
+
+
+def test_a_rhythm_day_on_christmas_moves_to_the_next_working_day_and_says_so(
+        tmp_path: Path) -> None:
+    assert regiobot(tmp_path, "demo", "--now", "2026-12-02T10:00+01:00").returncode == 0
+    # The last Friday of December 2026 is Eerste Kerstdag; the RTO has no voorzitter.
+    assert "op een vrije dag, dan plan ik hem op de werkdag erna" in chat(
+        tmp_path, "programmamanager", "2026-12-02T10:00+01:00",
+        "/overleg ritme rto elke laatste vrijdag van de maand 10:00")
+    planned = tick(tmp_path, "2026-12-03T09:05+01:00")
+    for to in ("#rto", "@programmamanager"):
+        told = delivered(planned, f"→ {to}: *Regionaal teamleidersoverleg: vergadering "
+                                  "verschoven*")
+        assert "Volgens het ritme viel de vergadering op vrijdag 25 december 2026, maar dat " \
+               "is Eerste kerstdag. Ik heb hem verschoven naar maandag 28 december 2026 " \
+               "10:00." in " ".join(told.split())
+    assert planned.count("vergadering verschoven*") == 2
+    listing = chat(tmp_path, "plo-houten", "2026-12-03T10:00+01:00",
+                   "/overleg vergaderingen rto")
+    assert "maandag 28 december 2026 10:00 · verschoven van vrijdag 25 december 2026 " \
+           "(Eerste kerstdag)" in listing
+    assert "vrijdag 25 december 2026 10:00" not in listing
+    assert "vergadering verschoven" not in tick(tmp_path, "2026-12-04T09:05+01:00")

@@ -1,7 +1,11 @@
 """Three ``regiobot worker`` processes share one PostgreSQL outbox of 10,000 due
-messages; one of them is killed (SIGKILL: no goodbye, its claim left behind) halfway.
-Every message still reaches the stand-in Slack exactly once, and the survivors stop
-cleanly on SIGTERM."""
+messages; one of them is killed (SIGKILL: no goodbye, its claim left behind) mid-claim:
+a proxy lets its post reach Slack and keeps the answer, so it is certainly holding
+claimed rows, one of them posted without its knowing. Every message still reaches the
+stand-in Slack exactly once, and the survivors stop cleanly on SIGTERM.
+
+The test waits for conditions, never for a time: it gives up only when nothing moves
+for a long while (a stalled run), so a machine under load takes longer but passes."""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import OutboxBericht
+from tests.scheduler.holding_proxy import HoldingProxy
 from tests.scheduler.world import seed_in_bulk, statuses, unfinished
 from tests.slack import chat_stand_in
 from tests.slack.chat_stand_in import ChatStandIn
@@ -58,13 +63,15 @@ class Workers:
         self.processes: list[subprocess.Popen[bytes]] = []
         self._files: list[IO[bytes]] = []
 
-    def start(self, count: int) -> None:
+    def start(self, count: int, **env: str) -> None:
+        """``count`` workers more; ``env`` overrides settings for these ones."""
         for n in range(len(self.processes), len(self.processes) + count):
             out = (self.directory / f"worker-{n}.out").open("wb")
             err = (self.directory / f"worker-{n}.err").open("wb")
             self._files += [out, err]
             self.processes.append(subprocess.Popen(
-                [sys.executable, "-m", "bot", "worker"], cwd=self.directory, env=self.env,
+                [sys.executable, "-m", "bot", "worker"], cwd=self.directory,
+                env={**self.env, **env},
                 stdout=out, stderr=err))
 
     def stderr(self, n: int) -> str:
@@ -101,12 +108,28 @@ def workers(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], Workers]]:
         group.stop_all()
 
 
-def wait_until(condition: Callable[[], bool], timeout: float, every: float = 0.5) -> bool:
-    deadline = time.monotonic() + timeout
+# A run that shows no progress for this long has stalled; a slow one keeps moving.
+STALL_SECONDS = 120
+# The safety net for a run that moves but never ends (a worker re-sending in a loop).
+GIVE_UP_SECONDS = 1800
+
+
+def wait_while_moving(condition: Callable[[], bool], progress: Callable[[], object],
+                      slack: ChatStandIn) -> bool:
+    """Wait until ``condition()`` holds. Fail only when ``progress()`` has not changed
+    for STALL_SECONDS (or after GIVE_UP_SECONDS in all): how long a run takes depends on
+    the machine's load, whether it moves does not. Each round waits for the next post to
+    arrive (or half a second), so no time is slept away blindly."""
+    started = last_move = time.monotonic()
+    seen = progress()
     while not condition():
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now - last_move > STALL_SECONDS or now - started > GIVE_UP_SECONDS:
             return False
-        time.sleep(every)
+        slack.wait_for_posted(len(slack.posted()) + 1, timeout=0.5)
+        moved = progress()
+        if moved != seen:
+            seen, last_move = moved, time.monotonic()
     return True
 
 
@@ -114,6 +137,7 @@ def test_three_workers_one_killed_mid_run_deliver_every_message_exactly_once(
         workers_database: str, workers: Callable[[dict[str, str]], Workers]) -> None:
     db = Database(workers_database)
     slack: ChatStandIn | None = None
+    proxy: HoldingProxy | None = None
     try:
         upgrade(db)
         seeded = seed_in_bulk(db, PEOPLE, MESSAGES, CHANNELS, datetime.now(UTC))
@@ -131,24 +155,34 @@ def test_three_workers_one_killed_mid_run_deliver_every_message_exactly_once(
             "REGIOBOT_SEND_PER_SECOND": "100000",
         })
         started = time.monotonic()
-        three.start(3)
+        # The victim goes through the proxy, which catches it mid-claim once a quarter of
+        # the messages arrived; its send waits up to a minute (the most a setting allows),
+        # far longer than the test takes to notice and kill it.
+        proxy = HoldingProxy(slack.url, ready=lambda: len(slack.posted()) >= MESSAGES // 4)
+        three.start(1, REGIOBOT_SLACK_API_URL=proxy.url, REGIOBOT_SEND_TIMEOUT_SECONDS="60")
+        three.start(2)
 
-        assert slack.wait_for_posted(2_500, timeout=60), three.report()
+        def progress() -> tuple[int, int]:
+            return len(slack.posted()), unfinished(db)
+
+        assert wait_while_moving(lambda: proxy.held.is_set(), progress, slack), \
+            f"the victim was never caught mid-claim; outbox {statuses(db)}\n" + three.report()
         victim = three.processes[0]
-        victim.send_signal(signal.SIGKILL)
-        victim.wait(timeout=10)
-        killed_at = len(slack.posted())
         with db.read() as session:
             left_claimed = session.scalar(select(func.count()).where(
                 OutboxBericht.status == "sending",
                 OutboxBericht.geclaimd_door.endswith(f"-{victim.pid}")))
+        victim.send_signal(signal.SIGKILL)
+        assert victim.wait(timeout=60) == -signal.SIGKILL
+        killed_at = len(slack.posted())
+        assert proxy.held_key is not None and slack.delivery_keys()[proxy.held_key] == 1
 
         expected = set(seeded.keys)
 
         def done() -> bool:
             return expected <= set(slack.delivery_keys()) and unfinished(db) == 0
 
-        finished = wait_until(done, timeout=150)
+        finished = wait_while_moving(done, progress, slack)
         elapsed = time.monotonic() - started
         arrived = slack.delivery_keys()
         twice = sorted(key for key, count in arrived.items() if count > 1)
@@ -161,9 +195,11 @@ def test_three_workers_one_killed_mid_run_deliver_every_message_exactly_once(
         assert expected <= in_outbox
         assert set(arrived) == in_outbox
         assert statuses(db) == {"sent": len(in_outbox)}
-        # What the killed worker held was looked up before it was sent again.
+        # What the killed worker held was looked up before it was sent again: at least
+        # the post it never heard back about, which is not posted a second time.
         lookups = slack.calls("conversations.history")
-        assert lookups >= left_claimed
+        assert lookups >= max(left_claimed, 1)
+        assert arrived[proxy.held_key] == 1
         assert all(process.poll() is None for process in three.processes[1:]), three.report()
 
         for process in three.processes[1:]:
@@ -176,6 +212,8 @@ def test_three_workers_one_killed_mid_run_deliver_every_message_exactly_once(
               f" holding {left_claimed} claimed rows) in {elapsed:.1f}s;"
               f" lookups {lookups}")
     finally:
+        if proxy is not None:
+            proxy.stop()
         if slack is not None:
             slack.stop()
         db.dispose()

@@ -49,6 +49,7 @@ BUILT: dict[str, tuple[str, ...]] = {
     "besluit.route.kort.{}": tuple(r for r in ROUTES if r != "geen"),
     "besluit.stap.{}": STEPS,
     "besluit.herinnering.{}": ("college", "raad"),
+    "besluit.afwijkend.kop.{}": ("college", "raad"),
     "digest.besluit.{}": STEPS,
     "card.besluit.nog.{}": STEPS,
     "field.stap.datum.{}": tuple(s for s in STEPS if s != FEEDBACK),

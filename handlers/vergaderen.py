@@ -11,7 +11,7 @@ from bot.dates import format_date
 from bot.errors import UserError
 from bot.forms import FieldKind, Form, FormField, Option
 from bot.grammar import CODE
-from bot.messages import Button, Message, Section, line
+from bot.messages import Button, Line, Message, Section, line
 from bot.replies import Reply
 from bot.services import decisions, meeting_summary, meetings
 from bot.services.milestones import find_overleg

@@ -47,7 +47,7 @@ class Handled:
 
     def wait_for(self, count: int) -> None:
         with self.done:
-            assert self.done.wait_for(lambda: self.count >= count, timeout=5)
+            assert self.done.wait_for(lambda: self.count >= count, timeout=30)
 
 
 @contextmanager
@@ -65,7 +65,7 @@ def listener(mm: MattermostClient, handled: Handled) -> Iterator[MattermostWsSta
         yield server
     finally:
         stop.set()
-        thread.join(timeout=5)
+        thread.join(timeout=30)
         server.close()
 
 

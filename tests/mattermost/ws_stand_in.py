@@ -63,7 +63,7 @@ class MattermostWsStandIn:
         finally:
             connection.close()
 
-    def wait_for_connections(self, count: int, timeout: float = 5.0) -> bool:
+    def wait_for_connections(self, count: int, timeout: float = 30.0) -> bool:
         """Whether ``count`` connections have been accepted (in all) within ``timeout``."""
         with self._changed:
             return self._changed.wait_for(lambda: len(self.authorizations) >= count, timeout)

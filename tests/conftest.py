@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -56,14 +57,16 @@ def sqlite_database(tmp_path: Path) -> Database:
     return Database(f"sqlite:///{tmp_path / 'regiobot.db'}")
 
 
-@pytest.fixture
-def postgres_database(postgres_url: str) -> Iterator[Database]:
-    """A fresh schema per test on the real server, dropped afterwards."""
+@contextmanager
+def fresh_schema(postgres_url: str, options: str = "") -> Iterator[Database]:
+    """A database on a schema of its own on the real server (``options``: more server
+    settings for its sessions), dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(postgres_url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    db = Database(postgres_url,
+                  connect_args={"options": f"-csearch_path={schema} {options}".strip()})
     try:
         yield db
     finally:
@@ -71,6 +74,13 @@ def postgres_database(postgres_url: str) -> Iterator[Database]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[Database]:
+    """A fresh schema per test on the real server, dropped afterwards."""
+    with fresh_schema(postgres_url) as db:
+        yield db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,19 +4,18 @@ raad — on SQLite and PostgreSQL. The BPSDL meets on Thursday 10 December 2026 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from bot.app import Caller, Regiobot
 from bot.planner import plan
 from bot.schedule import Rules
 from storage.db import Database
 from storage.models import Base, Besluit, Gemeente, Persoon
-from tests.conftest import AMS, Chat, load_demo
+from tests.conftest import AMS, Chat, fresh_schema, load_demo
 from tests.e2e.test_console import assert_in_order
 from tests.test_meetings import overleg, said
 from tests.test_planning import recipients, rows, text_of
@@ -226,21 +225,11 @@ def scanning_db(postgres_url: str) -> Iterator[Database]:
     """The demo on PostgreSQL, its planner told to read tables instead of indexes: the plan
     it picks by itself once autovacuum has analysed the fresh tables, which is what made
     the summary's order change now and then."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(postgres_url, connect_args={"options": f"-csearch_path={schema} "
-                  "-cenable_indexscan=off -cenable_bitmapscan=off -cenable_indexonlyscan=off"})
-    try:
+    with fresh_schema(postgres_url, "-cenable_indexscan=off -cenable_bitmapscan=off "
+                      "-cenable_indexonlyscan=off") as db:
         Base.metadata.create_all(db.engine)
         load_demo(db)
         yield db
-    finally:
-        db.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_items_decided_on_the_same_day_follow_the_agenda_whatever_plan_the_database_picks(

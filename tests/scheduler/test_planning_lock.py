@@ -6,18 +6,16 @@ then, whenever a test elsewhere was planning its own regio 1 at the same moment.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import astuple
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.planner import _claim_regio, plan
 from bot.schedule import Rules
 from storage.db import Database
 from storage.models import Base
-from tests.conftest import AMS, load_demo
+from tests.conftest import AMS, fresh_schema, load_demo
 from tests.test_planning import TUESDAY
 
 pytestmark = pytest.mark.postgres
@@ -26,20 +24,10 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def other_schema(postgres_url: str) -> Iterator[Database]:
     """A second schema in the same database, with a regio 1 of its own."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
+    with fresh_schema(postgres_url) as db:
         Base.metadata.create_all(db.engine)
         load_demo(db)
         yield db
-    finally:
-        db.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def planned_anything(db: Database) -> bool:

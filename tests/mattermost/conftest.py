@@ -18,6 +18,7 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -499,12 +500,21 @@ def api() -> Iterator[Api]:
         yield Api(mock)
 
 
+@contextmanager
+def serving(db: Database, api: Api) -> Iterator[MattermostClient]:
+    """The Mattermost endpoints on a local port, over ``db``, talking to the stand-in."""
+    adapter = MattermostAdapter(Regiobot(db, AMS), db, mattermost_settings(db),
+                                clock=lambda: NOW)
+    server = Background(Router(db, {"/mattermost": adapter}), threads=4)
+    try:
+        yield MattermostClient(f"http://127.0.0.1:{server.port}", api, adapter, db)
+    finally:
+        server.stop()
+        adapter.executor.shutdown(wait=True)
+
+
 @pytest.fixture
 def mm(demo_db: Database, api: Api) -> Iterator[MattermostClient]:
     link_mattermost_accounts(demo_db)
-    adapter = MattermostAdapter(Regiobot(demo_db, AMS), demo_db, mattermost_settings(demo_db),
-                                clock=lambda: NOW)
-    server = Background(Router(demo_db, {"/mattermost": adapter}), threads=4)
-    yield MattermostClient(f"http://127.0.0.1:{server.port}", api, adapter, demo_db)
-    server.stop()
-    adapter.executor.shutdown(wait=True)
+    with serving(demo_db, api) as client:
+        yield client

@@ -10,19 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import Regiobot
-from bot.platforms.mattermost.app import MattermostAdapter
-from bot.web import Router
 from storage.db import Database
 from storage.models import AuditRegel, Identiteit, Persoon
-from tests.conftest import AMS, NOW
 from tests.mattermost.conftest import (
     Api,
     MattermostClient,
     link_mattermost_accounts,
-    mattermost_settings,
+    serving,
 )
-from tests.webserver import Background
 
 FIRST = ("Anna-Maria Josephina Wilhelmina Theodora Catharina Elisabeth " * 2)[:64]
 LAST = ("van den Heuvel-Oudenrijn tot Wijk bij Duurstede en Schalkwijk " * 2)[:64]
@@ -46,12 +41,8 @@ def long_named(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def mm_any_db(long_named: None, any_demo_db: Database, api: Api) -> Iterator[MattermostClient]:
     link_mattermost_accounts(any_demo_db)
-    adapter = MattermostAdapter(Regiobot(any_demo_db, AMS), any_demo_db,
-                                mattermost_settings(any_demo_db), clock=lambda: NOW)
-    server = Background(Router(any_demo_db, {"/mattermost": adapter}), threads=4)
-    yield MattermostClient(f"http://127.0.0.1:{server.port}", api, adapter, any_demo_db)
-    server.stop()
-    adapter.executor.shutdown(wait=True)
+    with serving(any_demo_db, api) as client:
+        yield client
 
 
 def test_a_mattermost_account_with_the_longest_full_name_is_onboarded(

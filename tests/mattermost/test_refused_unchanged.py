@@ -15,13 +15,9 @@ import pytest
 import responses
 from sqlalchemy import select, update
 
-from bot.app import Regiobot
-from bot.platforms.mattermost.app import MattermostAdapter
 from bot.texts import t
-from bot.web import Router
 from storage.db import Database
 from storage.models import Identiteit, Persoon, Werkruimte
-from tests.conftest import AMS, NOW
 from tests.e2e.outside import row_counts
 from tests.mattermost.conftest import (
     API,
@@ -33,10 +29,9 @@ from tests.mattermost.conftest import (
     MattermostClient,
     dm_channel,
     link_mattermost_accounts,
-    mattermost_settings,
+    serving,
     user_id,
 )
-from tests.webserver import Background
 
 OTHER = "teamother00000000000000000"
 NOT_LINKED = t("workspace.not_linked", naam="Lekstroom", slug="lekstroom")
@@ -47,12 +42,8 @@ _triggers = itertools.count(1)
 @pytest.fixture
 def fresh(any_demo_db: Database, api: Api) -> Iterator[MattermostClient]:
     """Mattermost on either database, no team linked yet: the app was just installed."""
-    adapter = MattermostAdapter(Regiobot(any_demo_db, AMS), any_demo_db,
-                                mattermost_settings(any_demo_db), clock=lambda: NOW)
-    server = Background(Router(any_demo_db, {"/mattermost": adapter}), threads=4)
-    yield MattermostClient(f"http://127.0.0.1:{server.port}", api, adapter, any_demo_db)
-    server.stop()
-    adapter.executor.shutdown(wait=True)
+    with serving(any_demo_db, api) as client:
+        yield client
 
 
 @pytest.fixture

@@ -314,8 +314,10 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Updated by {naam}; was: {old}.",
     "notice.role.heading": "You are now {rol} of {code}",
     "notice.role.by": "Assigned by {naam}. /opgave status shows your opgaven.",
-    "notice.standin": "Meant for {naam}, who has no chat account; you are the "
+    "notice.standin": "Message for {naam} ({functie}, no chat account), to you as the "
                       "stand-in.",
+    "notice.standin.zonder_functie": "Message for {naam} (no chat account), to you as the "
+                                     "stand-in.",
     # forms, continued
     "form.wijzig.title": "Edit {code}",
     "form.wijzig.submit": "Save",
@@ -339,6 +341,9 @@ TEXTS: dict[str, str] = {
     "roster.bad_email": "‘{word}’ is not an email address.",
     "roster.bad_yes_no": "Write yes or no, not ‘{word}’.",
     "roster.self_standin": "Someone cannot be their own stand-in.",
+    "roster.standin_no_account": "Note: {vervanger} has no chat account either. Messages for "
+                                 "{naam} reach no one this way; choose a stand-in with a "
+                                 "chat account.",
     "roster.self_successor": "Someone cannot be their own successor.",
     "roster.bad_account": "‘{word}’ is not an account. Name the account with @ or as a "
                           "mention.",
@@ -596,6 +601,13 @@ TEXTS: dict[str, str] = {
     "herinnering.besluit": "Decided by {overleg}.",
     "herinnering.context": "{code} {titel}",
     "herinnering.namens": "For {naam}, away until {date}: you are the substitute.",
+    "escalatie.kop": "{ref} {titel}: overdue, to you as the sponsoring civil servant",
+    "escalatie.sinds": "Milestone {when}.",
+    "escalatie.herinnerd.one": "After 1 weekly reminder it is still not closed or moved. "
+                               "The reminders stop now; the PLO digest shows it as escalated.",
+    "escalatie.herinnerd.other": "After {count} weekly reminders it is still not closed or "
+                                 "moved. The reminders stop now; the PLO digest shows it as "
+                                 "escalated.",
     "button.blokkade": "Report a blockage",
     "button.later": "Remind me later",
     "button.status_bijwerken": "Update status",
@@ -613,6 +625,20 @@ TEXTS: dict[str, str] = {
     "digest.todo.status": "Update status: {items}",
     "digest.todo.vacant": "Fill a role: {items}",
     "digest.todo.afweging": "Answer the assessment: {items}",
+    "digest.todo.geescaleerd": "{ref} (escalated)",
+    "digest.geescaleerd": " · escalated to the sponsoring civil servant",
+    "digest.onbereikbaar.one": "1 message reached no one: {items}. Set a stand-in with a chat "
+                               "account (/opgave beheer persoon wijzig @handle vervanger "
+                               "@someone).",
+    "digest.onbereikbaar.other": "{count} messages reached no one: {items}. Set a stand-in "
+                                 "with a chat account (/opgave beheer persoon wijzig @handle "
+                                 "vervanger @someone).",
+    "overzicht.kop": "Weekly overview for the executive sponsor, week of {date}",
+    "overzicht.opgaven": "Overdue or at risk",
+    "overzicht.te_laat": "{ref} {titel}: {when}",
+    "overzicht.dilemmas": "Dilemmas put to you",
+    "overzicht.context": "For your information: the project lead and the sponsoring civil "
+                         "servant handle it. /opgave status <code> shows more.",
     "digest.todo.jouw_status": "Update the status of {code}.",
     "digest.todo.jouw_afweging": "Answer the assessment of {code} (type /opgave afweging "
                                  "{code} invullen).",

@@ -305,8 +305,10 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",
     "notice.role.heading": "Je bent nu {rol} van {code}",
     "notice.role.by": "Toegewezen door {naam}. /opgave status toont je opgaven.",
-    "notice.standin": "Bedoeld voor {naam}, die geen chat-account heeft; jij bent de "
+    "notice.standin": "Bericht voor {naam} ({functie}, geen chataccount), aan jou als "
                       "vervanger.",
+    "notice.standin.zonder_functie": "Bericht voor {naam} (geen chataccount), aan jou als "
+                                     "vervanger.",
     # forms, continued
     "form.wijzig.title": "{code} wijzigen",
     "form.wijzig.submit": "Opslaan",
@@ -330,6 +332,9 @@ TEXTS: dict[str, str] = {
     "roster.bad_email": "‘{word}’ is geen e-mailadres.",
     "roster.bad_yes_no": "Schrijf ja of nee, niet ‘{word}’.",
     "roster.self_standin": "Iemand kan niet zijn eigen vervanger zijn.",
+    "roster.standin_no_account": "Let op: {vervanger} heeft ook geen chataccount. Berichten "
+                                 "voor {naam} bereiken zo niemand; kies een vervanger met "
+                                 "een chataccount.",
     "roster.self_successor": "Iemand kan niet zijn eigen opvolger zijn.",
     "roster.bad_account": "‘{word}’ is geen account. Noem het account met @ of als vermelding.",
     "roster.already_linked": "{who} is al gekoppeld aan {naam}.",
@@ -584,6 +589,14 @@ TEXTS: dict[str, str] = {
     "herinnering.besluit": "Besluit door {overleg}.",
     "herinnering.context": "{code} {titel}",
     "herinnering.namens": "Voor {naam}, afwezig t/m {date}: jij bent de vervanger.",
+    "escalatie.kop": "{ref} {titel}: te laat, aan jou als ambtelijk opdrachtgever",
+    "escalatie.sinds": "Mijlpaal {when}.",
+    "escalatie.herinnerd.one": "Na 1 wekelijkse herinnering is hij nog niet afgerond of "
+                               "verplaatst. De herinneringen stoppen nu; in de PLO-digest "
+                               "staat hij als geëscaleerd.",
+    "escalatie.herinnerd.other": "Na {count} wekelijkse herinneringen is hij nog niet "
+                                 "afgerond of verplaatst. De herinneringen stoppen nu; in de "
+                                 "PLO-digest staat hij als geëscaleerd.",
     "button.blokkade": "Blokkade melden",
     "button.later": "Herinner me later",
     "button.status_bijwerken": "Status bijwerken",
@@ -602,6 +615,20 @@ TEXTS: dict[str, str] = {
     "digest.todo.status": "Status bijwerken: {items}",
     "digest.todo.vacant": "Rol vervullen: {items}",
     "digest.todo.afweging": "Afweging invullen: {items}",
+    "digest.todo.geescaleerd": "{ref} (geëscaleerd)",
+    "digest.geescaleerd": " · geëscaleerd naar de ambtelijk opdrachtgever",
+    "digest.onbereikbaar.one": "1 bericht kon niemand bereiken: {items}. Geef een vervanger "
+                               "met chataccount (/opgave beheer persoon wijzig @handle "
+                               "vervanger @iemand).",
+    "digest.onbereikbaar.other": "{count} berichten konden niemand bereiken: {items}. Geef "
+                                 "een vervanger met chataccount (/opgave beheer persoon "
+                                 "wijzig @handle vervanger @iemand).",
+    "overzicht.kop": "Weekoverzicht bestuurlijk opdrachtgever, week van {date}",
+    "overzicht.opgaven": "Te laat of met risico",
+    "overzicht.te_laat": "{ref} {titel}: {when}",
+    "overzicht.dilemmas": "Dilemma's die aan je zijn voorgelegd",
+    "overzicht.context": "Ter informatie: de projectleider en de ambtelijk opdrachtgever "
+                         "handelen het af. /opgave status <code> toont meer.",
     "digest.todo.jouw_status": "Werk de status van {code} bij.",
     "digest.todo.jouw_afweging": "Vul de afweging van {code} in (typ /opgave afweging {code} "
                                  "invullen).",

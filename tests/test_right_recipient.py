@@ -165,8 +165,9 @@ def test_a_bestuurder_without_account_is_reached_through_their_stand_in_by_dm(
         f"overzicht:p{person_id(any_demo_db, 'wethouder-lopik')}:2026-11-30")]
     assert [r.doel_soort for r in overview] == ["persoon"]
     assert overview[0].doel == str(person_id(any_demo_db, "plo-lopik"))
-    assert "Bericht voor Maarten de Graaf (Wethouder Lopik, geen chataccount), aan jou " \
-        "als vervanger." in text_of(overview[0])
+    assert "*Voor Maarten de Graaf (Wethouder Lopik, geen chataccount): Weekoverzicht " \
+        "bestuurlijk opdrachtgever" in text_of(overview[0])
+    assert "Je krijgt dit als vervanger van Maarten de Graaf." in text_of(overview[0])
     assert "MOB-02" in text_of(overview[0])
     channel = [r for r in all_rows(any_demo_db) if r.doel_soort == "kanaal"]
     assert not any("als vervanger" in text_of(r) or "jij bent de vervanger" in text_of(r)

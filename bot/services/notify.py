@@ -125,28 +125,41 @@ def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
 def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
               circle: set[int] | None = None, served: set[int] | None = None) -> int:
     """Deliver to a person or by DM to their stand-in (for something confidential: one
-    inside its ``circle``). With neither, it reaches nobody: stored as such for the
-    programmamanager's count, never posted in a channel. ``served`` collects who received
+    inside its ``circle``, else the programmamanager). With no stand-in who has an
+    account it reaches nobody: stored as such for the programmamanager's count, never
+    posted in a channel. ``served`` collects who received
     this notification already: a stand-in who got it in their own right does not get it
     again on someone else's behalf. Returns how many rows were new."""
     stored = 0
     for platform in platforms_of(ctx):
         target = _stand_in(ctx, persoon, platform, circle)
-        if target is None:
+        if target is not None:
+            targets = [target]
+        elif circle is not None and _stand_in(ctx, persoon, platform, None) is not None:
+            # The stand-in may not read it: the programmamanager (inside every circle) does.
+            targets = _programme_managers(ctx, platform)
+        else:
             stored += _nobody(ctx, persoon, message, key, platform)
             continue
-        if served is not None and target.id != persoon.id and target.id in served:
-            continue
-        if served is not None:
-            served.add(target.id)
-        sent = message if target.id == persoon.id else _for(message, persoon)
-        stored += outbox.enqueue(
-            ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
-            regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
-            doel=str(target.id), bericht=sent.model_dump(mode="json"),
-            aangemaakt_op=ctx.now,
-        )
+        for target in targets:
+            if served is not None and target.id != persoon.id and target.id in served:
+                continue
+            if served is not None:
+                served.add(target.id)
+            sent = message if target.id == persoon.id else _for(message, persoon)
+            stored += outbox.enqueue(
+                ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
+                regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
+                doel=str(target.id), bericht=sent.model_dump(mode="json"),
+                aangemaakt_op=ctx.now,
+            )
     return stored
+
+
+def _programme_managers(ctx: Ctx, platform: str) -> list[Persoon]:
+    managers = ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief))
+    return [m for m in managers if _has_account(ctx, m.id, platform)]
 
 
 def _nobody(ctx: Ctx, persoon: Persoon, message: Message, key: str, platform: str) -> int:
@@ -164,7 +177,12 @@ def reaches_someone(ctx: Ctx, persoon: Persoon) -> bool:
 
 
 def _for(message: Message, persoon: Persoon) -> Message:
-    """The same message, saying in the third person whom it was meant for."""
-    said = (t("notice.standin", naam=persoon.naam, functie=persoon.functie) if persoon.functie
-            else t("notice.standin.zonder_functie", naam=persoon.naam))
-    return message.model_copy(update={"context": [said, *message.context]})
+    """The same message in the third person for a stand-in: the heading says whom it is
+    for ("Voor Karel Boer (Wethouder Houten, geen chataccount): …")."""
+    who = (t("notice.standin.wie", naam=persoon.naam, functie=persoon.functie)
+           if persoon.functie else t("notice.standin.wie_zonder_functie", naam=persoon.naam))
+    heading = (t("notice.standin.kop", wie=who, kop=message.heading) if message.heading
+               else t("notice.standin.kop_leeg", wie=who))
+    return message.model_copy(update={
+        "heading": heading, "context": [t("notice.standin", naam=persoon.naam),
+                                        *message.context]})

@@ -314,10 +314,11 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Updated by {naam}; was: {old}.",
     "notice.role.heading": "You are now {rol} of {code}",
     "notice.role.by": "Assigned by {naam}. /opgave status shows your opgaven.",
-    "notice.standin": "Message for {naam} ({functie}, no chat account), to you as the "
-                      "stand-in.",
-    "notice.standin.zonder_functie": "Message for {naam} (no chat account), to you as the "
-                                     "stand-in.",
+    "notice.standin": "You receive this as the stand-in of {naam}.",
+    "notice.standin.wie": "{naam} ({functie}, no chat account)",
+    "notice.standin.wie_zonder_functie": "{naam} (no chat account)",
+    "notice.standin.kop": "For {wie}: {kop}",
+    "notice.standin.kop_leeg": "For {wie}",
     # forms, continued
     "form.wijzig.title": "Edit {code}",
     "form.wijzig.submit": "Save",

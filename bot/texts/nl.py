@@ -305,10 +305,11 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",
     "notice.role.heading": "Je bent nu {rol} van {code}",
     "notice.role.by": "Toegewezen door {naam}. /opgave status toont je opgaven.",
-    "notice.standin": "Bericht voor {naam} ({functie}, geen chataccount), aan jou als "
-                      "vervanger.",
-    "notice.standin.zonder_functie": "Bericht voor {naam} (geen chataccount), aan jou als "
-                                     "vervanger.",
+    "notice.standin": "Je krijgt dit als vervanger van {naam}.",
+    "notice.standin.wie": "{naam} ({functie}, geen chataccount)",
+    "notice.standin.wie_zonder_functie": "{naam} (geen chataccount)",
+    "notice.standin.kop": "Voor {wie}: {kop}",
+    "notice.standin.kop_leeg": "Voor {wie}",
     # forms, continued
     "form.wijzig.title": "{code} wijzigen",
     "form.wijzig.submit": "Opslaan",

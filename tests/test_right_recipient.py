@@ -204,3 +204,13 @@ def test_setting_a_stand_in_without_an_account_warns(any_demo_db: Database) -> N
     assert "Berichten voor Maarten de Graaf bereiken zo niemand" in said
     fine = chat.text("beheer persoon wijzig @wethouder-lopik vervanger @plo-lopik")
     assert "Let op" not in fine
+
+
+def test_a_substitute_without_an_account_warns_when_going_away(any_demo_db: Database) -> None:
+    with any_demo_db.write() as session:
+        session.execute(delete(Identiteit).where(Identiteit.persoon_id == person_id(
+            any_demo_db, "pl-beschermdwonen")))
+    chat = Chat(any_demo_db, "plo-nieuwegein")
+    said = chat.text("afwezig 30 november 4 december @pl-beschermdwonen")
+    assert "Let op: Hanna Smit heeft geen chataccount" in said
+    assert "Let op" not in chat.text("afwezig 30 november 4 december @plo-houten")

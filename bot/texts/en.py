@@ -671,6 +671,10 @@ TEXTS: dict[str, str] = {
                     "and come in one message.",
     "done.afwezig.vervanger": "Noted: away from {van} to {tot}. {naam} gets your reminders "
                               "meanwhile.",
+    "done.afwezig.vervanger_zonder_account": "Note: {naam} has no chat account (and no "
+                                             "stand-in with one). Your reminders reach no "
+                                             "one this way; choose a substitute with a chat "
+                                             "account.",
     "done.terug": "Welcome back: your reminders come to you again.",
     "done.digest.aan": "You will also get the digest as a personal message every week.",
     "done.digest.uit": "You will no longer get the digest as a personal message.",

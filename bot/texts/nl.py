@@ -662,6 +662,10 @@ TEXTS: dict[str, str] = {
                     "terug bent en komen dan in één bericht.",
     "done.afwezig.vervanger": "Genoteerd: afwezig van {van} t/m {tot}. {naam} krijgt zolang "
                               "je herinneringen.",
+    "done.afwezig.vervanger_zonder_account": "Let op: {naam} heeft geen chataccount (en geen "
+                                             "vervanger met een account). Je herinneringen "
+                                             "bereiken zo niemand; kies een vervanger met "
+                                             "een chataccount.",
     "done.terug": "Welkom terug: je krijgt je herinneringen weer zelf.",
     "done.digest.aan": "Je krijgt de digest voortaan ook elke week als persoonlijk bericht.",
     "done.digest.uit": "Je krijgt de digest niet meer als persoonlijk bericht.",

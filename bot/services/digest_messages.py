@@ -150,16 +150,17 @@ def digest(digest: Digest) -> Message:
 
 
 def overview(found: Overview) -> Message:
-    """A bestuurder's weekly overview: to read, not to act on in the chat (no buttons)."""
+    """A bestuurder's weekly overview: to read, not to act on in the chat (no buttons).
+    One section per opgave that is late or at risk, then the dilemmas put to them."""
     sections: list[Section] = []
-    if found.opgaven:
-        lines: list[Line] = []
-        for opgave, late in found.opgaven:
-            icon = STATUS_ICONS.get(opgave.status or "", "⚪")
-            lines.append(line(f"{icon} {opgave.code} {opgave.titel} · {opgave.status or '–'}"))
-            lines += [line(t("overzicht.te_laat", ref=f"{opgave.code}#{m.volgnummer}",
-                             titel=m.titel, when=when(m, found.today, 0))) for m in late]
-        sections.append(Section(title=t("overzicht.opgaven"), lines=lines))
+    for opgave, late in found.opgaven:
+        icon = STATUS_ICONS.get(opgave.status or "", "⚪")
+        lines = [line(t("overzicht.te_laat", ref=f"{opgave.code}#{m.volgnummer}",
+                        titel=m.titel, when=when(m, found.today, 0))) for m in late]
+        if not late and opgave.status_toelichting:
+            lines.append(line(opgave.status_toelichting))
+        sections.append(Section(
+            title=f"{icon} {opgave.code} {opgave.titel} · {opgave.status or '–'}", lines=lines))
     if found.dilemmas:
         sections.append(Section(title=t("overzicht.dilemmas"), lines=[
             line(t("digest.dilemma", ref=f"{o.code}#D{d.volgnummer}"), d.tekst)

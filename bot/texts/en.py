@@ -635,7 +635,6 @@ TEXTS: dict[str, str] = {
                                  "with a chat account (/opgave beheer persoon wijzig @handle "
                                  "vervanger @someone).",
     "overzicht.kop": "Weekly overview for the executive sponsor, week of {date}",
-    "overzicht.opgaven": "Overdue or at risk",
     "overzicht.te_laat": "{ref} {titel}: {when}",
     "overzicht.dilemmas": "Dilemmas put to you",
     "overzicht.context": "For your information: the project lead and the sponsoring civil "

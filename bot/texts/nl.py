@@ -625,7 +625,6 @@ TEXTS: dict[str, str] = {
                                  "een vervanger met chataccount (/opgave beheer persoon "
                                  "wijzig @handle vervanger @iemand).",
     "overzicht.kop": "Weekoverzicht bestuurlijk opdrachtgever, week van {date}",
-    "overzicht.opgaven": "Te laat of met risico",
     "overzicht.te_laat": "{ref} {titel}: {when}",
     "overzicht.dilemmas": "Dilemma's die aan je zijn voorgelegd",
     "overzicht.context": "Ter informatie: de projectleider en de ambtelijk opdrachtgever "

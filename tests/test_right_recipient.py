@@ -108,7 +108,7 @@ def test_an_empty_overview_is_not_sent(any_demo_db: Database) -> None:
     tick_every_working_day(any_demo_db, date(2026, 11, 30), date(2026, 11, 30))
     me = str(person_id(any_demo_db, "wethouder-lopik"))
     assert not [r for r in all_rows(any_demo_db) if r.delivery_key.startswith(
-        "overzicht:p" + me)]
+        f"overzicht:r1:2026-11-30:p{me}:")]
     assert [r for r in all_rows(any_demo_db) if r.delivery_key.startswith("overzicht:")]
 
 
@@ -162,7 +162,7 @@ def test_a_bestuurder_without_account_is_reached_through_their_stand_in_by_dm(
         any_demo_db: Database) -> None:
     tick_every_working_day(any_demo_db, date(2026, 11, 24), date(2026, 12, 4))
     overview = [r for r in all_rows(any_demo_db) if r.delivery_key.startswith(
-        f"overzicht:p{person_id(any_demo_db, 'wethouder-lopik')}:2026-11-30")]
+        f"overzicht:r1:2026-11-30:p{person_id(any_demo_db, 'wethouder-lopik')}:")]
     assert [r.doel_soort for r in overview] == ["persoon"]
     assert overview[0].doel == str(person_id(any_demo_db, "plo-lopik"))
     assert "*Voor Maarten de Graaf (Wethouder Lopik, geen chataccount): Weekoverzicht " \

@@ -127,9 +127,9 @@ def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
     """Deliver to a person or by DM to their stand-in (for something confidential: one
     inside its ``circle``, else the programmamanager). With no stand-in who has an
     account it reaches nobody: stored as such for the programmamanager's count, never
-    posted in a channel. ``served`` collects who received
-    this notification already: a stand-in who got it in their own right does not get it
-    again on someone else's behalf. Returns how many rows were new."""
+    posted in a channel. ``served`` collects who received this notification already: a
+    stand-in who got it in their own right does not get it again on someone else's
+    behalf. Returns how many rows were new."""
     stored = 0
     for platform in platforms_of(ctx):
         target = _stand_in(ctx, persoon, platform, circle)

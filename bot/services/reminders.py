@@ -112,7 +112,9 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     notify.know_accounts(ctx, wanted | vervangers)
     dues = {m.id: _dues(plan, m, o, people, snoozed, away) for m, o in rows}
     planned = _already_planned(ctx, rows, dues, away)
-    sent = sum(_escalate(plan, mijlpaal, opgave, people, away) for mijlpaal, opgave in late)
+    escalated_before = _escalated_before(ctx)
+    sent = sum(_escalate(plan, mijlpaal, opgave, people, away) for mijlpaal, opgave in late
+               if _escalation_key(mijlpaal) not in escalated_before)
     for mijlpaal, opgave in rows:
         base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
         left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
@@ -146,12 +148,26 @@ def _split_escalated(plan: Plan, rows: Sequence[tuple[Mijlpaal, Opgave]]) -> tup
     return late, kept
 
 
+def _escalation_key(mijlpaal: Mijlpaal) -> str:
+    """Once per milestone and date: moved to a new date, it starts over."""
+    return f"escalatie:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
+
+
+def _escalated_before(ctx: Ctx) -> set[str]:
+    """The escalations in the outbox already, in one query: planning runs every minute and
+    a milestone stays escalated until it is closed or moved."""
+    keys = ctx.session.scalars(select(OutboxBericht.delivery_key).where(
+        OutboxBericht.regio_id == ctx.regio.id,
+        OutboxBericht.delivery_key.like("escalatie:m%")))
+    return {":".join(k.split(":")[:3]) for k in keys}
+
+
 def _escalate(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
               away: dict[int, Afwezigheid]) -> int:
     """One message to the ambtelijk opdrachtgever (when that role is vacant: the
     programmamanager) saying what is late, since when and whose it is."""
     ctx = plan.ctx
-    key = f"escalatie:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
+    key = _escalation_key(mijlpaal)
     whose = mijlpaal.eigenaar or opgave.projectleider
     build = partial(messages.escalation, opgave, mijlpaal, whose, plan.today,
                     plan.rules.escalate_after)

@@ -172,6 +172,7 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy import select
 
+    from bot.services.notify import NOBODY
     from bot.texts import t
     from storage import outbox
     from storage.models import OutboxBericht
@@ -184,8 +185,9 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         print(t("outbox.retried", id=args.id))
         return 0
     with db.read() as session:
+        # Sent rows are done; rows that reached nobody are counted in the digest instead.
         rows = session.scalars(select(OutboxBericht).where(
-            OutboxBericht.status != "sent").order_by(OutboxBericht.status,
+            OutboxBericht.status.not_in(("sent", NOBODY))).order_by(OutboxBericht.status,
                                                      OutboxBericht.volgende_poging_op)).all()
     if not rows:
         print(t("outbox.empty"))

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.context import Ctx, system_actor
-from bot.schedule import Rules, digest_due, sending_day
+from bot.schedule import Rules, digest_due, overview_due, sending_day
 from bot.services import (
     afwegingen,
     decisions,
@@ -45,6 +45,7 @@ class Planned:
     statusvragen: int = 0
     terug: int = 0
     digests: int = 0
+    overzichten: int = 0
     afweging_herinneringen: int = 0
     afwegingen_verlopen: int = 0
     vergaderdagen_vrij: int = 0
@@ -86,6 +87,9 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
     week = digest_due(today, calendar, rules)
     if week is not None:
         done.digests = digest.plan(ctx, week, rules)
+    week = overview_due(today, calendar, rules)
+    if week is not None:
+        done.overzichten = digest.plan_overviews(ctx, week)
     return done
 
 

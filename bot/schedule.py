@@ -11,7 +11,7 @@ most recent due reminder only, never a burst of stale ones.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,12 +24,16 @@ WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 @dataclass(frozen=True)
 class Rules:
     """A region's schedule: reminder lead times in working days, the status cadence,
-    the digest's weekday and the hour everything goes out."""
+    the digest's weekday, how many weekly late reminders go out before a milestone is
+    escalated, the bestuurders' overview's weekday and the hour everything goes out."""
 
     reminder_days: tuple[int, ...] = (14, 7, 1)
     status_cadence_weeks: int = 4
     digest_weekday: int = 0  # Monday
     send_time: time = time(9, 0)
+    # Late reminders "te-laat-0" … "te-laat-2" go out; the fourth week escalates instead.
+    escalate_after: int = 3
+    overview_weekday: int | None = None  # None: the digest's weekday
 
     @classmethod
     def of_regio(cls, instellingen: Mapping[str, object], defaults: Rules) -> Rules:
@@ -37,6 +41,8 @@ class Rules:
         days = instellingen.get("reminder_days")
         weeks = instellingen.get("status_cadence_weeks")
         day = instellingen.get("digest_day")
+        overview = instellingen.get("bestuurder_overzicht_dag")
+        escalate = instellingen.get("escalatie_na_herinneringen")
         return cls(
             reminder_days=tuple(sorted({int(d) for d in days if int(d) > 0}, reverse=True))
             if isinstance(days, list) else defaults.reminder_days,
@@ -44,6 +50,10 @@ class Rules:
             else defaults.status_cadence_weeks,
             digest_weekday=WEEKDAYS.index(day) if day in WEEKDAYS else defaults.digest_weekday,
             send_time=defaults.send_time,
+            escalate_after=escalate if isinstance(escalate, int) and escalate > 0
+            else defaults.escalate_after,
+            overview_weekday=WEEKDAYS.index(overview) if overview in WEEKDAYS
+            else defaults.overview_weekday,
         )
 
     @property
@@ -90,6 +100,22 @@ def reminders_before(datum: date, calendar: Calendar, rules: Rules) -> list[Remi
     return [by_day[d] for d in sorted(by_day)]
 
 
+def overdue_weeks(datum: date, today: date, calendar: Calendar) -> int | None:
+    """How many whole weeks past its first overdue working day a milestone on ``datum``
+    is (0 in the first week), or None while it is not overdue."""
+    first_overdue = calendar.add(datum, 1)
+    if today < first_overdue:
+        return None
+    return (today - first_overdue) // OVERDUE_EVERY
+
+
+def escalated(datum: date, today: date, calendar: Calendar, rules: Rules) -> bool:
+    """Whether a milestone is so late that its personal reminders have stopped and it
+    went to the ambtelijk opdrachtgever: after ``rules.escalate_after`` weekly ones."""
+    weeks = overdue_weeks(datum, today, calendar)
+    return weeks is not None and weeks >= rules.escalate_after
+
+
 def due_reminder(datum: date, today: date, calendar: Calendar, rules: Rules) -> Reminder | None:
     """The most recent reminder of a milestone on ``datum`` that is due by ``today``."""
     first_overdue = calendar.add(datum, 1)
@@ -130,6 +156,13 @@ def digest_due(today: date, calendar: Calendar, rules: Rules) -> date | None:
         if day <= today <= calendar.add(day, 1):
             return week
     return None
+
+
+def overview_due(today: date, calendar: Calendar, rules: Rules) -> date | None:
+    """The nominal day of the bestuurders' weekly overview due today, or None: on the
+    digest's weekday unless the region chose another (``bestuurder_overzicht_dag``)."""
+    weekday = rules.digest_weekday if rules.overview_weekday is None else rules.overview_weekday
+    return digest_due(today, calendar, replace(rules, digest_weekday=weekday))
 
 
 def status_round(last_update: date, today: date, rules: Rules) -> int:

@@ -11,7 +11,7 @@ from bot.errors import UserError
 from bot.forms import FieldKind, Form, FormField, Option
 from bot.grammar import MijlpaalRef
 from bot.replies import Reply
-from bot.services import absence, digest, dilemmas, milestones
+from bot.services import absence, digest, dilemmas, milestones, notify
 from bot.texts import current_language, t
 from handlers import views
 from handlers.registry import handles
@@ -28,8 +28,13 @@ def afwezig(ctx: Ctx, args: dict[str, Any]) -> Reply:
     vervanger = roster.resolve(ctx, args["vervanger"]) if args.get("vervanger") else None
     away = absence.register(ctx, args["van"], args["tot"], vervanger)
     key = "done.afwezig.vervanger" if vervanger else "done.afwezig"
-    return Reply.of(views.note(t(key, van=_short(away.van), tot=_short(away.tot),
-                                 naam=vervanger.naam if vervanger else "")))
+    done = views.note(t(key, van=_short(away.van), tot=_short(away.tot),
+                        naam=vervanger.naam if vervanger else ""))
+    if vervanger is not None and not notify.reaches_someone(ctx, vervanger):
+        # Their reminders would reach no one while away: say so now, not in a week.
+        return Reply.of(done, views.note(t("done.afwezig.vervanger_zonder_account",
+                                           naam=vervanger.naam)))
+    return Reply.of(done)
 
 
 @handles("terug")

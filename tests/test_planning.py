@@ -57,11 +57,12 @@ def reminders_of(db: Database, ref: str = "JGD-03#2") -> str:
     return f"herinnering:m{milestone_id(db, ref)}:"
 
 
-def test_the_driehoek_is_reminded_seven_working_days_before(any_demo_db: Database) -> None:
+def test_the_projectleider_and_sponsor_are_reminded_seven_working_days_before(
+        any_demo_db: Database) -> None:
+    # The bestuurlijk opdrachtgever (wethouder-houten) reads the weekly overview instead.
     plan_at(any_demo_db, TUESDAY)
     key = reminders_of(any_demo_db)
-    assert recipients(any_demo_db, key) == ["pl-jeugdinkoop", "plo-nieuwegein",
-                                            "wethouder-houten"]
+    assert recipients(any_demo_db, key) == ["pl-jeugdinkoop", "plo-nieuwegein"]
     message = text_of(rows(any_demo_db, key)[0])
     assert "Besluit maatregelenpakket: bijna zover" in message
     assert "over 7 werkdagen (donderdag 10 december 2026)" in message
@@ -113,7 +114,7 @@ def test_while_away_the_vervanger_gets_the_reminder(any_demo_db: Database) -> No
     assert "plo-houten" not in chat.text("afwezig 30 november 4 december @plo-houten")
     plan_at(any_demo_db, TUESDAY)
     got = recipients(any_demo_db, reminders_of(any_demo_db))
-    assert got == ["pl-jeugdinkoop", "plo-houten", "wethouder-houten"]
+    assert got == ["pl-jeugdinkoop", "plo-houten"]
     stand_in = next(r for r in rows(any_demo_db, reminders_of(any_demo_db)) if "afwezig@" in
                     r.delivery_key)
     assert "Voor Dirk van Leeuwen, afwezig t/m 4 dec 2026" in text_of(stand_in)
@@ -248,5 +249,4 @@ def test_a_vervanger_can_snooze_what_reaches_them_on_someones_behalf(
                                  {"ref": "JGD-03#2"}, {"wanneer": "datum", "datum": "8-12-2026"},
                                  TUESDAY)
     plan_at(any_demo_db, TUESDAY)
-    assert recipients(any_demo_db, reminders_of(any_demo_db)) == [
-        "pl-jeugdinkoop", "wethouder-houten"]
+    assert recipients(any_demo_db, reminders_of(any_demo_db)) == ["pl-jeugdinkoop"]

@@ -240,7 +240,7 @@ def test_a_confidential_notice_never_reaches_a_stand_in_outside_the_circle(
     with demo_db.read() as s:
         rows = s.scalars(select(OutboxBericht)).all()
     assert sorted(r.doel for r in rows) == ["4", "4"]
-    assert any("Bedoeld voor Maarten de Graaf" in c for r in rows for c in r.bericht["context"])
+    assert any("vervanger van Maarten de Graaf" in c for r in rows for c in r.bericht["context"])
     # With a stand-in outside the circle, the programmamanager receives it instead.
     chat("beheer persoon wijzig @wethouder-lopik vervanger @medewerker-houten",
          as_="programmamanager")

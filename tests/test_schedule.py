@@ -13,6 +13,8 @@ from bot.schedule import (
     digest_due,
     due_for,
     due_reminder,
+    escalated,
+    overview_due,
     reminders_before,
     sending_day,
     status_round,
@@ -168,3 +170,21 @@ def test_send_time_is_a_setting() -> None:
     early = Rules(send_time=time(8, 0))
     assert sending_day(datetime(2027, 1, 14, 8, 0, tzinfo=AMS), CAO, early, AMS) == \
         date(2027, 1, 14)
+
+
+def test_a_late_milestone_escalates_after_the_regions_number_of_weekly_reminders() -> None:
+    # Due Thursday 10 December 2026: late reminders on 11, 18 and 24 December (the 25th is
+    # Kerstdag); the fourth week (from 1 January) escalates instead.
+    due = date(2026, 12, 10)
+    assert not escalated(due, date(2026, 12, 31), CAO, RULES)
+    assert escalated(due, date(2027, 1, 4), CAO, RULES)
+    once = Rules.of_regio({"escalatie_na_herinneringen": 1}, RULES)
+    assert once.escalate_after == 1 and escalated(due, date(2026, 12, 18), CAO, once)
+    assert Rules.of_regio({"escalatie_na_herinneringen": "veel"}, RULES).escalate_after == 3
+
+
+def test_the_bestuurders_overview_follows_the_digest_unless_the_region_says_otherwise() -> None:
+    assert overview_due(date(2026, 11, 30), CAO, RULES) == date(2026, 11, 30)
+    wednesday = Rules.of_regio({"bestuurder_overzicht_dag": "woensdag"}, RULES)
+    assert overview_due(date(2026, 11, 30), CAO, wednesday) is None
+    assert overview_due(date(2026, 12, 2), CAO, wednesday) == date(2026, 12, 2)

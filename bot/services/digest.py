@@ -6,14 +6,14 @@ personal digest with nothing in it is not sent."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from bot.context import Ctx
 from bot.errors import UserError
-from bot.schedule import Rules
+from bot.schedule import Rules, escalated
 from bot.services import audit, decisions, notify, register, visibility
 from bot.services.reminders import CLOSED_FASE, absences_on
 from bot.texts import t
@@ -70,6 +70,10 @@ class Digest:
     moved: str | None = None
     # Per gemeente, the decisions it has not taken through yet: (opgave, step owed).
     besluiten: dict[str, list[tuple[Opgave, str]]] = field(default_factory=dict)
+    # Late milestones whose reminders stopped: they went to the ambtelijk opdrachtgever.
+    escalated: set[int] = field(default_factory=set)
+    # For the programmamanager: per person, the messages of the week that reached nobody.
+    unreachable: list[tuple[Persoon, int]] = field(default_factory=list)
 
     @property
     def told(self) -> list[News]:
@@ -144,7 +148,28 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
             .where(*open_afweging, Respondent.status.in_(WAITING))):
         news[opgave_id].waiting_for.add(persoon_id)
     away = sorted(absences_on(ctx, today).values(), key=lambda a: a.persoon.naam)
-    return Digest(week, today, list(news.values()), away, reader, total=int(total or 0))
+    calendar = of_regio(ctx.regio.instellingen)
+    late = {m.id for n in news.values() for m in n.overdue
+            if escalated(m.datum, today, calendar, rules)}
+    unreachable = (_unreachable(ctx, since)
+                   if reader is None or reader.is_programmamanager else [])
+    return Digest(week, today, list(news.values()), away, reader, total=int(total or 0),
+                  escalated=late, unreachable=unreachable)
+
+
+def _unreachable(ctx: Ctx, since: datetime) -> list[tuple[Persoon, int]]:
+    """Who had messages this week that reached no one (no account, no stand-in with one),
+    with how many: counted on one platform, as each message is stored once per platform."""
+    platform = notify.platforms_of(ctx)[0]
+    counted = ctx.session.execute(
+        select(OutboxBericht.doel, func.count(OutboxBericht.id))
+        .where(OutboxBericht.regio_id == ctx.regio.id, OutboxBericht.status == notify.NOBODY,
+               OutboxBericht.platform == platform, OutboxBericht.aangemaakt_op >= since)
+        .group_by(OutboxBericht.doel)).all()
+    people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(
+        Persoon.id.in_([int(doel) for doel, _ in counted])))}
+    found = [(people[int(doel)], int(n)) for doel, n in counted if int(doel) in people]
+    return sorted(found, key=lambda pair: pair[0].naam)
 
 
 def wants_whole_agenda(ctx: Ctx, persoon: Persoon) -> bool:
@@ -161,7 +186,8 @@ def personal(ctx: Ctx, digest: Digest) -> Digest:
     me = digest.reader.id
     kept = [n for n in digest.news if digest.mine(n) or me in n.waiting_for]
     return Digest(digest.week, digest.today, kept, digest.away, digest.reader,
-                  total=len(kept))
+                  total=len(kept), escalated=digest.escalated,
+                  unreachable=digest.unreachable)
 
 
 def plan(ctx: Ctx, week: date, rules: Rules) -> int:
@@ -189,6 +215,87 @@ def plan(ctx: Ctx, week: date, rules: Rules) -> int:
         own = replace(personal(as_reader, gather(as_reader, week, rules, reader)), moved=moved)
         if not render.is_empty(own):
             sent += notify.to_person(ctx, reader, render.digest(own), f"{key}:dm")
+    return sent
+
+
+@dataclass
+class Overview:
+    """A bestuurlijk opdrachtgever's week: their opgaven that are late or at risk, and
+    the dilemmas put to them. Nothing to act on in the chat: no buttons."""
+
+    reader: Persoon
+    week: date
+    today: date
+    opgaven: list[tuple[Opgave, list[Mijlpaal]]] = field(default_factory=list)
+    dilemmas: list[tuple[Opgave, Dilemma]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.opgaven or self.dilemmas)
+
+
+AT_RISK = ("risico", "geblokkeerd")
+
+
+def overviews(ctx: Ctx, week: date, skip: set[int] | None = None) -> list[Overview]:
+    """What every bestuurlijk opdrachtgever (but those in ``skip``) is shown this week, in
+    three queries for the whole regio: planning asks again every minute of the day."""
+    today, skip = ctx.today, skip or set()
+    opgaven = list(ctx.session.scalars(select(Opgave).where(
+        *_running(ctx), Opgave.bestuurlijk_opdrachtgever_id.is_not(None))
+        .options(joinedload(Opgave.bestuurlijk_opdrachtgever))
+        .order_by(Opgave.agenda_volgorde, Opgave.code)))
+    opgaven = [o for o in opgaven if o.bestuurlijk_opdrachtgever_id not in skip
+               and o.bestuurlijk_opdrachtgever is not None
+               and o.bestuurlijk_opdrachtgever.actief]
+    ids = [o.id for o in opgaven]
+    late: dict[int, list[Mijlpaal]] = {}
+    for m in ctx.session.scalars(select(Mijlpaal).where(
+            Mijlpaal.opgave_id.in_(ids), Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < today)
+            .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
+        late.setdefault(m.opgave_id, []).append(m)
+    put: dict[int, list[Dilemma]] = {}
+    for d in ctx.session.scalars(select(Dilemma).where(
+            Dilemma.opgave_id.in_(ids), Dilemma.status != "opgelost",
+            Dilemma.geescaleerd_naar_bestuurder).order_by(Dilemma.volgnummer)):
+        put.setdefault(d.opgave_id, []).append(d)
+    found: dict[int, Overview] = {}
+    for opgave in opgaven:
+        reader = opgave.bestuurlijk_opdrachtgever
+        assert reader is not None
+        mine = found.setdefault(reader.id, Overview(reader, week, today))
+        if late.get(opgave.id) or opgave.status in AT_RISK:
+            mine.opgaven.append((opgave, late.get(opgave.id, [])))
+        mine.dilemmas += [(opgave, d) for d in put.get(opgave.id, [])]
+    return [found[k] for k in sorted(found)]
+
+
+def _circle(overview: Overview) -> set[int] | None:
+    """Who may read it in the bestuurder's place: with a vertrouwelijk dilemma in it, only
+    someone in the driehoek of every such opgave (or the programmamanager)."""
+    secret = [o for o, d in overview.dilemmas if d.vertrouwelijk]
+    if not secret:
+        return None
+    circles = [{p for p in (o.projectleider_id, o.ambtelijk_opdrachtgever_id,
+                            o.bestuurlijk_opdrachtgever_id) if p is not None} for o in secret]
+    return set.intersection(*circles)
+
+
+def plan_overviews(ctx: Ctx, week: date) -> int:
+    """The weekly overview to every bestuurlijk opdrachtgever with something in it (by
+    DM, or to their stand-in); an empty one is not sent."""
+    from bot.services import digest_messages as render
+
+    key = f"overzicht:r{ctx.regio.id}:{week.isoformat()}"
+    # Who has theirs already: "overzicht:r1:2026-11-30:p7:@7:7:console" → 7.
+    done = {int(k.split(":")[3].removeprefix("p")) for k in ctx.session.scalars(
+        select(OutboxBericht.delivery_key).where(
+            OutboxBericht.delivery_key.like(f"{key}:p%")))}
+    sent = 0
+    for found in overviews(ctx, week, skip=done):
+        if not found.empty:
+            sent += notify.to_person(ctx, found.reader, render.overview(found),
+                                     f"{key}:p{found.reader.id}", circle=_circle(found))
     return sent
 
 

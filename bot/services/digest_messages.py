@@ -8,7 +8,8 @@ from datetime import date
 from bot.dates import format_date, format_short
 from bot.messages import Line, Message, PersonRef, Section, line
 from bot.services import audit
-from bot.services.digest import Digest, News
+from bot.services.digest import Digest, News, Overview
+from bot.services.reminder_messages import when
 from bot.texts import current_language, t, tn
 from bot.vocab import STATUS_ICONS
 from storage.models import Mijlpaal
@@ -23,11 +24,13 @@ def _date(value: date) -> str:
     return format_short(value, current_language())
 
 
-def _milestone(news: News, m: Mijlpaal, today: date) -> Line:
+def _milestone(news: News, m: Mijlpaal, today: date, escalated: set[int]) -> Line:
     ref = f"{news.opgave.code}#{m.volgnummer} {m.titel}"
     if m.datum < today:
         state = tn("herinnering.te_laat", (today - m.datum).days,
                   date=_date(m.datum))
+        if m.id in escalated:
+            state += t("digest.geescaleerd")
     else:
         state = _date(m.datum)
     parts: list[str | PersonRef] = [f"{ref} · {state}"]
@@ -40,7 +43,7 @@ def _todo_all(digest: Digest) -> list[Line]:
     """For the PLO channel: what the overleg must pick up, one line per kind."""
     told = digest.news
     kinds = [
-        ("digest.todo.te_laat", [f"{n.opgave.code}#{m.volgnummer}" for n in told
+        ("digest.todo.te_laat", [_late_ref(n, m, digest.escalated) for n in told
                                  for m in n.overdue]),
         ("digest.todo.status", [n.opgave.code for n in told if n.stale]),
         ("digest.todo.vacant", [f"{n.opgave.code} ({', '.join(n.vacant)})" for n in told
@@ -48,7 +51,22 @@ def _todo_all(digest: Digest) -> list[Line]:
         ("digest.todo.afweging", [f"{n.opgave.code} ({n.waiting[0]}/{n.waiting[1]})"
                                   for n in told if n.waiting]),
     ]
-    return [line(t(key, items=_some(items))) for key, items in kinds if items]
+    return [line(t(key, items=_some(items))) for key, items in kinds if items] + \
+        _unreachable(digest)
+
+
+def _late_ref(news: News, m: Mijlpaal, escalated: set[int]) -> str:
+    ref = f"{news.opgave.code}#{m.volgnummer}"
+    return t("digest.todo.geescaleerd", ref=ref) if m.id in escalated else ref
+
+
+def _unreachable(digest: Digest) -> list[Line]:
+    """For the programmamanager: the week's messages that reached no one, per person."""
+    if not digest.unreachable:
+        return []
+    total = sum(n for _, n in digest.unreachable)
+    items = _some([f"{p.naam} ({n})" for p, n in digest.unreachable])
+    return [line(tn("digest.onbereikbaar", total, items=items))]
 
 
 def _some(items: list[str], shown: int = 12) -> str:
@@ -67,15 +85,15 @@ def _todo_mine(digest: Digest) -> list[Line]:
         pl = n.opgave.projectleider_id == me
         for m in [*n.overdue, *n.upcoming]:
             if m.eigenaar_id == me or (m.eigenaar_id is None and pl):
-                lines.append(_milestone(n, m, digest.today))
+                lines.append(_milestone(n, m, digest.today, digest.escalated))
         if n.stale and pl:
             lines.append(line(t("digest.todo.jouw_status", code=n.opgave.code)))
         if me in n.waiting_for:
             lines.append(line(t("digest.todo.jouw_afweging", code=n.opgave.code)))
-    return lines
+    return lines + _unreachable(digest)
 
 
-def _opgave(news: News, today: date) -> Section:
+def _opgave(news: News, today: date, escalated: set[int]) -> Section:
     o = news.opgave
     icon = STATUS_ICONS.get(o.status or "", "⚪")
     lines: list[Line] = []
@@ -85,7 +103,7 @@ def _opgave(news: News, today: date) -> Section:
                             nieuw=entry.nieuw or "–")))
     if len(news.changes) > MAX_CHANGES:
         lines.append(line(tn("digest.meer_wijzigingen", len(news.changes) - MAX_CHANGES)))
-    lines += [_milestone(news, m, today) for m in [*news.overdue, *news.upcoming]]
+    lines += [_milestone(news, m, today, escalated) for m in [*news.overdue, *news.upcoming]]
     lines += [line(t("digest.dilemma", ref=f"{o.code}#D{d.volgnummer}"), d.tekst)
               for d in news.dilemmas]
     if news.vacant:
@@ -105,7 +123,7 @@ def digest(digest: Digest) -> Message:
     if todo:
         sections.append(Section(title=t("digest.todo"), lines=todo))
     told = digest.told
-    sections += [_opgave(n, digest.today) for n in told[:MAX_OPGAVEN]]
+    sections += [_opgave(n, digest.today, digest.escalated) for n in told[:MAX_OPGAVEN]]
     if len(told) > MAX_OPGAVEN:
         sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=_some(
             [n.opgave.code for n in told[MAX_OPGAVEN:]])))]))
@@ -129,3 +147,23 @@ def digest(digest: Digest) -> Message:
                             reden=digest.moved))
     return Message(heading=t("digest.kop", date=format_date(digest.week, current_language())),
                    sections=sections, context=context)
+
+
+def overview(found: Overview) -> Message:
+    """A bestuurder's weekly overview: to read, not to act on in the chat (no buttons).
+    One section per opgave that is late or at risk, then the dilemmas put to them."""
+    sections: list[Section] = []
+    for opgave, late in found.opgaven:
+        icon = STATUS_ICONS.get(opgave.status or "", "⚪")
+        lines = [line(t("overzicht.te_laat", ref=f"{opgave.code}#{m.volgnummer}",
+                        titel=m.titel, when=when(m, found.today, 0))) for m in late]
+        if not late and opgave.status_toelichting:
+            lines.append(line(opgave.status_toelichting))
+        sections.append(Section(
+            title=f"{icon} {opgave.code} {opgave.titel} · {opgave.status or '–'}", lines=lines))
+    if found.dilemmas:
+        sections.append(Section(title=t("overzicht.dilemmas"), lines=[
+            line(t("digest.dilemma", ref=f"{o.code}#D{d.volgnummer}"), d.tekst)
+            for o, d in found.dilemmas]))
+    return Message(heading=t("overzicht.kop", date=format_date(found.week, current_language())),
+                   sections=sections, context=[t("overzicht.context")])

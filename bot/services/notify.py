@@ -2,8 +2,9 @@
 
 A delivery key names kind, subject, recipient and occurrence, so the same notification
 is stored once however often it is planned. Messages go to every platform the regio is
-reached on; a person without an account there is served by their stand-in, else by the
-PLO channel, never silently nowhere.
+reached on; a person without an account there is served by their stand-in by DM. A
+channel is never anyone's personal inbox: what reaches nobody is stored as such (status
+``niemand``, never sent) and counted for the programmamanager in the digest.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from storage import outbox
 from storage.models import Identiteit, Opgave, Overleg, Persoon, Werkruimte
 
 PLO_CHANNEL_FALLBACK = "plo"
+# An outbox row that reached nobody: kept (so planning again adds nothing and the digest
+# can count it) but never claimed by a dispatcher, which only takes "pending" rows.
+NOBODY = "niemand"
 
 
 _KNOWN = "notify.known"
@@ -118,27 +122,26 @@ def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
     return None
 
 
-def _programme_managers(ctx: Ctx, platform: str) -> list[Persoon]:
-    managers = ctx.session.scalars(select(Persoon).where(
-        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief))
-    return [m for m in managers if _has_account(ctx, m.id, platform)]
-
-
 def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
               circle: set[int] | None = None, served: set[int] | None = None) -> int:
-    """Deliver to a person, their stand-in, or — never silently nowhere — the PLO channel
-    (for something confidential: the programmamanager instead of a channel). ``served``
-    collects who received this notification already: a stand-in who got it in their own
-    right does not get it again on someone else's behalf. Returns how many rows were new."""
+    """Deliver to a person or by DM to their stand-in (for something confidential: one
+    inside its ``circle``, else the programmamanager). With no stand-in who has an
+    account it reaches nobody: stored as such for the programmamanager's count, never
+    posted in a channel. ``served`` collects who received this notification already: a
+    stand-in who got it in their own right does not get it again on someone else's
+    behalf. Returns how many rows were new."""
     stored = 0
     for platform in platforms_of(ctx):
-        recipient = _stand_in(ctx, persoon, platform, circle)
-        if recipient is None and circle is None:
-            stored += to_channel(ctx, plo_channel(ctx), _for(message, persoon),
-                                 f"{key}:@{persoon.id}")
+        target = _stand_in(ctx, persoon, platform, circle)
+        if target is not None:
+            targets = [target]
+        elif circle is not None and _stand_in(ctx, persoon, platform, None) is not None:
+            # The stand-in may not read it: the programmamanager (inside every circle) does.
+            targets = _programme_managers(ctx, platform)
+        else:
+            stored += _nobody(ctx, persoon, message, key, platform)
             continue
-        recipients = [recipient] if recipient else _programme_managers(ctx, platform)
-        for target in recipients:
+        for target in targets:
             if served is not None and target.id != persoon.id and target.id in served:
                 continue
             if served is not None:
@@ -153,7 +156,33 @@ def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
     return stored
 
 
+def _programme_managers(ctx: Ctx, platform: str) -> list[Persoon]:
+    managers = ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief))
+    return [m for m in managers if _has_account(ctx, m.id, platform)]
+
+
+def _nobody(ctx: Ctx, persoon: Persoon, message: Message, key: str, platform: str) -> int:
+    """Keep what could reach no one, addressed to the person it was meant for."""
+    return outbox.enqueue(
+        ctx.session, delivery_key=f"{key}:@{persoon.id}:niemand:{platform}",
+        regio_id=ctx.regio.id, platform=platform, doel_soort=NOBODY, doel=str(persoon.id),
+        bericht=message.model_dump(mode="json"), aangemaakt_op=ctx.now, status=NOBODY,
+    )
+
+
+def reaches_someone(ctx: Ctx, persoon: Persoon) -> bool:
+    """Whether a message for this person reaches them or a stand-in on every platform."""
+    return all(_stand_in(ctx, persoon, p, None) is not None for p in platforms_of(ctx))
+
+
 def _for(message: Message, persoon: Persoon) -> Message:
-    """The same message, saying whom it was meant for."""
+    """The same message in the third person for a stand-in: the heading says whom it is
+    for ("Voor Karel Boer (Wethouder Houten, geen chataccount): …")."""
+    who = (t("notice.standin.wie", naam=persoon.naam, functie=persoon.functie)
+           if persoon.functie else t("notice.standin.wie_zonder_functie", naam=persoon.naam))
+    heading = (t("notice.standin.kop", wie=who, kop=message.heading) if message.heading
+               else t("notice.standin.kop_leeg", wie=who))
     return message.model_copy(update={
-        "context": [t("notice.standin", naam=persoon.naam), *message.context]})
+        "heading": heading, "context": [t("notice.standin", naam=persoon.naam),
+                                        *message.context]})

@@ -65,6 +65,21 @@ def reminder(opgave: Opgave, mijlpaal: Mijlpaal, due: Reminder, today: date,
                    context=_context(opgave, on_behalf))
 
 
+def escalation(opgave: Opgave, mijlpaal: Mijlpaal, whose: Persoon | None, today: date,
+               reminded: int, on_behalf: tuple[Persoon, date] | None = None) -> Message:
+    """To the ambtelijk opdrachtgever, once: a milestone whose weekly reminders went
+    unanswered. Says what is late, since when and whose it is; the reminders stop."""
+    lines = [line(t("escalatie.sinds", when=when(mijlpaal, today, 0))),
+             line(tn("escalatie.herinnerd", reminded))]
+    if whose is not None:
+        lines.append(line(t("herinnering.eigenaar"),
+                          PersonRef(persoon_id=whose.id, naam=whose.naam)))
+    buttons = milestone_buttons(opgave, mijlpaal)[:2]  # close or move it; no snooze
+    return Message(heading=t("escalatie.kop", ref=ref(opgave, mijlpaal), titel=mijlpaal.titel),
+                   sections=[Section(lines=lines)], buttons=buttons,
+                   context=_context(opgave, on_behalf))
+
+
 def _context(opgave: Opgave, on_behalf: tuple[Persoon, date] | None) -> list[str]:
     context = [t("herinnering.context", code=opgave.code, titel=opgave.titel)]
     if on_behalf is not None:

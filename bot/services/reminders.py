@@ -13,6 +13,7 @@ from functools import partial
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from bot import schedule
 from bot.context import Ctx
 from bot.messages import Message
 from bot.schedule import Reminder, Rules, due_for, return_day, status_round
@@ -48,16 +49,19 @@ def absences_on(ctx: Ctx, day: date) -> dict[int, Afwezigheid]:
     return {a.persoon_id: a for a in rows}
 
 
-def _driehoek(opgave: Opgave) -> list[int]:
-    return [p for p in (opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id,
-                        opgave.bestuurlijk_opdrachtgever_id) if p is not None]
+def _reminded(opgave: Opgave, mijlpaal: Mijlpaal) -> list[int]:
+    """Who is reminded of a milestone: its eigenaar, the projectleider and the ambtelijk
+    opdrachtgever. The bestuurlijk opdrachtgever is not (unless they own it): a
+    wethouder cannot close or move a milestone and reads the weekly overview instead."""
+    ids = (mijlpaal.eigenaar_id, opgave.projectleider_id, opgave.ambtelijk_opdrachtgever_id)
+    return [p for p in dict.fromkeys(ids) if p is not None]
 
 
 def _recipients(ctx: Ctx, opgave: Opgave, mijlpaal: Mijlpaal,
                 people: dict[int, Persoon]) -> list[Persoon]:
-    """The milestone's eigenaar and the driehoek, each once; those with a chat account
-    first, so a stand-in who is in the driehoek gets the reminder in their own right."""
-    ids = dict.fromkeys(p for p in (mijlpaal.eigenaar_id, *_driehoek(opgave)) if p is not None)
+    """The milestone's reminded people, each once; those with a chat account first, so a
+    stand-in who is one of them gets the reminder in their own right."""
+    ids = _reminded(opgave, mijlpaal)
     found = [people[i] for i in ids if i in people and people[i].actief]
     return sorted(found, key=lambda p: not notify.reachable(ctx, p))
 
@@ -95,17 +99,22 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
         .order_by(Mijlpaal.datum, Mijlpaal.id)).all()
     if not rows:
         return 0
+    late, rows = _split_escalated(plan, rows)
     ids = {m.id for m, _ in rows}
     snoozed = {(u.persoon_id, u.mijlpaal_id): u.tot for u in ctx.session.scalars(
         select(Uitstel).join(Mijlpaal, Mijlpaal.id == Uitstel.mijlpaal_id).where(
             Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon)) if u.mijlpaal_id in ids}
-    wanted = {p for m, o in rows for p in (m.eigenaar_id, *_driehoek(o)) if p is not None}
+    wanted = {p for m, o in rows for p in _reminded(o, m)}
+    wanted |= {o.ambtelijk_opdrachtgever_id for _, o in late
+               if o.ambtelijk_opdrachtgever_id is not None}
     people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(Persoon.id.in_(wanted)))}
     vervangers = {a.vervanger_id for a in away.values() if a.vervanger_id is not None}
     notify.know_accounts(ctx, wanted | vervangers)
     dues = {m.id: _dues(plan, m, o, people, snoozed, away) for m, o in rows}
     planned = _already_planned(ctx, rows, dues, away)
-    sent = 0
+    escalated_before = _escalated_before(ctx)
+    sent = sum(_escalate(plan, mijlpaal, opgave, people, away) for mijlpaal, opgave in late
+               if _escalation_key(mijlpaal) not in escalated_before)
     for mijlpaal, opgave in rows:
         base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
         left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
@@ -125,6 +134,50 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
             build = partial(messages.reminder, opgave, mijlpaal, due, today, left)
             sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served)
     return sent
+
+
+def _split_escalated(plan: Plan, rows: Sequence[tuple[Mijlpaal, Opgave]]) -> tuple[
+        list[tuple[Mijlpaal, Opgave]], list[tuple[Mijlpaal, Opgave]]]:
+    """(escalated, still reminded): after a few weekly late reminders a milestone goes to
+    the ambtelijk opdrachtgever once and its personal reminders stop."""
+    late: list[tuple[Mijlpaal, Opgave]] = []
+    kept: list[tuple[Mijlpaal, Opgave]] = []
+    for mijlpaal, opgave in rows:
+        escalated = schedule.escalated(mijlpaal.datum, plan.today, plan.calendar, plan.rules)
+        (late if escalated else kept).append((mijlpaal, opgave))
+    return late, kept
+
+
+def _escalation_key(mijlpaal: Mijlpaal) -> str:
+    """Once per milestone and date: moved to a new date, it starts over."""
+    return f"escalatie:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
+
+
+def _escalated_before(ctx: Ctx) -> set[str]:
+    """The escalations in the outbox already, in one query: planning runs every minute and
+    a milestone stays escalated until it is closed or moved."""
+    keys = ctx.session.scalars(select(OutboxBericht.delivery_key).where(
+        OutboxBericht.regio_id == ctx.regio.id,
+        OutboxBericht.delivery_key.like("escalatie:m%")))
+    return {":".join(k.split(":")[:3]) for k in keys}
+
+
+def _escalate(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
+              away: dict[int, Afwezigheid]) -> int:
+    """One message to the ambtelijk opdrachtgever (when that role is vacant: the
+    programmamanager) saying what is late, since when and whose it is."""
+    ctx = plan.ctx
+    key = _escalation_key(mijlpaal)
+    whose = mijlpaal.eigenaar or opgave.projectleider
+    build = partial(messages.escalation, opgave, mijlpaal, whose, plan.today,
+                    plan.rules.escalate_after)
+    sponsor = people.get(opgave.ambtelijk_opdrachtgever_id or 0)
+    if sponsor is not None and sponsor.actief:
+        return _send(plan, sponsor, build, key, away)
+    managers = ctx.session.scalars(select(Persoon).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief)
+        .order_by(Persoon.id))
+    return sum(_send(plan, manager, build, key, away) for manager in managers)
 
 
 def _dues(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
@@ -219,8 +272,7 @@ def plan_welcome_back(plan: Plan) -> int:
             .where(Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE,
                    Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                    or_(Mijlpaal.eigenaar_id == me, Opgave.projectleider_id == me,
-                       Opgave.ambtelijk_opdrachtgever_id == me,
-                       Opgave.bestuurlijk_opdrachtgever_id == me))
+                       Opgave.ambtelijk_opdrachtgever_id == me))
             .order_by(Mijlpaal.datum, Opgave.code)).all()
         if items:
             sent += notify.to_person(ctx, absence.persoon, messages.welcome_back(

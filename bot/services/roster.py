@@ -128,6 +128,16 @@ def edit(ctx: Ctx, persoon: Persoon, veld: str, waarde: str | None) -> Persoon:
     return persoon
 
 
+def standin_warning(ctx: Ctx, persoon: Persoon) -> str | None:
+    """A warning when a person's messages still reach no one after setting their stand-in:
+    neither they nor anyone in their chain of stand-ins has a chat account."""
+    ctx.session.flush()
+    ctx.session.expire(persoon, ["vervanger"])  # the id was just set; load who it is
+    if persoon.vervanger is None or notify.reaches_someone(ctx, persoon):
+        return None
+    return t("roster.standin_no_account", vervanger=persoon.vervanger.naam, naam=persoon.naam)
+
+
 def _set(ctx: Ctx, persoon: Persoon, attribute: str, value: object,
          shown: tuple[object, object] | None = None) -> None:
     old = getattr(persoon, attribute)

@@ -330,8 +330,11 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Updated by {naam}; was: {old}.",
     "notice.role.heading": "You are now {rol} of {code}",
     "notice.role.by": "Assigned by {naam}. /opgave status shows your opgaven.",
-    "notice.standin": "Meant for {naam}, who has no chat account; you are the "
-                      "stand-in.",
+    "notice.standin": "You receive this as the stand-in of {naam}.",
+    "notice.standin.wie": "{naam} ({functie}, no chat account)",
+    "notice.standin.wie_zonder_functie": "{naam} (no chat account)",
+    "notice.standin.kop": "For {wie}: {kop}",
+    "notice.standin.kop_leeg": "For {wie}",
     # forms, continued
     "form.wijzig.title": "Edit {code}",
     "form.wijzig.submit": "Save",
@@ -356,6 +359,9 @@ TEXTS: dict[str, str] = {
     "roster.bad_email": "‘{word}’ is not an email address.",
     "roster.bad_yes_no": "Write yes or no, not ‘{word}’.",
     "roster.self_standin": "Someone cannot be their own stand-in.",
+    "roster.standin_no_account": "Note: {vervanger} has no chat account either. Messages for "
+                                 "{naam} reach no one this way; choose a stand-in with a "
+                                 "chat account.",
     "roster.self_successor": "Someone cannot be their own successor.",
     "roster.bad_account": "‘{word}’ is not an account. Name the account with @ or as a "
                           "mention.",
@@ -618,6 +624,13 @@ TEXTS: dict[str, str] = {
     "herinnering.besluit": "Decided by {overleg}.",
     "herinnering.context": "{code} {titel}",
     "herinnering.namens": "For {naam}, away until {date}: you are the substitute.",
+    "escalatie.kop": "{ref} {titel}: overdue, to you as the sponsoring civil servant",
+    "escalatie.sinds": "Milestone {when}.",
+    "escalatie.herinnerd.one": "After 1 weekly reminder it is still not closed or moved. "
+                               "The reminders stop now; the PLO digest shows it as escalated.",
+    "escalatie.herinnerd.other": "After {count} weekly reminders it is still not closed or "
+                                 "moved. The reminders stop now; the PLO digest shows it as "
+                                 "escalated.",
     "button.blokkade": "Report a blockage",
     "button.later": "Remind me later",
     "button.status_bijwerken": "Update status",
@@ -637,6 +650,19 @@ TEXTS: dict[str, str] = {
     "digest.todo.status": "Update status: {items}",
     "digest.todo.vacant": "Fill a role: {items}",
     "digest.todo.afweging": "Answer the assessment: {items}",
+    "digest.todo.geescaleerd": "{ref} (escalated)",
+    "digest.geescaleerd": " · escalated to the sponsoring civil servant",
+    "digest.onbereikbaar.one": "1 message reached no one: {items}. Set a stand-in with a chat "
+                               "account (/opgave beheer persoon wijzig @handle vervanger "
+                               "@someone).",
+    "digest.onbereikbaar.other": "{count} messages reached no one: {items}. Set a stand-in "
+                                 "with a chat account (/opgave beheer persoon wijzig @handle "
+                                 "vervanger @someone).",
+    "overzicht.kop": "Weekly overview for the executive sponsor, week of {date}",
+    "overzicht.te_laat": "{ref} {titel}: {when}",
+    "overzicht.dilemmas": "Dilemmas put to you",
+    "overzicht.context": "For your information: the project lead and the sponsoring civil "
+                         "servant handle it. /opgave status <code> shows more.",
     "digest.todo.jouw_status": "Update the status of {code}.",
     "digest.todo.jouw_afweging": "Answer the assessment of {code} (type /opgave afweging "
                                  "{code} invullen).",
@@ -669,6 +695,10 @@ TEXTS: dict[str, str] = {
                     "and come in one message.",
     "done.afwezig.vervanger": "Noted: away from {van} to {tot}. {naam} gets your reminders "
                               "meanwhile.",
+    "done.afwezig.vervanger_zonder_account": "Note: {naam} has no chat account (and no "
+                                             "stand-in with one). Your reminders reach no "
+                                             "one this way; choose a substitute with a chat "
+                                             "account.",
     "done.terug": "Welcome back: your reminders come to you again.",
     "done.digest.aan": "You will also get the digest as a personal message every week.",
     "done.digest.uit": "You will no longer get the digest as a personal message.",

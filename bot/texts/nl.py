@@ -321,8 +321,11 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",
     "notice.role.heading": "Je bent nu {rol} van {code}",
     "notice.role.by": "Toegewezen door {naam}. /opgave status toont je opgaven.",
-    "notice.standin": "Bedoeld voor {naam}, die geen chat-account heeft; jij bent de "
-                      "vervanger.",
+    "notice.standin": "Je krijgt dit als vervanger van {naam}.",
+    "notice.standin.wie": "{naam} ({functie}, geen chataccount)",
+    "notice.standin.wie_zonder_functie": "{naam} (geen chataccount)",
+    "notice.standin.kop": "Voor {wie}: {kop}",
+    "notice.standin.kop_leeg": "Voor {wie}",
     # forms, continued
     "form.wijzig.title": "{code} wijzigen",
     "form.wijzig.submit": "Opslaan",
@@ -347,6 +350,9 @@ TEXTS: dict[str, str] = {
     "roster.bad_email": "‘{word}’ is geen e-mailadres.",
     "roster.bad_yes_no": "Schrijf ja of nee, niet ‘{word}’.",
     "roster.self_standin": "Iemand kan niet zijn eigen vervanger zijn.",
+    "roster.standin_no_account": "Let op: {vervanger} heeft ook geen chataccount. Berichten "
+                                 "voor {naam} bereiken zo niemand; kies een vervanger met "
+                                 "een chataccount.",
     "roster.self_successor": "Iemand kan niet zijn eigen opvolger zijn.",
     "roster.bad_account": "‘{word}’ is geen account. Noem het account met @ of als vermelding.",
     "roster.already_linked": "{who} is al gekoppeld aan {naam}.",
@@ -606,6 +612,14 @@ TEXTS: dict[str, str] = {
     "herinnering.besluit": "Besluit door {overleg}.",
     "herinnering.context": "{code} {titel}",
     "herinnering.namens": "Voor {naam}, afwezig t/m {date}: jij bent de vervanger.",
+    "escalatie.kop": "{ref} {titel}: te laat, aan jou als ambtelijk opdrachtgever",
+    "escalatie.sinds": "Mijlpaal {when}.",
+    "escalatie.herinnerd.one": "Na 1 wekelijkse herinnering is hij nog niet afgerond of "
+                               "verplaatst. De herinneringen stoppen nu; in de PLO-digest "
+                               "staat hij als geëscaleerd.",
+    "escalatie.herinnerd.other": "Na {count} wekelijkse herinneringen is hij nog niet "
+                                 "afgerond of verplaatst. De herinneringen stoppen nu; in de "
+                                 "PLO-digest staat hij als geëscaleerd.",
     "button.blokkade": "Blokkade melden",
     "button.later": "Herinner me later",
     "button.status_bijwerken": "Status bijwerken",
@@ -626,6 +640,19 @@ TEXTS: dict[str, str] = {
     "digest.todo.status": "Status bijwerken: {items}",
     "digest.todo.vacant": "Rol vervullen: {items}",
     "digest.todo.afweging": "Afweging invullen: {items}",
+    "digest.todo.geescaleerd": "{ref} (geëscaleerd)",
+    "digest.geescaleerd": " · geëscaleerd naar de ambtelijk opdrachtgever",
+    "digest.onbereikbaar.one": "1 bericht kon niemand bereiken: {items}. Geef een vervanger "
+                               "met chataccount (/opgave beheer persoon wijzig @handle "
+                               "vervanger @iemand).",
+    "digest.onbereikbaar.other": "{count} berichten konden niemand bereiken: {items}. Geef "
+                                 "een vervanger met chataccount (/opgave beheer persoon "
+                                 "wijzig @handle vervanger @iemand).",
+    "overzicht.kop": "Weekoverzicht bestuurlijk opdrachtgever, week van {date}",
+    "overzicht.te_laat": "{ref} {titel}: {when}",
+    "overzicht.dilemmas": "Dilemma's die aan je zijn voorgelegd",
+    "overzicht.context": "Ter informatie: de projectleider en de ambtelijk opdrachtgever "
+                         "handelen het af. /opgave status <code> toont meer.",
     "digest.todo.jouw_status": "Werk de status van {code} bij.",
     "digest.todo.jouw_afweging": "Vul de afweging van {code} in (typ /opgave afweging {code} "
                                  "invullen).",
@@ -659,6 +686,10 @@ TEXTS: dict[str, str] = {
                     "terug bent en komen dan in één bericht.",
     "done.afwezig.vervanger": "Genoteerd: afwezig van {van} t/m {tot}. {naam} krijgt zolang "
                               "je herinneringen.",
+    "done.afwezig.vervanger_zonder_account": "Let op: {naam} heeft geen chataccount (en geen "
+                                             "vervanger met een account). Je herinneringen "
+                                             "bereiken zo niemand; kies een vervanger met "
+                                             "een chataccount.",
     "done.terug": "Welkom terug: je krijgt je herinneringen weer zelf.",
     "done.digest.aan": "Je krijgt de digest voortaan ook elke week als persoonlijk bericht.",
     "done.digest.uit": "Je krijgt de digest niet meer als persoonlijk bericht.",

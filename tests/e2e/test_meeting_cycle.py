@@ -28,10 +28,10 @@ def tick(workdir: Path, now: str) -> str:
 
 
 def delivered(out: str, header: str) -> str:
-    """The delivery that starts with ``header``, up to the next one."""
+    """The delivery that starts with ``header``, up to the next one (or the tick's summary)."""
     start = out.index(header)
-    end = out.find("\n→ ", start)
-    return out[start:] if end < 0 else out[start:end]
+    ends = [e for e in (out.find("\n→ ", start), out.find("\ntick ", start)) if e >= 0]
+    return out[start:min(ends)] if ends else out[start:]
 
 
 def lines(*text: str) -> str:

@@ -66,8 +66,9 @@ def test_a_week_in_the_register(tmp_path: Path) -> None:
         "→ @pl-wmo: *Je bent nu projectleider van WMO-04*",
         "✅ Maarten de Graaf is nu bestuurlijk opdrachtgever van WMO-04.",
         # wethouder-lopik has no account: her stand-in receives it, saying so
-        "→ @plo-lopik: *Je bent nu bestuurlijk opdrachtgever van WMO-04*",
-        "(Bedoeld voor Maarten de Graaf, die geen chat-account heeft; jij bent de vervanger.)",
+        "→ @plo-lopik: *Voor Maarten de Graaf (Wethouder Lopik, geen chataccount): Je bent nu "
+        "bestuurlijk opdrachtgever van WMO-04*",
+        "(Je krijgt dit als vervanger van Maarten de Graaf.)",
         "✅ Houten doet niet mee aan WMO-04.",
         "✅ Nieuwegein doet mee aan WMO-04.",
         "*WMO-04 · Vervoer naar dagbesteding*",

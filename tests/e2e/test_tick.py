@@ -32,6 +32,23 @@ def test_monday_morning_prints_reminders_and_the_digest_once(workdir: Path) -> N
     assert "→" not in again.stdout and "verstuurd 0" in again.stdout
 
 
+def test_monday_gives_a_wethouder_one_overview_without_buttons(workdir: Path) -> None:
+    monday = regiobot(workdir, "tick", "--now", "2026-11-30T09:05:00+01:00")
+    assert monday.returncode == 0, monday.stderr
+    to_him = [part for part in monday.stdout.split("\n→ ")
+              if part.startswith("@wethouder-houten:")]
+    assert len(to_him) == 1, to_him  # no milestone reminders, one overview
+    overview = to_him[0].split("\ntick ")[0]
+    assert "*Weekoverzicht bestuurlijk opdrachtgever, week van maandag 30 november 2026*" \
+        in overview
+    assert "JGD-03#1 Scenario's kostenbeheersing: 5 dagen te laat" in overview
+    assert "[" not in overview  # nothing to click that a wethouder may not use
+    # wethouder-lopik has no account: his stand-in gets it by DM, in the third person
+    assert "→ @plo-lopik: *Voor Maarten de Graaf (Wethouder Lopik, geen chataccount): " \
+        "Weekoverzicht" in monday.stdout
+    assert "→ #plo: *Voor" not in monday.stdout
+
+
 def test_before_nine_nothing_goes_out(workdir: Path) -> None:
     early = regiobot(workdir, "tick", "--now", "2026-11-30T08:30:00+01:00")
     assert early.returncode == 0 and "→" not in early.stdout

@@ -67,3 +67,20 @@ def test_an_afweging_that_expires_on_a_meeting_day_goes_to_the_meeting_after_and
     with people.db.read() as session:
         assert session.scalar(select(Agendapunt.status).where(
             Agendapunt.soort == "afweging")) == "behandeld"
+
+
+def test_a_dilemma_escalated_after_the_deadline_for_papers_is_for_the_meeting_after(
+        people: People) -> None:
+    # The PLO meets on 1 December (papers by 26 November) and on 15 December.
+    people.now = datetime(2026, 11, 27, 10, 0, tzinfo=AMS)
+    people.command("plo-nieuwegein", "dilemma JGD-03 Wie betaalt de wachtlijst")
+    assert "voorgelegd aan Programmaleidersoverleg" in text(
+        people.command("plo-nieuwegein", "dilemma escaleer JGD-03#D1 plo"))
+    dilemma = "JGD-03#D1 Wie betaalt de wachtlijst"
+    assert dilemma not in _agenda(people, "agenda plo")
+    assert dilemma in _agenda(people, "agenda plo 15 december")
+    # Not resolved on the 15th: it is still there for the meeting after.
+    people.now = datetime(2026, 12, 15, 17, 0, tzinfo=AMS)
+    _agenda(people, "afsluiten plo")
+    _agenda(people, "vergadering plo 12 januari 2027")
+    assert dilemma in _agenda(people, "agenda plo")

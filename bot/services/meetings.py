@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot import recurrence
 from bot.context import Ctx
@@ -23,6 +23,7 @@ from bot.texts import current_language, t
 from bot.workdays import Calendar, of_regio
 from storage.models import (
     Agendapunt,
+    AuditRegel,
     Dilemma,
     Mijlpaal,
     Opgave,
@@ -375,6 +376,16 @@ def _open_items(ctx: Ctx, overleg: Overleg, meeting: Vergadering | None,
         .order_by(Agendapunt.ingediend_op, Agendapunt.id)))
 
 
+def _escalated_on(ctx: Ctx, overleg: Overleg, dilemma: Dilemma) -> date:
+    """The day the dilemma was escalated to the body, as its audit trail says (the
+    dilemma keeps no date of its own; an older one without the line: the day it came in).
+    One escalated after a meeting's deadline for papers is for the meeting after."""
+    at = ctx.session.scalar(select(func.max(AuditRegel.op)).where(
+        AuditRegel.entiteit == "dilemma", AuditRegel.entiteit_id == dilemma.id,
+        AuditRegel.nieuw == overleg.naam))
+    return (at or dilemma.ingediend_op).astimezone(ctx.tz).date()
+
+
 def agenda(ctx: Ctx, code: str, day: date | None = None) -> Agenda:
     """What a meeting (the next one, or the one on ``day``) will see: milestones this
     body decides on that fall before the meeting after it, dilemmas escalated to it, and
@@ -396,10 +407,11 @@ def agenda(ctx: Ctx, code: str, day: date | None = None) -> Agenda:
         # the database picks (PostgreSQL lists a moved row last when it reads the table).
         .order_by(Mijlpaal.datum, Opgave.agenda_volgorde, Opgave.code, Mijlpaal.volgnummer)
     ).all())
-    result.dilemmas = list(ctx.session.execute(
+    result.dilemmas = [(o, d) for o, d in ctx.session.execute(
         select(Opgave, Dilemma).join(Dilemma, Dilemma.opgave_id == Opgave.id)
         .where(Dilemma.geescaleerd_naar_overleg_id == overleg.id, Dilemma.status != "opgelost")
-        .order_by(Dilemma.ingediend_op, Dilemma.id)).all())
+        .order_by(Dilemma.ingediend_op, Dilemma.id)).all()
+        if result.papers_by is None or _escalated_on(ctx, overleg, d) <= result.papers_by]
     for punt in _items_of(ctx, overleg, meeting, result.papers_by):
         (result.pending if punt.status == "ingediend" else result.items).append(punt)
     return result

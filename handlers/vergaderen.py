@@ -134,11 +134,17 @@ def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
     if rest:
         sections.append(Section(lines=rest))
     if not sections:
-        sections.append(Section(lines=[line(t("agenda.leeg"))]))
+        closed = found.meeting is not None and found.meeting.afgesloten_op is not None
+        sections.append(Section(lines=[line(t("agenda.leeg.afgesloten" if closed
+                                              else "agenda.leeg"))]))
     when = (_moment(ctx, found.meeting.begint_op) if found.meeting
             else t("agendapunt.nog_geen"))
     context = [t("agenda.stukken", date=format_date(found.papers_by, language))] \
         if found.papers_by else []
+    if found.meeting is not None and found.meeting.afgesloten_op is not None:
+        context = [t("agenda.afgesloten", when=_moment(ctx, found.meeting.afgesloten_op))]
+    elif found.pending:
+        context.append(t("agenda.beoordelen", code=found.overleg.code))
     return Reply.of(Message(heading=t("agenda.kop", overleg=found.overleg.naam, when=when),
                             sections=sections, buttons=more, context=context))
 

@@ -463,7 +463,21 @@ def carry_over(ctx: Ctx, overleg: Overleg, meeting: Vergadering,
         audit.record(ctx, "agendapunt", punt.id, f"{overleg.code} agendapunt doorgeschoven",
                      _when(ctx, meeting), _when(ctx, later) if later else None,
                      opgave_id=punt.opgave_id)
+        _tell_moved_item(ctx, overleg, punt, meeting, later)
     return moved
+
+
+def _tell_moved_item(ctx: Ctx, overleg: Overleg, punt: Agendapunt, meeting: Vergadering,
+                     later: Vergadering | None) -> int:
+    """Whoever submitted an item hears that it moved on, so it is not thought lost."""
+    submitter = ctx.session.get(Persoon, punt.ingediend_door_id) if punt.ingediend_door_id \
+        else None
+    if submitter is None or submitter.id == ctx.actor.id:
+        return 0
+    return notify.to_person(ctx, submitter, Message(sections=[Section(lines=[line(t(
+        "agendapunt.doorgeschoven", titel=punt.titel, overleg=overleg.naam,
+        when=_when(ctx, meeting), naar=_when(ctx, later) if later
+        else t("agendapunt.nog_geen")))])]), f"agendapunt:{punt.id}:doorgeschoven:v{meeting.id}")
 
 
 def awaiting_decision(ctx: Ctx, overleg: Overleg, opgave: Opgave) -> list[Mijlpaal]:

@@ -751,6 +751,8 @@ TEXTS: dict[str, str] = {
     "agendapunt.beoordeel.kop": "New agenda item for {overleg}",
     "agendapunt.al.geaccepteerd": "‘{titel}’ was already accepted by {naam}.",
     "agendapunt.al.afgewezen": "‘{titel}’ was already declined by {naam}.",
+    "agendapunt.doorgeschoven": "Your agenda item ‘{titel}’ was not handled in the meeting "
+                                "of {overleg} of {when}; it is now for {naar}.",
     "agendapunt.al.behandeld": "‘{titel}’ was already handled in the meeting.",
     "agendapunt.onbekend": "{overleg} has no submitted agenda item ‘{tekst}’ waiting to be "
                            "accepted. See /overleg agenda {code}.",
@@ -774,7 +776,11 @@ TEXTS: dict[str, str] = {
     "agenda.ingediend": "Submitted, not yet accepted",
     "agenda.leeg": "Nothing on the agenda yet. Anyone can submit an item: /overleg agendapunt "
                    "<overleg> <text>",
+    "agenda.leeg.afgesloten": "Nothing that was on the agenda was handled.",
     "agenda.stukken": "Papers by {date}.",
+    "agenda.beoordelen": "Accepting or declining can be typed too: /overleg accepteer {code} "
+                         "<title> or /overleg afwijzen {code} <title>.",
+    "agenda.afgesloten": "This meeting was closed on {when}.",
     "samenvatting.kop": "{overleg}, {when}: what there is to decide",
     "samenvatting.besluiten": "For decision (who must be there)",
     "samenvatting.niets": "Nothing to decide: consider cancelling the meeting.",

@@ -744,6 +744,8 @@ TEXTS: dict[str, str] = {
     "agendapunt.beoordeel.kop": "Nieuw agendapunt voor {overleg}",
     "agendapunt.al.geaccepteerd": "‘{titel}’ is al geaccepteerd door {naam}.",
     "agendapunt.al.afgewezen": "‘{titel}’ is al afgewezen door {naam}.",
+    "agendapunt.doorgeschoven": "Je agendapunt ‘{titel}’ is niet behandeld in de vergadering "
+                                "van {overleg} van {when}; het staat nu voor {naar}.",
     "agendapunt.al.behandeld": "‘{titel}’ is al behandeld in de vergadering.",
     "agendapunt.onbekend": "{overleg} heeft geen ingediend agendapunt ‘{tekst}’ dat nog "
                            "geaccepteerd moet worden. Zie /overleg agenda {code}.",
@@ -768,7 +770,11 @@ TEXTS: dict[str, str] = {
     "agenda.ingediend": "Ingediend, nog niet geaccepteerd",
     "agenda.leeg": "Nog niets op de agenda. Iedereen kan een punt indienen: /overleg "
                    "agendapunt <overleg> <tekst>",
+    "agenda.leeg.afgesloten": "Er werd niets behandeld dat op de agenda stond.",
     "agenda.stukken": "Stukken uiterlijk {date}.",
+    "agenda.beoordelen": "Accepteren of afwijzen kan ook getypt: /overleg accepteer {code} "
+                         "<titel> of /overleg afwijzen {code} <titel>.",
+    "agenda.afgesloten": "Deze vergadering is afgesloten op {when}.",
     # meeting summaries and decisions
     "samenvatting.kop": "{overleg}, {when}: wat er te besluiten is",
     "samenvatting.besluiten": "Ter besluitvorming (wie er moet zijn)",

@@ -33,7 +33,8 @@ def weeks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                      "/overleg agenda plo 15 december"),
         "close": chat(workdir, "programmamanager", "2026-12-01T11:30+01:00",
                       "/overleg afsluiten plo", "/overleg afsluiten plo",
-                      "/overleg afsluiten plo 15 december", "/overleg agenda plo"),
+                      "/overleg afsluiten plo 15 december", "/overleg agenda plo",
+                      "/overleg agenda plo 1 december"),
         "decide": chat(workdir, "programmamanager", "2026-12-10T16:30+01:00",
                        "/overleg besluit bpsdl JGD-03 raad Maatregelenpakket vastgesteld",
                        "#2"),
@@ -92,7 +93,9 @@ def test_the_agenda_of_a_given_meeting_not_only_the_next(weeks: dict[str, str]) 
         "Ingediend, nog niet geaccepteerd:",
         "  • Inzet gemeenten 2027  [#6 Accepteren]",
         "  • Begroting 2027  [#7 Accepteren]",
-        "(Stukken uiterlijk donderdag 10 december 2026.)")
+        "(Stukken uiterlijk donderdag 10 december 2026.)",
+        "(Accepteren of afwijzen kan ook getypt: /overleg accepteer plo <titel> of /overleg "
+        "afwijzen plo <titel>.)")
 
 
 def test_what_a_meeting_did_not_handle_moves_to_the_next_and_closing_twice_is_refused(
@@ -115,7 +118,19 @@ def test_what_a_meeting_did_not_handle_moves_to_the_next_and_closing_twice_is_re
         "Ingediend, nog niet geaccepteerd:",
         "  • Inzet gemeenten 2027  [#2 Accepteren]",
         "  • Begroting 2027  [#3 Accepteren]",
-        "(Stukken uiterlijk donderdag 10 december 2026.)") in out
+        "(Stukken uiterlijk donderdag 10 december 2026.)",
+        "(Accepteren of afwijzen kan ook getypt: /overleg accepteer plo <titel> of /overleg "
+        "afwijzen plo <titel>.)",
+        # the closed meeting's own agenda: what it handled, and that it is closed
+        "*Agenda Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
+        "Er werd niets behandeld dat op de agenda stond.",
+        "(Deze vergadering is afgesloten op dinsdag 1 december 2026 11:30.)") in out
+    # whoever submitted an item that moved on hears it, once per item
+    assert lines(
+        "→ @medewerker-houten: Je agendapunt ‘Wachttijden jeugd-ggz bespreken’ is niet "
+        "behandeld in de vergadering van Programmaleidersoverleg van dinsdag 1 december 2026 "
+        "10:00; het staat nu voor dinsdag 15 december 2026 10:00.") in out
+    assert out.count("→ @medewerker-houten: Je agendapunt") == 2
     assert out.count("→ #plo: *Besluitenlijst") == 1
 
 

@@ -10,11 +10,13 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from bot.app import Regiobot
 from bot.services import afwegingen
 from storage.db import Database
 from storage.models import Agendapunt, Overleg, Vergadering
 from tests.conftest import AMS
 from tests.test_afweging import ALL_NEE, People, text
+from tests.test_paging import PLO_HOUTEN, busy_body, pages, said
 
 MEETING_DAY = datetime(2026, 12, 10, 12, 0, tzinfo=AMS)  # the BPSDL meets at 15:00
 
@@ -84,3 +86,15 @@ def test_a_dilemma_escalated_after_the_deadline_for_papers_is_for_the_meeting_af
     _agenda(people, "afsluiten plo")
     _agenda(people, "vergadering plo 12 januari 2027")
     assert dilemma in _agenda(people, "agenda plo")
+
+
+def test_the_agenda_of_a_given_meeting_pages_and_stays_on_that_meeting(
+        any_demo_db: Database) -> None:
+    busy_body(any_demo_db)  # 80 items for the PLO, submitted before both its deadlines
+    replies = pages(Regiobot(any_demo_db, AMS), PLO_HOUTEN, "overleg",
+                    "agenda plo 15 december")
+    assert len(replies) == 8
+    for reply in replies:
+        assert said(reply).startswith(
+            "*Agenda Programmaleidersoverleg, dinsdag 15 december 2026 10:00*")
+    assert "Punt 80" in said(replies[-1])

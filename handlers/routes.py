@@ -11,6 +11,7 @@ READS = frozenset({"help", "status", "mijn", "zoek", "historie"})
 REMINDERS = frozenset({"afwezig", "terug", "digest"})
 MEETINGS = frozenset({"overleg.vergaderingen", "overleg.vergadering", "overleg.verplaats",
                       "overleg.ritme", "overleg.agendapunt", "overleg.agenda",
+                      "overleg.accepteer", "overleg.afwijzen",
                       "overleg.besluit", "overleg.afsluiten", "overleg.stappen",
                       "overleg.delegeer"})
 

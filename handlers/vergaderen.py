@@ -19,7 +19,7 @@ from bot.texts import current_language, t, tn
 from bot.workdays import Calendar, of_regio
 from handlers import views
 from handlers.registry import handles
-from storage.models import Besluit, Gemeente, Vergadering
+from storage.models import Besluit, Gemeente, Mijlpaal, Vergadering
 
 
 def _moment(ctx: Ctx, value: Any) -> str:
@@ -72,26 +72,49 @@ def agendapunt(ctx: Ctx, args: dict[str, Any]) -> Reply:
     """``<tekst> [code]``: a last word that is an opgave code links the item to it."""
     tekst, _, last = args["tekst"].rpartition(" ")
     code = last if tekst and CODE.match(last) else None
-    punt, overleg, meeting = meetings.submit(ctx, args["overleg"], tekst if code else
-                                             args["tekst"], code)
-    when = _moment(ctx, meeting.begint_op) if meeting else t("agendapunt.nog_geen")
-    return Reply.of(views.note(t("done.agendapunt", titel=punt.titel, overleg=overleg.naam,
-                                 when=when)))
+    done = meetings.submit(ctx, args["overleg"], tekst if code else args["tekst"], code)
+    when = _moment(ctx, done.meeting.begint_op) if done.meeting else t("agendapunt.nog_geen")
+    if done.missed is not None:
+        # After the deadline for papers: it goes to a later meeting, and says which.
+        calendar = of_regio(ctx.regio.instellingen)
+        return Reply.of(views.note(t(
+            "done.agendapunt.laat", titel=done.punt.titel, overleg=done.overleg.naam,
+            eerst=_moment(ctx, done.missed.begint_op), when=when, date=format_date(
+                meetings.deadline(done.overleg, done.missed, calendar, ctx.tz),
+                current_language()))))
+    return Reply.of(views.note(t("done.agendapunt", titel=done.punt.titel,
+                                 overleg=done.overleg.naam, when=when)))
 
 
 def review_button(ctx: Ctx, args: dict[str, str]) -> Reply:
-    punt, overleg = meetings.review(ctx, int(args.get("punt", "0") or 0),
-                                    args.get("besluit") == "ja")
+    return _reviewed(ctx, int(args.get("punt", "0") or 0), args.get("besluit") == "ja")
+
+
+def _reviewed(ctx: Ctx, punt_id: int, accept: bool) -> Reply:
+    punt, overleg = meetings.review(ctx, punt_id, accept)
     return Reply.of(views.note(t(f"done.agendapunt.{punt.status}", titel=punt.titel,
                                  overleg=overleg.naam)))
 
 
+@handles("overleg.accepteer")
+def accepteer(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    """The same as the Accepteren button, for who would rather type."""
+    return _reviewed(ctx, meetings.find_submitted(ctx, args["overleg"], args["punt"]).id, True)
+
+
+@handles("overleg.afwijzen")
+def afwijzen(ctx: Ctx, args: dict[str, Any]) -> Reply:
+    return _reviewed(ctx, meetings.find_submitted(ctx, args["overleg"], args["punt"]).id, False)
+
+
 @handles("overleg.agenda")
 def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    """The next meeting's agenda, any time: what it decides on and who must be there for
-    each item (as the summary two working days before says it), then what was submitted
-    and waits to be accepted; one page at a time."""
-    found = meetings.agenda(ctx, args["overleg"])
+    """A meeting's agenda (the next one's, or the one on the date typed), any time: what
+    it decides on and who must be there for each item (as the summary two working days
+    before says it), then what was submitted and waits to be accepted; one page at a
+    time."""
+    day = args.get("datum")
+    found = meetings.agenda(ctx, args["overleg"], day)
     language = current_language()
     sections: list[Section] = []
     decide = [meeting_summary.item_line(i, dated=True)
@@ -106,15 +129,22 @@ def agenda(ctx: Ctx, args: dict[str, Any]) -> Reply:
             for p in found.pending]))
     page = paging.page_of(paging.line_count(sections), args.get("page", 0))
     sections = paging.sections_page(sections, page)
-    rest, more = paging.more(ctx, "overleg", f"agenda {found.overleg.code}", page, "punt")
+    typed = f"agenda {found.overleg.code}" + (f" {day:%d-%m-%Y}" if day else "")
+    rest, more = paging.more(ctx, "overleg", typed, page, "punt")
     if rest:
         sections.append(Section(lines=rest))
     if not sections:
-        sections.append(Section(lines=[line(t("agenda.leeg"))]))
+        closed = found.meeting is not None and found.meeting.afgesloten_op is not None
+        sections.append(Section(lines=[line(t("agenda.leeg.afgesloten" if closed
+                                              else "agenda.leeg"))]))
     when = (_moment(ctx, found.meeting.begint_op) if found.meeting
             else t("agendapunt.nog_geen"))
     context = [t("agenda.stukken", date=format_date(found.papers_by, language))] \
         if found.papers_by else []
+    if found.meeting is not None and found.meeting.afgesloten_op is not None:
+        context = [t("agenda.afgesloten", when=_moment(ctx, found.meeting.afgesloten_op))]
+    elif found.pending:
+        context.append(t("agenda.beoordelen", code=found.overleg.code))
     return Reply.of(Message(heading=t("agenda.kop", overleg=found.overleg.naam, when=when),
                             sections=sections, buttons=more, context=context))
 
@@ -124,14 +154,32 @@ def besluit(ctx: Ctx, args: dict[str, Any]) -> Reply:
     _, overleg, opgave = decisions.record(ctx, args["overleg"], args["code"],
                                               args.get("lokaal"), args["tekst"])
     return Reply.of(views.done(opgave.code, t("done.besluit", code=opgave.code,
-                                              overleg=overleg.naam)))
+                                              overleg=overleg.naam)),
+                    *[_milestone_question(overleg.naam, opgave.code, m)
+                      for m in meetings.awaiting_decision(ctx, overleg, opgave)])
+
+
+def _milestone_question(overleg: str, code: str, mijlpaal: Mijlpaal) -> Message:
+    """A milestone that waited for this body's decision: the recorder says whether the
+    decision completes it (a decision may be a step, not the end), with one button."""
+    ref = f"{code}#{mijlpaal.volgnummer}"
+    return Message(sections=[Section(lines=[line(t("besluit.mijlpaal", ref=ref,
+                                                   titel=mijlpaal.titel, overleg=overleg))])],
+                   buttons=[Button(label=t("button.afgerond"), action="mijlpaal.klaar",
+                                   args={"ref": ref}, style="primary")])
 
 
 @handles("overleg.afsluiten")
 def afsluiten(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    closed = decisions.close(ctx, args["overleg"])
-    return Reply.of(decisions.besluitenlijst(ctx, closed),
-                    views.note(tn("done.afsluiten", len(closed.besluiten))))
+    closed = decisions.close(ctx, args["overleg"], args.get("datum"))
+    notes = [tn("done.afsluiten", len(closed.besluiten))]
+    if closed.moved:
+        later = {p.vergadering_id for p in closed.moved} - {None}
+        meeting = ctx.session.get(Vergadering, later.pop()) if later else None
+        notes.append(t("afsluiten.doorgeschoven", titels="; ".join(
+            f"‘{p.titel}’" for p in closed.moved), when=_moment(ctx, meeting.begint_op)
+            if meeting else t("agendapunt.nog_geen")))
+    return Reply.of(decisions.besluitenlijst(ctx, closed), views.note(" ".join(notes)))
 
 
 def step_button(ctx: Ctx, args: dict[str, str]) -> Reply:

@@ -32,7 +32,7 @@ from bot.questionnaire import (
     outcome,
 )
 from bot.services import afweging_messages as messages
-from bot.services import audit, notify
+from bot.services import audit, meetings, notify
 from bot.texts import t
 from config import DATA_DIR
 from storage.models import (
@@ -46,7 +46,6 @@ from storage.models import (
     Persoon,
     PloLid,
     Respondent,
-    Vergadering,
     VragenlijstVersie,
 )
 
@@ -488,9 +487,9 @@ def _on_agenda(ctx: Ctx, afweging: Afweging, opgave: Opgave, result: Uitslag) ->
                               .order_by(Overleg.id).limit(1))
     if body is None:
         return
-    meeting = ctx.session.scalar(select(Vergadering.id).where(
-        Vergadering.overleg_id == body.id, Vergadering.begint_op > ctx.now,
-        Vergadering.afgesloten_op.is_(None)).order_by(Vergadering.begint_op).limit(1))
+    # The first meeting whose papers are still to come, not one this afternoon.
+    planned = meetings.meeting_for(ctx, body)
+    meeting = planned.id if planned else None
     bron = f"afweging:{afweging.id}"
     if ctx.session.scalar(select(Agendapunt.id).where(Agendapunt.bron == bron)) is None:
         ctx.session.add(Agendapunt(

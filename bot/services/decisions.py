@@ -12,7 +12,7 @@ or afwijkend) → voorgelegd aan raad → besluit raad; whoever lags is reminded
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from bot.services.milestones import find_overleg
 from bot.texts import current_language, t
 from bot.workdays import Calendar
 from storage.models import (
+    Agendapunt,
     Besluit,
     BesluitStap,
     Deelname,
@@ -137,22 +138,26 @@ class Closed:
     overleg: Overleg
     meeting: Vergadering
     besluiten: list[tuple[Besluit, Opgave]]
+    # Agenda items the meeting did not handle, now on the next meeting's agenda.
+    moved: list[Agendapunt] = field(default_factory=list)
 
 
-def close(ctx: Ctx, overleg_code: str) -> Closed:
-    """Close the meeting: the besluitenlijst to the channel and each opgave's thread, and
-    a feedback request to each gemeente's PLO member."""
+def close(ctx: Ctx, overleg_code: str, day: date | None = None) -> Closed:
+    """Close the meeting (the most recent, or the one on ``day``): the besluitenlijst to
+    the channel and each opgave's thread, a feedback request to each gemeente's PLO
+    member, and what it did not handle to the next meeting."""
     overleg = find_overleg(ctx, overleg_code)
     require(ctx, "overleg.besluiten", overleg_id=overleg.id)
-    meeting = _held(ctx, overleg)
-    meeting.afgesloten_op = ctx.now
+    meeting = meetings.to_close(ctx, overleg, day)
     besluiten = list(ctx.session.execute(
         select(Besluit, Opgave).join(Opgave, Opgave.id == Besluit.opgave_id)
         .where(Besluit.vergadering_id == meeting.id).order_by(Opgave.agenda_volgorde,
                                                               Opgave.code, Besluit.id)).all())
+    moved = meetings.carry_over(ctx, overleg, meeting, {o.id for _, o in besluiten})
+    meeting.afgesloten_op = ctx.now
     audit.record(ctx, "overleg", overleg.id, f"{overleg.code} vergadering afgesloten", None,
                  meetings.moment(ctx, meeting.begint_op))
-    result = Closed(overleg, meeting, [(b, o) for b, o in besluiten])
+    result = Closed(overleg, meeting, [(b, o) for b, o in besluiten], moved)
     listing = besluitenlijst(ctx, result)
     if overleg.kanaal:
         notify.to_channel(ctx, overleg.kanaal, listing, f"besluitenlijst:v{meeting.id}")

@@ -138,7 +138,8 @@ def plan(ctx: Ctx, calendar: Calendar) -> int:
                                       f"samenvatting:v{meeting.id}")
         if meetings.deadline(overleg, meeting, calendar, ctx.tz) == ctx.today:
             sent += _ask_for_papers(ctx, overleg, meeting)
-    return sent
+    # After a meeting: one that nobody closed is brought up the next working day.
+    return sent + meetings.nudge_unclosed(ctx, calendar)
 
 
 def _ask_for_papers(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> int:

@@ -739,7 +739,10 @@ TEXTS: dict[str, str] = {
                          "10:00’",
     "cmd.overleg.agendapunt": "put an item on the agenda (anyone may); an opgave code at the "
                               "end links it to that opgave",
-    "cmd.overleg.agenda": "the agenda of the next meeting",
+    "cmd.overleg.agenda": "the agenda of the next meeting, or of the one on a date",
+    "cmd.overleg.accepteer": "put a submitted agenda item on the agenda (chair or secretary); "
+                             "name it by (part of) its title",
+    "cmd.overleg.afwijzen": "decline a submitted agenda item (chair or secretary)",
     "action.overleg.vergaderingen": "plan this body's meetings",
     "action.overleg.agenda": "accept or decline this body's agenda items",
     "ritme.onbekend": "I do not understand ‘{text}’ as a rhythm. Write e.g. ‘elke dinsdag "
@@ -778,6 +781,13 @@ TEXTS: dict[str, str] = {
     "agendapunt.beoordeel.kop": "New agenda item for {overleg}",
     "agendapunt.al.geaccepteerd": "‘{titel}’ was already accepted by {naam}.",
     "agendapunt.al.afgewezen": "‘{titel}’ was already declined by {naam}.",
+    "agendapunt.doorgeschoven": "Your agenda item ‘{titel}’ was not handled in the meeting "
+                                "of {overleg} of {when}; it is now for {naar}.",
+    "agendapunt.al.behandeld": "‘{titel}’ was already handled in the meeting.",
+    "agendapunt.onbekend": "{overleg} has no submitted agenda item ‘{tekst}’ waiting to be "
+                           "accepted. See /overleg agenda {code}.",
+    "agendapunt.meerdere": "‘{tekst}’ matches more than one agenda item: {titels}. Type more "
+                           "of the title.",
     "agendapunt.geaccepteerd": "Your agenda item ‘{titel}’ is on the agenda of {overleg} "
                                "(accepted by {naam}).",
     "agendapunt.afgewezen": "Your agenda item ‘{titel}’ will not be on the agenda of {overleg} "
@@ -786,6 +796,9 @@ TEXTS: dict[str, str] = {
     "button.afwijzen": "Decline",
     "done.agendapunt": "Agenda item ‘{titel}’ submitted to {overleg}, for {when}. The chair or "
                        "secretary decides whether it goes on the agenda.",
+    "done.agendapunt.laat": "Agenda item ‘{titel}’ submitted to {overleg}. Papers for the "
+                            "meeting of {eerst} were due by {date}, so it goes to {when}. The "
+                            "chair or secretary decides whether it goes on the agenda.",
     "done.agendapunt.geaccepteerd": "‘{titel}’ is on the agenda of {overleg}.",
     "done.agendapunt.afgewezen": "‘{titel}’ will not be on the agenda of {overleg}.",
     "agenda.kop": "Agenda {overleg}, {when}",
@@ -793,7 +806,11 @@ TEXTS: dict[str, str] = {
     "agenda.ingediend": "Submitted, not yet accepted",
     "agenda.leeg": "Nothing on the agenda yet. Anyone can submit an item: /overleg agendapunt "
                    "<overleg> <text>",
+    "agenda.leeg.afgesloten": "Nothing that was on the agenda was handled.",
     "agenda.stukken": "Papers by {date}.",
+    "agenda.beoordelen": "Accepting or declining can be typed too: /overleg accepteer {code} "
+                         "<title> or /overleg afwijzen {code} <title>.",
+    "agenda.afgesloten": "This meeting was closed on {when}.",
     "samenvatting.kop": "{overleg}, {when}: what there is to decide",
     "samenvatting.besluiten": "For decision (who must be there)",
     "samenvatting.niets": "Nothing to decide: consider cancelling the meeting.",
@@ -811,6 +828,18 @@ TEXTS: dict[str, str] = {
     "action.overleg.besluiten": "record this body's decisions",
     "besluit.geen_vergadering": "{overleg} has no open meeting today or before. Plan one with "
                                 "/overleg vergadering.",
+    "afsluiten.al": "{overleg}: the meeting of {when} was already closed (on {op}). To close "
+                    "another meeting: /overleg afsluiten {code} <date>",
+    "afsluiten.toekomst": "{overleg}: the meeting of {when} is still to come; it can be "
+                          "closed from that day on.",
+    "afsluiten.herinnering.kop": "{overleg}: meeting not closed yet",
+    "afsluiten.herinnering": "The meeting of {when} has not been closed. Close it, so the list "
+                             "of decisions goes round and what was not handled moves to the "
+                             "next meeting: {command}",
+    "button.afsluiten": "Close",
+    "afsluiten.doorgeschoven": "Not handled, moved to {when}: {titels}.",
+    "besluit.mijlpaal": "{ref} {titel} was waiting for the decision of {overleg}. Is the "
+                        "milestone completed with it?",
     "besluit.tekst": "Write the decision in at most {max} characters.",
     "besluit.route.geen": "No local decision needed: feeding back is enough.",
     "besluit.route.college": "Then the college decides.",

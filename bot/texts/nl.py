@@ -732,7 +732,10 @@ TEXTS: dict[str, str] = {
                          "maand 10:00’",
     "cmd.overleg.agendapunt": "zet een punt op de agenda (iedereen mag); met een opgavecode "
                               "aan het eind hoort het bij die opgave",
-    "cmd.overleg.agenda": "de agenda van de volgende vergadering",
+    "cmd.overleg.agenda": "de agenda van de volgende vergadering, of van die op een datum",
+    "cmd.overleg.accepteer": "zet een ingediend agendapunt op de agenda (voorzitter of "
+                             "secretaris); noem het met (een deel van) de titel",
+    "cmd.overleg.afwijzen": "wijs een ingediend agendapunt af (voorzitter of secretaris)",
     "action.overleg.vergaderingen": "de vergaderingen van dit overleg plannen",
     "action.overleg.agenda": "agendapunten van dit overleg accepteren of afwijzen",
     "ritme.onbekend": "‘{text}’ begrijp ik niet als ritme. Schrijf bijvoorbeeld ‘elke dinsdag "
@@ -772,6 +775,13 @@ TEXTS: dict[str, str] = {
     "agendapunt.beoordeel.kop": "Nieuw agendapunt voor {overleg}",
     "agendapunt.al.geaccepteerd": "‘{titel}’ is al geaccepteerd door {naam}.",
     "agendapunt.al.afgewezen": "‘{titel}’ is al afgewezen door {naam}.",
+    "agendapunt.doorgeschoven": "Je agendapunt ‘{titel}’ is niet behandeld in de vergadering "
+                                "van {overleg} van {when}; het staat nu voor {naar}.",
+    "agendapunt.al.behandeld": "‘{titel}’ is al behandeld in de vergadering.",
+    "agendapunt.onbekend": "{overleg} heeft geen ingediend agendapunt ‘{tekst}’ dat nog "
+                           "geaccepteerd moet worden. Zie /overleg agenda {code}.",
+    "agendapunt.meerdere": "‘{tekst}’ past bij meer dan één agendapunt: {titels}. Typ meer van "
+                           "de titel.",
     "agendapunt.geaccepteerd": "Je agendapunt ‘{titel}’ staat op de agenda van {overleg} "
                                "(geaccepteerd door {naam}).",
     "agendapunt.afgewezen": "Je agendapunt ‘{titel}’ komt niet op de agenda van {overleg} "
@@ -780,6 +790,10 @@ TEXTS: dict[str, str] = {
     "button.afwijzen": "Afwijzen",
     "done.agendapunt": "Agendapunt ‘{titel}’ ingediend bij {overleg}, voor {when}. De "
                        "voorzitter of secretaris beslist of het op de agenda komt.",
+    "done.agendapunt.laat": "Agendapunt ‘{titel}’ ingediend bij {overleg}. De stukken voor de "
+                            "vergadering van {eerst} moesten uiterlijk {date} binnen zijn, dus "
+                            "het komt op {when}. De voorzitter of secretaris beslist of het op "
+                            "de agenda komt.",
     "done.agendapunt.geaccepteerd": "‘{titel}’ staat op de agenda van {overleg}.",
     "done.agendapunt.afgewezen": "‘{titel}’ komt niet op de agenda van {overleg}.",
     "agenda.kop": "Agenda {overleg}, {when}",
@@ -787,7 +801,11 @@ TEXTS: dict[str, str] = {
     "agenda.ingediend": "Ingediend, nog niet geaccepteerd",
     "agenda.leeg": "Nog niets op de agenda. Iedereen kan een punt indienen: /overleg "
                    "agendapunt <overleg> <tekst>",
+    "agenda.leeg.afgesloten": "Er werd niets behandeld dat op de agenda stond.",
     "agenda.stukken": "Stukken uiterlijk {date}.",
+    "agenda.beoordelen": "Accepteren of afwijzen kan ook getypt: /overleg accepteer {code} "
+                         "<titel> of /overleg afwijzen {code} <titel>.",
+    "agenda.afgesloten": "Deze vergadering is afgesloten op {when}.",
     # meeting summaries and decisions
     "samenvatting.kop": "{overleg}, {when}: wat er te besluiten is",
     "samenvatting.besluiten": "Ter besluitvorming (wie er moet zijn)",
@@ -806,6 +824,18 @@ TEXTS: dict[str, str] = {
     "action.overleg.besluiten": "besluiten van dit overleg vastleggen",
     "besluit.geen_vergadering": "{overleg} heeft vandaag of eerder geen open vergadering. Plan er "
                                 "een met /overleg vergadering.",
+    "afsluiten.al": "{overleg}: de vergadering van {when} is al afgesloten (op {op}). Een "
+                    "andere vergadering afsluiten: /overleg afsluiten {code} <datum>",
+    "afsluiten.toekomst": "{overleg}: de vergadering van {when} moet nog komen; afsluiten kan "
+                          "vanaf de dag zelf.",
+    "afsluiten.herinnering.kop": "{overleg}: vergadering nog niet afgesloten",
+    "afsluiten.herinnering": "De vergadering van {when} is nog niet afgesloten. Sluit hem af, "
+                             "dan gaat de besluitenlijst rond en schuift wat niet behandeld is "
+                             "door naar de volgende vergadering: {command}",
+    "button.afsluiten": "Afsluiten",
+    "afsluiten.doorgeschoven": "Niet behandeld, doorgeschoven naar {when}: {titels}.",
+    "besluit.mijlpaal": "{ref} {titel} wachtte op het besluit van {overleg}. Is de mijlpaal "
+                        "daarmee afgerond?",
     "besluit.tekst": "Schrijf het besluit in hooguit {max} tekens.",
     "besluit.route.geen": "Geen lokale besluitvorming nodig: terugkoppelen is genoeg.",
     "besluit.route.college": "Daarna besluit het college.",

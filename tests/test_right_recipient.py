@@ -82,7 +82,10 @@ def set_regio(db: Database, **settings: object) -> None:
 def test_a_bestuurder_gets_a_weekly_overview_instead_of_milestone_reminders(
         any_demo_db: Database) -> None:
     tick_every_working_day(any_demo_db, date(2026, 11, 25), date(2026, 12, 18))
-    got = dms_to(any_demo_db, "wethouder-houten")
+    # As voorzitter of the BPSDL she is also asked to close a meeting nobody closed: that
+    # is her own work, not her opgaven's milestones.
+    got = [r for r in dms_to(any_demo_db, "wethouder-houten")
+           if not r.delivery_key.startswith("vergadering:")]
     assert got, "the wethouder hears nothing at all"
     assert all(r.delivery_key.startswith("overzicht:") for r in got), [
         r.delivery_key for r in got]

@@ -32,7 +32,7 @@ from typing import Protocol, runtime_checkable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import Message
+from bot.messages import Message, Section, buttons_in, line
 from bot.services.notify import PLO_CHANNEL_FALLBACK
 from storage import outbox
 from storage.db import Database
@@ -57,6 +57,38 @@ class Delivery:
     team_id: str | None = None
     # A post in an opgave's thread: the id of the thread's first post.
     thread: str | None = None
+    # A bundle: the delivery keys of every outbox row it carries (the platform keeps
+    # them with the post, so a lookup by any one of them finds it).
+    bundled: tuple[str, ...] = ()
+
+
+# A bundle: at most this many messages for one person in one post (the rest go in the
+# next), and only messages without buttons — a click spends a post's buttons, and in a
+# bundle it would spend those of every other section too.
+BUNDLE_MAX = 10
+BUNDLE_MARK = "+bundel"
+
+
+def marked(delivery: Delivery, key: object, bundle: object) -> bool:
+    """Whether a post marked with ``key`` (and a bundle's ``bundle`` keys) carries this
+    delivery: its own post, or a bundle it went out in before its send was uncertain."""
+    return key == delivery.delivery_key or (
+        isinstance(bundle, list) and delivery.delivery_key in bundle)
+
+
+def bundle_message(messages: list[Message]) -> Message:
+    """Several messages as one: each one's heading a section title, its sections and its
+    context lines after it."""
+    sections: list[Section] = []
+    for message in messages:
+        parts = list(message.sections) or [Section()]
+        first = parts[0]
+        sections.append(first.model_copy(update={
+            "title": " · ".join(x for x in (message.heading, first.title) if x) or None}))
+        sections += parts[1:]
+        if message.context:
+            sections.append(Section(lines=[line(c) for c in message.context]))
+    return Message(sections=sections)
 
 
 class RateLimited(Exception):
@@ -255,17 +287,17 @@ class Dispatcher:
             teams = _teams(session, self.sender.platform, rows)
             session.expunge_all()
         result = DispatchResult()
-        queue = deque(rows)
+        queue = deque(units(rows))
         # Past half the lease, give the rest back: another worker may take over what is left.
         deadline = self.clock() + self.lease / 2
         while queue:
             if self.stopping() or self.clock() >= deadline:  # SIGTERM, or the lease runs short
-                self._give_back([(r, 0.0) for r in queue], result)
+                self._give_back([(r, 0.0) for unit in queue for r in unit], result)
                 break
-            row = self._next(queue, result)
-            if row is None:
+            unit = self._next(queue, result)
+            if unit is None:
                 break
-            self._send(row, accounts, threads, teams, result, queue)
+            self._send(unit, accounts, threads, teams, result, queue)
         return result
 
     def drain(self, limit: int = 100) -> DispatchResult:
@@ -283,23 +315,24 @@ class Dispatcher:
     def _address_of(self, row: OutboxBericht) -> str:
         return f"{row.doel_soort}:{row.doel}"
 
-    def _next(self, queue: deque[OutboxBericht], result: DispatchResult) -> OutboxBericht | None:
-        """The first row whose conversation may be sent to now, waiting when none may."""
+    def _next(self, queue: deque[Unit], result: DispatchResult) -> Unit | None:
+        """The first post whose conversation may be sent to now, waiting when none may."""
         if self.pacer is None:
             return queue.popleft()
         while queue:
-            waits = [(self.pacer.wait_for(self._address_of(r)), i) for i, r in enumerate(queue)]
+            waits = [(self.pacer.wait_for(self._address_of(u[0])), i)
+                     for i, u in enumerate(queue)]
             wait, index = min(waits)
             if wait <= 0:
-                row = queue[index]
+                unit = queue[index]
                 del queue[index]
-                return row
-            too_long = [(r, w) for (w, _), r in zip(waits, queue, strict=True)
+                return unit
+            too_long = [(u, w) for (w, _), u in zip(waits, queue, strict=True)
                         if w > self.hold_at_most]
             if too_long:
-                for r, _ in too_long:
-                    queue.remove(r)
-                self._give_back(too_long, result)
+                for u, _ in too_long:
+                    queue.remove(u)
+                self._give_back([(r, w) for u, w in too_long for r in u], result)
                 continue
             self.sleep(wait)
         return None
@@ -317,9 +350,12 @@ class Dispatcher:
                                now + timedelta(seconds=wait))
         result.deferred += len(rows)
 
-    def _send(self, row: OutboxBericht, accounts: dict[int, tuple[str, str]],
+    def _send(self, unit: Unit, accounts: dict[int, tuple[str, str]],
               threads: dict[int, tuple[str, str | None]], teams: dict[int, str],
-              result: DispatchResult, queue: deque[OutboxBericht]) -> None:
+              result: DispatchResult, queue: deque[Unit]) -> None:
+        """One post: a row, or a bundle of one person's rows (never an uncertain one: it
+        is looked up alone, by its own key)."""
+        row = unit[0]
         uncertain = row.onzeker
         try:
             address, team_id, thread = _address(row, accounts, threads)
@@ -327,6 +363,11 @@ class Dispatcher:
             kind = "kanaal" if row.doel_soort == "draad" else row.doel_soort
             delivery = Delivery(row.delivery_key, kind, address,
                                 Message.model_validate(row.bericht), team_id, thread)
+            if len(unit) > 1:
+                delivery = Delivery(
+                    f"{row.delivery_key}{BUNDLE_MARK}", kind, address, bundle_message(
+                        [Message.model_validate(r.bericht) for r in unit]), team_id, thread,
+                    bundled=tuple(r.delivery_key for r in unit))
             extern_id = self.sender.find(delivery) if row.onzeker else None
             if extern_id is not None:
                 log.info("delivery %s was posted before: %s", row.delivery_key, extern_id)
@@ -349,23 +390,52 @@ class Dispatcher:
             if self.pacer is not None:
                 self.pacer.refused(self._address_of(row), refusal.retry_after)
             if self.pacer is not None and refusal.retry_after <= self.hold_at_most:
-                queue.appendleft(row)  # first again: a conversation keeps its order
+                queue.appendleft(unit)  # first again: a conversation keeps its order
             else:
-                self._give_back([(row, refusal.retry_after)], result)
+                self._give_back([(r, refusal.retry_after) for r in unit], result)
             return
         except Exception as error:  # every failure is kept and retried, never lost
             uncertain = uncertain or isinstance(error, MaybeDelivered)
             log.warning("delivery %s failed: %r", row.delivery_key, error)
-            retry = (self.clock() + backoff(row.pogingen)
-                     if row.pogingen < self.max_attempts
-                     and not isinstance(error, Undeliverable) else None)
             with self.db.write() as session:
-                outbox.mark_failed(session, row.id, repr(error), retry, uncertain)
-            result.failed += 1
+                for r in unit:  # each row retried on its own terms (alone, if uncertain)
+                    retry = (self.clock() + backoff(r.pogingen)
+                             if r.pogingen < self.max_attempts
+                             and not isinstance(error, Undeliverable) else None)
+                    outbox.mark_failed(session, r.id, repr(error), retry, uncertain)
+            result.failed += len(unit)
             return
         with self.db.write() as session:
-            outbox.mark_sent(session, row.id, self.clock(), extern_id)
-        result.sent += 1
+            for r in unit:  # a bundle: every row it carries, with the bundle's post id
+                outbox.mark_sent(session, r.id, self.clock(), extern_id)
+        result.sent += len(unit)
+
+
+Unit = list[OutboxBericht]
+
+
+def _bundles(row: OutboxBericht) -> bool:
+    """Whether the row may share a post: a person's, not uncertain, without buttons."""
+    return row.doel_soort == "persoon" and not row.onzeker and not buttons_in(
+        Message.model_validate(row.bericht))
+
+
+def units(rows: list[OutboxBericht]) -> list[Unit]:
+    """The claimed rows as posts, in the claim's order: a person's rows that may share a
+    post go together (at most ``BUNDLE_MAX``), placed where the first of them was."""
+    found: list[Unit] = []
+    open_for: dict[str, Unit] = {}
+    for row in rows:
+        if not _bundles(row):
+            found.append([row])
+            continue
+        unit = open_for.get(row.doel)
+        if unit is None or len(unit) >= BUNDLE_MAX:
+            unit = open_for[row.doel] = [row]
+            found.append(unit)
+        else:
+            unit.append(row)
+    return found
 
 
 def _address(row: OutboxBericht, accounts: dict[int, tuple[str, str]],

@@ -61,10 +61,10 @@ class People:
         return self.bot.action(self.caller(handle), button.action, button.args, self.now)
 
     def start(self, by: str = "programmamanager", handles: list[str] | None = None,
-              vragenlijst: str = "") -> Reply:
+              vragenlijst: str = "", code: str = "JGD-03") -> Reply:
         raw = {"respondenten": handles, "vragenlijst": vragenlijst or None}
-        form = self.command(by, "afweging JGD-03").form
-        assert form is not None, text(self.command(by, "afweging JGD-03"))
+        form = self.command(by, f"afweging {code}").form
+        assert form is not None, text(self.command(by, f"afweging {code}"))
         raw = {k: v if v is not None else form.field(k).initial for k, v in raw.items()}
         return self.bot.submit(self.caller(by), form.id, form.args, raw, self.now)
 
@@ -291,6 +291,25 @@ def test_the_complete_result_goes_to_thread_plo_bestuurder_and_the_bpsdl_agenda(
     final = text(people.command("plo-houten", "afweging JGD-03 uitslag"))
     assert "Lopik: doet niet mee — ⚠️ vooraf bespreken" in final
     assert "verschil van mening" in final and "want de kosten stijgen overal" in final
+
+
+def test_the_result_of_an_opgave_without_an_overleg_is_posted_once_in_the_plo_channel(
+        people: People) -> None:
+    # MOB-02 has no overleg: its thread opens in #plo, which is the PLO post as well.
+    people.start(handles=["plo-houten"], code="MOB-02")
+    people.dm("plo-houten", *ALL_NEE, "klaar")
+    with people.db.read() as session:
+        afweging = session.scalar(select(Afweging))
+        assert afweging is not None and afweging.status == "afgerond"
+        rows = session.scalars(select(OutboxBericht).where(
+            OutboxBericht.delivery_key.like(f"afweging:{afweging.id}:uitslag%"))).all()
+        platforms = {r.platform for r in rows}
+        public = [r for r in rows if r.doel_soort in ("draad", "kanaal")]
+        assert len(public) == len(platforms)
+        assert {r.doel_soort for r in public} == {"draad"}
+        # the wethouder (no account) is reached through plo-lopik, once
+        personal = [r for r in rows if r.doel_soort == "persoon"]
+        assert len(personal) == len(platforms)
 
 
 def test_an_answer_keeps_the_questionnaire_version_it_answered(

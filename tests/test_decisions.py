@@ -72,6 +72,18 @@ def test_two_working_days_before_the_channel_hears_who_must_be_there(
         "(Details: /opgave status <code> · de agenda: /overleg agenda bpsdl)"])
 
 
+def test_someone_away_on_the_meeting_day_is_not_aanwezig_their_stand_in_is_named_as_such(
+        any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db)
+    chat("afwezig 9 december 11 december @plo-houten", as_="plo-nieuwegein")
+    chat("afwezig 10 december 10 december", as_="wethouder-houten")  # no stand-in
+    plan(any_demo_db, at(8), AMS, Rules())
+    summary = [r for r in rows(any_demo_db, "samenvatting:") if r.doel == "bpsdl"]
+    present = text_of(summary[0]).split("Aanwezig:\n")[1].splitlines()[0]
+    assert present == ("  • Femke Bakker, Anouk de Vries (vervangt Dirk van Leeuwen), Lotte"
+                       " Brouwer, Esra Yilmaz")
+
+
 def test_a_decision_goes_round_and_every_gemeente_is_asked_to_feed_back(
         any_demo_db: Database) -> None:
     refused = said(overleg(any_demo_db, "plo-houten", "besluit bpsdl JGD-03 Iets", MEETING_DAY))

@@ -460,9 +460,10 @@ def finish(ctx: Ctx, afweging: Afweging, status: str) -> Uitslag:
     message = messages.uitslag(result, final=True)
     key = f"afweging:{afweging.id}:uitslag"
     notify.to_thread(ctx, opgave, message, key)
-    notify.to_channel(ctx, notify.plo_channel(ctx), message, key)
-    if opgave.bestuurlijk_opdrachtgever is not None:
-        notify.to_person(ctx, opgave.bestuurlijk_opdrachtgever, message, key)
+    if notify.home_channel(ctx, opgave) != notify.plo_channel(ctx):
+        # Without an overleg the thread is in the PLO channel already: posted once.
+        notify.to_channel(ctx, notify.plo_channel(ctx), message, key)
+    notify.to_people(ctx, [opgave.bestuurlijk_opdrachtgever], message, key)
     _on_agenda(ctx, afweging, opgave, result)
     return result
 

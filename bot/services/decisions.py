@@ -167,9 +167,8 @@ def close(ctx: Ctx, overleg_code: str, day: date | None = None) -> Closed:
             sections=[Section(lines=[line(besluit.tekst)])]), f"besluit:{besluit.id}:draad")
         for gemeente in gemeenten_of(ctx, opgave.id):
             message = _feedback_request(ctx, besluit, opgave, overleg, gemeente)
-            for persoon in representatives(ctx, gemeente):
-                notify.to_person(ctx, persoon, message,
-                                 f"besluit:{besluit.id}:g{gemeente.id}:terugkoppelen")
+            notify.to_people(ctx, representatives(ctx, gemeente), message,
+                             f"besluit:{besluit.id}:g{gemeente.id}:terugkoppelen")
     return result
 
 
@@ -260,14 +259,9 @@ def _tell_deviation(ctx: Ctx, besluit: Besluit, gemeente: Gemeente, stap: str,
         .order_by(Persoon.id))]
     if opgave.ambtelijk_opdrachtgever is not None:
         wanted.append(opgave.ambtelijk_opdrachtgever)
-    told, served = 0, {ctx.actor.id}
-    for persoon in {p.id: p for p in wanted}.values():
-        if persoon.id in served:
-            continue
-        told += notify.to_person(ctx, persoon, message,
-                                 f"besluit:{besluit.id}:g{gemeente.id}:afwijkend:{stap}",
-                                 served=served)
-    return told
+    return notify.to_people(ctx, wanted, message,
+                            f"besluit:{besluit.id}:g{gemeente.id}:afwijkend:{stap}",
+                            skip={ctx.actor.id})
 
 
 @dataclass(frozen=True)
@@ -321,10 +315,9 @@ def plan_followup(ctx: Ctx, calendar: Calendar) -> int:
                                     code=owed.opgave.code),
                           sections=[Section(lines=[line(late), line(besluit.tekst)])],
                           buttons=step_buttons(besluit, gemeente, owed.stap))
-        for persoon in representatives(ctx, gemeente):
-            sent += notify.to_person(
-                ctx, persoon, message,
-                f"besluit:{besluit.id}:g{gemeente.id}:herinnering:{owed.stap}")
+        sent += notify.to_people(
+            ctx, representatives(ctx, gemeente), message,
+            f"besluit:{besluit.id}:g{gemeente.id}:herinnering:{owed.stap}")
     return sent
 
 

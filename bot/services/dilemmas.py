@@ -63,10 +63,9 @@ def raise_dilemma(ctx: Ctx, code: str, tekst: str, vertrouwelijk: bool) -> tuple
     ctx.session.flush()
     _record(ctx, opgave, dilemma, "", None, tekst)
     message = _notice(ctx, opgave, dilemma, "dilemma.notice.raised")
-    for persoon in (opgave.ambtelijk_opdrachtgever, opgave.bestuurlijk_opdrachtgever):
-        if persoon is not None and persoon.id != ctx.actor.id:
-            notify.to_person(ctx, persoon, message, key=f"dilemma:{dilemma.id}:gemeld",
-                             circle=circle(opgave) if vertrouwelijk else None)
+    notify.to_people(ctx, (opgave.ambtelijk_opdrachtgever, opgave.bestuurlijk_opdrachtgever),
+                     message, key=f"dilemma:{dilemma.id}:gemeld",
+                     circle=circle(opgave) if vertrouwelijk else None, skip={ctx.actor.id})
     return opgave, dilemma
 
 
@@ -82,8 +81,10 @@ def escalate(ctx: Ctx, ref: DilemmaRef, naar: str) -> tuple[Opgave, Dilemma, str
             raise UserError(t("dilemma.no_bestuurder", code=opgave.code))
         dilemma.geescaleerd_naar_bestuurder = True
         target = bestuurder.naam
-        notify.to_person(ctx, bestuurder, message, key=f"dilemma:{dilemma.id}:bestuurder",
-                         circle=circle(opgave) if dilemma.vertrouwelijk else None)
+        # The one who escalates (perhaps the bestuurder's own stand-in) knows already.
+        notify.to_people(ctx, [bestuurder], message, key=f"dilemma:{dilemma.id}:bestuurder",
+                         circle=circle(opgave) if dilemma.vertrouwelijk else None,
+                         skip={ctx.actor.id})
     else:
         overleg: Overleg = find_overleg(ctx, naar)
         dilemma.geescaleerd_naar_overleg_id = overleg.id

@@ -19,7 +19,7 @@ from bot.services import meetings, notify
 from bot.texts import current_language, t
 from bot.vocab import STATUS_ICONS
 from bot.workdays import Calendar
-from storage.models import Opgave, Overleg, Persoon, Vergadering
+from storage.models import Afwezigheid, Opgave, Overleg, Persoon, Vergadering
 
 SUMMARY_BEFORE = 2  # working days
 
@@ -76,6 +76,28 @@ def _names(people: list[Persoon]) -> list[str | PersonRef]:
     return parts
 
 
+def _attending(ctx: Ctx, wanted: list[Persoon], day: date) -> list[str | PersonRef]:
+    """Who must be there, as mentions: someone away that day is not, their stand-in is,
+    named as such (a stand-in for several, or there in their own right too, once)."""
+    away = {a.persoon_id: a for a in ctx.session.scalars(select(Afwezigheid).where(
+        Afwezigheid.persoon_id.in_([p.id for p in wanted]), Afwezigheid.van <= day,
+        Afwezigheid.tot >= day))}
+    standing_in: dict[int, tuple[Persoon, list[str]]] = {}
+    for persoon in wanted:
+        absence = away.get(persoon.id)
+        if absence is None:
+            standing_in.setdefault(persoon.id, (persoon, []))
+        elif absence.vervanger is not None and absence.vervanger.id not in away:
+            standing_in.setdefault(absence.vervanger.id, (absence.vervanger, []))[1].append(
+                persoon.naam)
+    parts: list[str | PersonRef] = []
+    for n, (p, replaced) in enumerate(standing_in.values()):
+        parts += ([", "] if n else []) + [PersonRef(persoon_id=p.id, naam=p.naam)]
+        if replaced:
+            parts.append(t("samenvatting.vervangt", namen=", ".join(replaced)))
+    return parts
+
+
 def item_line(item: Item, dated: bool = False) -> Line:
     """One line, details one click away (the opgave's card)."""
     parts: list[str | PersonRef] = [item.text]
@@ -104,8 +126,8 @@ def summary(ctx: Ctx, overleg: Overleg, meeting: Vergadering) -> Message:
         if found else [Section(lines=[line(t("samenvatting.niets"))])]
     present: dict[int, Persoon] = {p.id: p for i in found for p in i.who}
     if present:
-        sections.append(Section(title=t("samenvatting.aanwezig"),
-                                lines=[line(*_names(list(present.values())))]))
+        sections.append(Section(title=t("samenvatting.aanwezig"), lines=[
+            line(*_attending(ctx, list(present.values()), _day(ctx, meeting)))]))
     deciding = {i.opgave.id for i in found if i.opgave is not None}
     informing = [o for o in ctx.session.scalars(select(Opgave).where(
         Opgave.overleg_id == overleg.id, Opgave.fase != "afgerond")

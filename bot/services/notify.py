@@ -9,6 +9,8 @@ channel is never anyone's personal inbox: what reaches nobody is stored as such 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from bot.context import Ctx
@@ -107,14 +109,16 @@ def reachable(ctx: Ctx, persoon: Persoon) -> bool:
     return any(_has_account(ctx, persoon.id, p) for p in platforms_of(ctx))
 
 
-def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
-              circle: set[int] | None) -> Persoon | None:
+def _stand_in(ctx: Ctx, persoon: Persoon, platform: str, circle: set[int] | None,
+              skip: frozenset[int] = frozenset()) -> Persoon | None:
     """The person themselves, else the first stand-in in the chain who has an account
-    (and, for something confidential, is inside its circle)."""
+    (and, for something confidential, is inside its circle). A stand-in in ``skip`` (who
+    caused the message) is passed over, so it does not land back with them."""
     recipient: Persoon | None = persoon
     seen: set[int] = set()
     while recipient is not None and recipient.id not in seen:
-        allowed = circle is None or recipient.id in circle or recipient is persoon
+        allowed = (circle is None or recipient.id in circle or recipient is persoon) \
+            and recipient.id not in skip
         if allowed and _has_account(ctx, recipient.id, platform):
             return recipient
         seen.add(recipient.id)
@@ -122,20 +126,38 @@ def _stand_in(ctx: Ctx, persoon: Persoon, platform: str,
     return None
 
 
+def to_people(ctx: Ctx, people: Iterable[Persoon | None], message: Message, key: str,
+              circle: set[int] | None = None, skip: Iterable[int] = ()) -> int:
+    """Deliver one notification to several people, each person once: someone holding two
+    roles, or standing in for a person who is also addressed, gets it a single time. Those
+    reached in their own right come first, so a stand-in reads it as their own rather
+    than on someone else's behalf. ``skip`` (the actor) is no recipient and no stand-in.
+    Returns how many rows were new."""
+    skipped = frozenset(skip)
+    unique = {p.id: p for p in people if p is not None and p.id not in skipped}
+    ordered = sorted(unique.values(), key=lambda p: not reachable(ctx, p))
+    served: set[int] = set(skipped)
+    return sum(to_person(ctx, p, message, key, circle=circle, served=served, skip=skipped)
+               for p in ordered)
+
+
 def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
-              circle: set[int] | None = None, served: set[int] | None = None) -> int:
+              circle: set[int] | None = None, served: set[int] | None = None,
+              skip: frozenset[int] = frozenset()) -> int:
     """Deliver to a person or by DM to their stand-in (for something confidential: one
     inside its ``circle``, else the programmamanager). With no stand-in who has an
     account it reaches nobody: stored as such for the programmamanager's count, never
     posted in a channel. ``served`` collects who received this notification already: a
     stand-in who got it in their own right does not get it again on someone else's
-    behalf. Returns how many rows were new."""
+    behalf; a stand-in in ``skip`` (who caused it) is passed over. Returns how many rows
+    were new."""
     stored = 0
+    reached: set[int] = set()  # added to ``served`` after all platforms, each gets a copy
     for platform in platforms_of(ctx):
-        target = _stand_in(ctx, persoon, platform, circle)
+        target = _stand_in(ctx, persoon, platform, circle, skip)
         if target is not None:
             targets = [target]
-        elif circle is not None and _stand_in(ctx, persoon, platform, None) is not None:
+        elif circle is not None and _stand_in(ctx, persoon, platform, None, skip) is not None:
             # The stand-in may not read it: the programmamanager (inside every circle) does.
             targets = _programme_managers(ctx, platform)
         else:
@@ -144,8 +166,7 @@ def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
         for target in targets:
             if served is not None and target.id != persoon.id and target.id in served:
                 continue
-            if served is not None:
-                served.add(target.id)
+            reached.add(target.id)
             sent = message if target.id == persoon.id else _for(message, persoon)
             stored += outbox.enqueue(
                 ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
@@ -153,6 +174,8 @@ def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
                 doel=str(target.id), bericht=sent.model_dump(mode="json"),
                 aangemaakt_op=ctx.now,
             )
+    if served is not None:
+        served |= reached
     return stored
 
 

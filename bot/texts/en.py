@@ -815,6 +815,7 @@ TEXTS: dict[str, str] = {
     "samenvatting.besluiten": "For decision (who must be there)",
     "samenvatting.niets": "Nothing to decide: consider cancelling the meeting.",
     "samenvatting.aanwezig": "Present",
+    "samenvatting.vervangt": " (standing in for {namen})",
     "samenvatting.informatie": "For information",
     "samenvatting.vertrouwelijk": "Confidential dilemma at {code}",
     "samenvatting.context": "Details: /opgave status <code> · the agenda: /overleg agenda {code}",

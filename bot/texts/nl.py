@@ -811,6 +811,7 @@ TEXTS: dict[str, str] = {
     "samenvatting.besluiten": "Ter besluitvorming (wie er moet zijn)",
     "samenvatting.niets": "Niets ter besluitvorming: overweeg de vergadering te laten vervallen.",
     "samenvatting.aanwezig": "Aanwezig",
+    "samenvatting.vervangt": " (vervangt {namen})",
     "samenvatting.informatie": "Ter informatie",
     "samenvatting.vertrouwelijk": "Vertrouwelijk dilemma bij {code}",
     "samenvatting.context": "Details: /opgave status <code> · de agenda: /overleg agenda {code}",

@@ -125,12 +125,15 @@ def test_what_a_meeting_did_not_handle_moves_to_the_next_and_closing_twice_is_re
         "*Agenda Programmaleidersoverleg, dinsdag 1 december 2026 10:00*",
         "Er werd niets behandeld dat op de agenda stond.",
         "(Deze vergadering is afgesloten op dinsdag 1 december 2026 11:30.)") in out
-    # whoever submitted an item that moved on hears it, once per item
+    # whoever submitted an item that moved on hears it, once per item, in one message
     assert lines(
         "→ @medewerker-houten: Je agendapunt ‘Wachttijden jeugd-ggz bespreken’ is niet "
         "behandeld in de vergadering van Programmaleidersoverleg van dinsdag 1 december 2026 "
-        "10:00; het staat nu voor dinsdag 15 december 2026 10:00.") in out
-    assert out.count("→ @medewerker-houten: Je agendapunt") == 2
+        "10:00; het staat nu voor dinsdag 15 december 2026 10:00.",
+        "  Je agendapunt ‘Inzet gemeenten 2027’ is niet behandeld in de vergadering van "
+        "Programmaleidersoverleg van dinsdag 1 december 2026 10:00; het staat nu voor dinsdag "
+        "15 december 2026 10:00.") in out
+    assert out.count("→ @medewerker-houten:") == 1
     assert out.count("→ #plo: *Besluitenlijst") == 1
 
 

@@ -114,8 +114,10 @@ def assert_each_delivered_once(stand_in: ChatStandIn, db: Database, seeded: Seed
     rows = rows_by_key(db)
     assert {row.status for row in rows.values()} == {"sent"}
     # The id the outbox keeps for each is that of the one message that arrived.
-    ts_of = {(p.metadata or {})["event_payload"]["delivery_key"]: p.ts
-             for p in stand_in.posted()}
+    # (a bundle's post is that of every row it carries)
+    ts_of = {key: p.ts for p in stand_in.posted() for key in (
+        (p.metadata or {})["event_payload"].get("bundle")
+        or [(p.metadata or {})["event_payload"]["delivery_key"]])}
     assert {key: row.extern_id for key, row in rows.items()} == ts_of
 
 

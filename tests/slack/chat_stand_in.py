@@ -181,7 +181,10 @@ def _delivery_keys(posted: list[Posted]) -> collections.Counter[str]:
     keys: collections.Counter[str] = collections.Counter()
     for message in posted:
         payload = (message.metadata or {}).get("event_payload")
-        if isinstance(payload, dict) and payload.get("delivery_key") is not None:
+        if isinstance(payload, dict) and isinstance(payload.get("bundle"), list):
+            # A bundle carries several outbox rows: each of them arrived once.
+            keys.update(str(key) for key in payload["bundle"])
+        elif isinstance(payload, dict) and payload.get("delivery_key") is not None:
             keys[str(payload["delivery_key"])] += 1
     return keys
 

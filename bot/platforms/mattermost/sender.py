@@ -12,7 +12,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from bot.dispatch import Delivery, UnknownChannel
+from bot.dispatch import Delivery, UnknownChannel, marked
 from bot.messages import people_in
 from bot.platforms.mattermost import render
 from bot.platforms.mattermost.client import Client, MattermostError
@@ -22,6 +22,8 @@ from storage.models import Identiteit
 
 PLATFORM = "mattermost"
 PROP = "regiobot_delivery"
+# A bundle's post also names the delivery key of every outbox row it carries.
+BUNDLE_PROP = "regiobot_bundle"
 LOOKUP_PAGES = 5
 
 
@@ -87,6 +89,8 @@ class MattermostSender:
             [delivery.message], usernames(self.db, people_in(delivery.message)), self.buttons,
             channel, user, delivery.delivery_key, render.POST_BUTTONS)
         props: dict[str, object] = {PROP: delivery.delivery_key}
+        if delivery.bundled:
+            props[BUNDLE_PROP] = list(delivery.bundled)
         if attachments:
             props["attachments"] = attachments
         return self.client.create_post(channel, text, props, root_id=delivery.thread,
@@ -98,8 +102,8 @@ class MattermostSender:
             found = self.client.channel_posts(channel, page=page)
             posts = found.get("posts") or {}
             for post_id in found.get("order") or []:
-                if (posts.get(post_id, {}).get("props") or {}).get(PROP) == \
-                        delivery.delivery_key:
+                props = posts.get(post_id, {}).get("props") or {}
+                if marked(delivery, props.get(PROP), props.get(BUNDLE_PROP)):
                     return str(post_id)
             if len(found.get("order") or []) < 200:
                 break

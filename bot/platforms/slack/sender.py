@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.dispatch import Delivery, MaybeDelivered, RateLimited, UnknownChannel
+from bot.dispatch import Delivery, MaybeDelivered, RateLimited, UnknownChannel, marked
 from bot.messages import people_in
 from bot.platforms.slack import blocks
 from bot.services import people
@@ -143,11 +143,13 @@ class SlackSender:
         if delivery.thread:
             body["thread_ts"] = delivery.thread
         channel = self.channel_for(delivery)
+        payload: dict[str, object] = {"delivery_key": delivery.delivery_key}
+        if delivery.bundled:
+            payload["bundle"] = list(delivery.bundled)
         try:
             response = self._call(
                 self.client.chat_postMessage, channel=channel, **body,
-                metadata={"event_type": EVENT_TYPE,
-                          "event_payload": {"delivery_key": delivery.delivery_key}},
+                metadata={"event_type": EVENT_TYPE, "event_payload": payload},
             )
         except SlackApiError as error:
             if delivery.kind == "persoon" or error.response.get("error") not in CHANNEL_GONE:
@@ -173,7 +175,7 @@ class SlackSender:
                                   include_all_metadata=True)
             for message in page.get("messages", []):
                 payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("delivery_key") == delivery.delivery_key:
+                if marked(delivery, payload.get("delivery_key"), payload.get("bundle")):
                     return str(message["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

@@ -108,7 +108,7 @@ OPGAVE_COMMANDS: tuple[Command, ...] = (
                                      "result": "uitslag"})),
             example="/opgave afweging JGD-03 invullen"),
     Command("afwezig", ("afwezig",), "cmd.afwezig", aliases=("away",), writes=True,
-            topic="herinneringen", args=(Arg("van", Kind.DATUM), Arg("tot", Kind.DATUM),
+            topic="herinneringen", args=(Arg("van", Kind.DATUM), Arg("tot", Kind.DATUM, ends="van"),
                                          Arg("vervanger", Kind.PERSOON, optional=True)),
             example="/opgave afwezig 21 december 8 januari @plo-lopik"),
     Command("terug", ("terug",), "cmd.terug", aliases=("back",), writes=True,

@@ -11,7 +11,14 @@ TEXTS: dict[str, str] = {
     "grammar.bad_mijlpaal": "‘{word}’ is geen mijlpaal. Schrijf code#nummer, zoals JGD-03#2.",
     "grammar.bad_dilemma": "‘{word}’ is geen dilemma. Schrijf code#Dnummer, zoals JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is geen persoon. Noem iemand met @, zoals @plo-houten.",
-    "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart.",
+    "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-{year}, 12 maart, 1e april, "
+    "dinsdag, volgende week dinsdag, over 2 weken of eind maart.",
+    "datum.bestaat_niet": "‘{word}’ bestaat niet als datum; kijk de dag en de maand na.",
+    "datum.onleesbaar": "Ik kan ‘{word}’ in de datum niet lezen. Schrijf de maand als "
+    "‘maart’ of ‘mrt’, of de datum als 12-03.",
+    "datum.andere_weekdag": "‘{word}’ klopt niet: dat is {date}.",
+    "datum.omgekeerd": "Het einde ({end}) ligt vóór het begin ({start}). Schrijf eerst de "
+    "eerste dag, dan de laatste, zoals 19 juli t/m 6 augustus.",
     "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
                             "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "
@@ -174,7 +181,8 @@ TEXTS: dict[str, str] = {
     "field.datum.hint": "bijv. 12 maart 2027 of 12-03-2027",
     "form.required": "{label} is verplicht.",
     "form.too_long": "Te lang: {length} tekens, hooguit {max}.",
-    "form.bad_date": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart 2026.",
+    "form.bad_date": "‘{word}’ is geen datum. Schrijf 12-03-{year}, {year}-03-12 of "
+    "12 maart {year}.",
     "form.bad_number": "‘{word}’ is geen getal.",
     "form.out_of_range": "Kies een getal van {low} tot en met {high}.",
     "form.bad_choice": "‘{word}’ is geen keuze. Kies uit: {choices}.",

@@ -39,6 +39,8 @@ SHARE_WORDS = frozenset({"deel", "share"})
 # A range typed without years may have begun this long ago (someone away since last
 # month); a longer range whose end comes first was written the wrong way round.
 RECENT = timedelta(days=183)
+# Between an old date and the new one: "verplaats bpsdl 13 april naar 14 april".
+MOVE_WORDS = frozenset({"naar", "to"})
 
 
 class Kind(StrEnum):
@@ -311,6 +313,8 @@ class _ArgReader:
         start = self.readings.get(arg.ends) if arg.ends else None
         if start is not None and len(self.tokens) > 1:
             self._take(range_word([tok.text for tok in self.tokens[:-1]]))
+        elif self.readings and len(self.tokens) > 1 and self.tokens[0].text.lower() in MOVE_WORDS:
+            self._take()  # "verplaats bpsdl 13 april naar 14 april"
         words = [tok.text for tok in self.tokens]
         try:
             found = read_date(words, self.today, start.day if start else None)

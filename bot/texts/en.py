@@ -311,6 +311,8 @@ TEXTS: dict[str, str] = {
     "mijlpaal.not_found": "{code} has no milestone {ref}. The card (/opgave status {code}) "
                           "shows the numbers.",
     "mijlpaal.bad_title": "Give the milestone a title of at most {max} characters.",
+    "mijlpaal.verleden": "{date} is in the past. Do you mean {meant}? Then type it again "
+    "with the year ({year}).",
     "mijlpaal.already_done": "Milestone {ref} was already completed on {date}.",
     "mijlpaal.done_cannot_move": "Milestone {ref} has already been completed; a completed "
                                  "milestone cannot be moved.",

@@ -302,6 +302,8 @@ TEXTS: dict[str, str] = {
     "mijlpaal.not_found": "{code} heeft geen mijlpaal {ref}. De kaart (/opgave status {code}) "
                           "toont de nummers.",
     "mijlpaal.bad_title": "Geef de mijlpaal een titel van hooguit {max} tekens.",
+    "mijlpaal.verleden": "{date} ligt in het verleden. Bedoel je {meant}? Typ het dan nog "
+    "eens met het jaartal ({year}).",
     "mijlpaal.already_done": "Mijlpaal {ref} is al afgerond op {date}.",
     "mijlpaal.done_cannot_move": "Mijlpaal {ref} is al afgerond; een afgeronde mijlpaal "
                                  "verplaats je niet.",

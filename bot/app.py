@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import paging
+from bot import dayoff, paging
 from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
@@ -143,6 +143,8 @@ class Regiobot:
 
         def work(ctx: Ctx) -> Reply:
             try:
+                if (day_off := dayoff.warning(ctx, parsed, text, grammar.root)) is not None:
+                    return day_off
                 return handler(ctx, args)
             except UserError as error:
                 # A value the command cannot use (a time, a handle, a title too long):

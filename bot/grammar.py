@@ -41,6 +41,8 @@ SHARE_WORDS = frozenset({"deel", "share"})
 RECENT = timedelta(days=183)
 # Between an old date and the new one: "verplaats bpsdl 13 april naar 14 april".
 MOVE_WORDS = frozenset({"naar", "to"})
+# Before a date on a day off: "toch 27 april" plans it there after the warning.
+SURE_WORDS = frozenset({"toch", "anyway"})
 
 
 class Kind(StrEnum):
@@ -69,6 +71,9 @@ class Arg:
     # A date that ends a range begun by the date argument of this name: it may follow a
     # range word ("t/m", "tot", "-") and, typed without a year, falls on or after the start.
     ends: str | None = None
+    # A date that should fall on a working day: on a day off the bot warns first, unless
+    # it was typed after "toch" ("toch 27 april": on Koningsdag after all).
+    working_day: bool = False
 
     @property
     def shown(self) -> str:
@@ -139,6 +144,10 @@ class Target:
 class Parsed:
     command: Command
     args: dict[str, Any] = field(default_factory=dict)
+    # Where each date argument was typed (start, end in the text), so a reply can offer the
+    # same command with another date; and the dates typed after "toch".
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    confirmed: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -199,7 +208,8 @@ class Grammar:
         if best is None:
             raise self._unknown(tokens[0].text)
         command, used = best
-        return Parsed(command, _ArgReader(self, command, text, tokens[used:], today).read())
+        reader = _ArgReader(self, command, text, tokens[used:], today)
+        return Parsed(command, reader.read(), reader.spans, reader.confirmed)
 
     def _unknown(self, word: str) -> UserError:
         known = sorted({p.split()[0] for p, _ in self._keywords()})
@@ -223,6 +233,8 @@ class _ArgReader:
         self.usage = command.usage(grammar.root)
         self.values: dict[str, Any] = {}
         self.readings: dict[str, Reading] = {}
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.confirmed: set[str] = set()
 
     def fail(self, key: str, **values: Any) -> UserError:
         return UserError(t(key, **values), usage=self.usage)
@@ -315,6 +327,9 @@ class _ArgReader:
             self._take(range_word([tok.text for tok in self.tokens[:-1]]))
         elif self.readings and len(self.tokens) > 1 and self.tokens[0].text.lower() in MOVE_WORDS:
             self._take()  # "verplaats bpsdl 13 april naar 14 april"
+        if arg.working_day and len(self.tokens) > 1 and self.tokens[0].text.lower() in SURE_WORDS:
+            self._take()
+            self.confirmed.add(arg.name)
         words = [tok.text for tok in self.tokens]
         try:
             found = read_date(words, self.today, start.day if start else None)
@@ -324,6 +339,8 @@ class _ArgReader:
             raise UserError(error.text(), usage=self.usage) from None
         if found is None:
             return None
+        last = self.tokens[found.used - 1]
+        self.spans[arg.name] = (self.tokens[0].start, last.start + len(last.text))
         self._take(found.used)
         self.readings[arg.name] = found
         return found.day

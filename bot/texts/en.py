@@ -23,6 +23,13 @@ TEXTS: dict[str, str] = {
     "datum.andere_weekdag": "‘{word}’ does not match: that is {date}.",
     "datum.omgekeerd": "The end ({end}) lies before the start ({start}). Write the first "
     "day first, then the last, as in 19 July to 6 August.",
+    "datum.vrij.feestdag": "{dag} is {naam}: not a working day.",
+    "datum.vrij.weekend": "{dag} is in the weekend.",
+    "datum.vrij.sluitingsdag": "{dag} is a closing day of the region.",
+    "datum.vrij.voorstel": "The next working day is {werkdag}. Nothing has been saved yet.",
+    "datum.vrij.typ": "Or type: {toch} or {werkdag}",
+    "datum.vrij.knop.toch": "On {dag} anyway",
+    "datum.vrij.knop.werkdag": "On {dag}",
     "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
                             "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "

@@ -19,6 +19,13 @@ TEXTS: dict[str, str] = {
     "datum.andere_weekdag": "‘{word}’ klopt niet: dat is {date}.",
     "datum.omgekeerd": "Het einde ({end}) ligt vóór het begin ({start}). Schrijf eerst de "
     "eerste dag, dan de laatste, zoals 19 juli t/m 6 augustus.",
+    "datum.vrij.feestdag": "{dag} is {naam}: geen werkdag.",
+    "datum.vrij.weekend": "{dag} valt in het weekend.",
+    "datum.vrij.sluitingsdag": "{dag} is een sluitingsdag van de regio.",
+    "datum.vrij.voorstel": "De eerstvolgende werkdag is {werkdag}. Er is nog niets opgeslagen.",
+    "datum.vrij.typ": "Of typ: {toch} of {werkdag}",
+    "datum.vrij.knop.toch": "Toch op {dag}",
+    "datum.vrij.knop.werkdag": "Op {dag}",
     "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
                             "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "

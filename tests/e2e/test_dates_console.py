@@ -4,11 +4,17 @@ refused with the date probably meant, and a date that cannot be used is named.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
+from bot.app import Caller, Regiobot
+from bot.dates import format_date, format_short, parse_date
+from bot.messages import Button
+from bot.replies import Reply
 from storage.db import Database
+from storage.models import Regio, Vergadering
 from tests.conftest import AMS, Chat
 from tests.test_meetings import overleg, said
 
@@ -62,7 +68,7 @@ def test_a_wrong_absence_date_is_named_and_changes_nothing(
     # Stored 40 days in the past without a word in the year of use.
     ("24 december Kerstbesluit", "op 24 dec 2027"),
     ("1e april Evaluatie", "op 1 apr 2027"),
-    ("2de mei Evaluatie", "op 2 mei 2027"),
+    ("4de mei Evaluatie", "op 4 mei 2027"),
     ("3 sept Evaluatie", "op 3 sep 2027"),
     ("7 okt. Evaluatie", "op 7 okt 2027"),
     ("12-3 Evaluatie", "op 12 mrt 2027"),
@@ -144,3 +150,87 @@ def test_moving_a_meeting_reads_both_dates(demo_db: Database, typed: str, told: 
     planned = said(overleg(demo_db, "secretaris-bpsdl", "vergadering bpsdl 13 april 10:00", FEB))
     assert "gepland op dinsdag 13 april 2027 10:00" in planned
     assert told in said(overleg(demo_db, "secretaris-bpsdl", typed, FEB))
+
+
+def _press(db: Database, handle: str, button: Button) -> str:
+    reply = Regiobot(db, AMS).action(Caller("console", "lekstroom", handle), button.action,
+                                     button.args, FEB)
+    return said(reply)
+
+
+def _buttons(reply: Reply) -> dict[str, Button]:
+    return {b.label: b for m in reply.messages for b in m.buttons}
+
+
+def _meetings_on(db: Database, day: date) -> int:
+    with db.read() as session:
+        return sum(v.begint_op.astimezone(AMS).date() == day
+                   for v in session.scalars(select(Vergadering)))
+
+
+@pytest.mark.parametrize(("choice", "planned"), [
+    ("Op woensdag 28 april 2027", date(2027, 4, 28)),
+    ("Toch op dinsdag 27 april 2027", date(2027, 4, 27)),
+])
+def test_a_meeting_on_a_holiday_waits_for_a_choice(demo_db: Database, choice: str,
+                                                  planned: date) -> None:
+    reply = overleg(demo_db, "secretaris-bpsdl", "vergadering bpsdl 27 april 10:00", FEB)
+    text = said(reply)
+    assert "dinsdag 27 april 2027 is Koningsdag" in text
+    assert "De eerstvolgende werkdag is woensdag 28 april 2027. Er is nog niets opgeslagen." \
+        in text
+    assert "/overleg vergadering bpsdl toch 27 april 10:00" in text
+    assert _meetings_on(demo_db, date(2027, 4, 27)) == 0
+    done = _press(demo_db, "secretaris-bpsdl", _buttons(reply)[choice])
+    assert f"gepland op {format_date(planned)} 10:00" in done
+    assert _meetings_on(demo_db, planned) == 1
+
+
+def test_a_meeting_on_a_holiday_is_planned_when_typed_with_toch(demo_db: Database) -> None:
+    text = said(overleg(demo_db, "secretaris-bpsdl", "vergadering bpsdl toch 27 april 10:00",
+                        FEB))
+    assert "gepland op dinsdag 27 april 2027 10:00" in text
+
+
+def test_moving_a_meeting_to_a_weekend_warns_first(demo_db: Database) -> None:
+    overleg(demo_db, "secretaris-bpsdl", "vergadering bpsdl 13 april 10:00", FEB)
+    reply = overleg(demo_db, "secretaris-bpsdl", "verplaats bpsdl 13 april 17 april", FEB)
+    assert "zaterdag 17 april 2027 valt in het weekend" in said(reply)
+    assert _meetings_on(demo_db, date(2027, 4, 13)) == 1
+    done = _press(demo_db, "secretaris-bpsdl", _buttons(reply)["Op maandag 19 april 2027"])
+    assert "naar maandag 19 april 2027 10:00" in done
+
+
+@pytest.mark.parametrize(("typed", "told", "workday"), [
+    ("mijlpaal toevoegen JGD-03 6 maart Evaluatie", "zaterdag 6 maart 2027 valt in het weekend",
+     "maandag 8 maart 2027"),
+    # Bevrijdingsdag, then Hemelvaartsdag: the next working day is the Friday.
+    ("mijlpaal toevoegen JGD-03 5 mei Evaluatie", "woensdag 5 mei 2027 is Bevrijdingsdag",
+     "vrijdag 7 mei 2027"),
+    ("mijlpaal verplaats JGD-03#2 25 december", "zaterdag 25 december 2027 is Eerste kerstdag",
+     "maandag 27 december 2027"),
+])
+def test_a_milestone_on_a_day_off_names_the_day_and_the_working_day(
+        demo_db: Database, typed: str, told: str, workday: str) -> None:
+    chat = Chat(demo_db, "pl-jeugdinkoop", FEB)
+    reply = chat(typed)
+    text = said(reply)
+    assert told in text and f"De eerstvolgende werkdag is {workday}." in text
+    assert set(_buttons(reply)) == {f"Toch op {told.split(' is ')[0].split(' valt')[0]}",
+                                    f"Op {workday}"}
+    assert "toegevoegd" not in text and "verplaatst" not in text
+    done = _press(demo_db, "pl-jeugdinkoop", _buttons(reply)[f"Op {workday}"])
+    assert "toegevoegd" in done or "verplaatst" in done
+    assert format_short(parse_date(workday.split(" ", 1)[1], FEB.date()) or FEB.date()) in done
+
+
+def test_a_milestone_on_a_closing_day_is_stored_after_toch(demo_db: Database) -> None:
+    with demo_db.write() as session:
+        regio = session.scalars(select(Regio)).one()
+        regio.instellingen = {**regio.instellingen, "sluitingsdagen": ["2027-12-24"]}
+    chat = Chat(demo_db, "pl-jeugdinkoop", FEB)
+    warned = chat.text("mijlpaal toevoegen JGD-03 24 december Kerstbesluit")
+    assert "vrijdag 24 december 2027 is een sluitingsdag van de regio" in warned
+    assert "/opgave mijlpaal toevoegen JGD-03 toch 24 december Kerstbesluit" in warned
+    done = chat.text("mijlpaal toevoegen JGD-03 toch 24 december Kerstbesluit")
+    assert "Mijlpaal JGD-03#3 Kerstbesluit op 24 dec 2027 toegevoegd." in done

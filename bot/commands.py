@@ -57,7 +57,7 @@ OPGAVE_COMMANDS: tuple[Command, ...] = (
             "cmd.mijlpaal.toevoegen", aliases=("milestone add",), writes=True, topic="mijlpaal",
             args=(CODE, Arg("datum", Kind.DATUM, optional=True, working_day=True),
                   Arg("titel", Kind.TEKST, optional=True)),
-            example="/opgave mijlpaal toevoegen JGD-03 12 maart 2027 Besluit maatregelen"),
+            example="/opgave mijlpaal toevoegen JGD-03 12 maart Besluit maatregelen"),
     Command("mijlpaal.klaar", ("mijlpaal klaar", "mijlpaal afgerond"), "cmd.mijlpaal.klaar",
             aliases=("milestone done",), writes=True, topic="mijlpaal", args=(MIJLPAAL,),
             example="/opgave mijlpaal klaar JGD-03#1"),

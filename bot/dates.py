@@ -41,7 +41,7 @@ UNITS = {"dag": 1, "dagen": 1, "day": 1, "days": 1, "week": 7, "weken": 7, "week
 # "eind maart", "begin april": the day of the month each word stands for (0: the last).
 PART_OF_MONTH = {"begin": 1, "start": 1, "half": 15, "medio": 15, "midden": 15, "mid": 15,
                  "eind": 0, "einde": 0, "end": 0}
-NEXT_WEEK = ("volgende", "week")
+NEXT_WEEK = {("volgende", "week"), ("next", "week")}
 # Words between the two dates of a range: "19 juli t/m 6 augustus".
 RANGE_WORDS = ("tot en met", "t/m", "tm", "tot", "-", "–", "until", "to", "through")
 
@@ -52,7 +52,8 @@ LAST_YEAR = 2100
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})$")
-_DM = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
+# No dot without a year: "1.5 fte" is a number, not 1 May.
+_DM = re.compile(r"^(\d{1,2})[-/](\d{1,2})$")
 # A day of the month, also as an ordinal: 1, 1e, 2de, 1ste, 3rd.
 _DAY = re.compile(r"^(\d{1,2})(?:e|de|ste|st|nd|rd|th)?$")
 _NUMBER = re.compile(r"^\d{1,2}$")
@@ -268,7 +269,7 @@ def _relative(tokens: list[str], today: date) -> Reading | None:
         if found.year > LAST_YEAR:
             raise DateOutOfRange(" ".join(tokens[:3]))
         return Reading(found, 3)
-    if tuple(_word(tok) for tok in tokens[:2]) == NEXT_WEEK:
+    if tuple(_word(tok) for tok in tokens[:2]) in NEXT_WEEK:
         monday = today + timedelta(days=7 - today.weekday())
         if len(tokens) >= 3 and _word(tokens[2]) in WEEKDAYS:
             return Reading(monday + timedelta(days=WEEKDAYS[_word(tokens[2])]), 3)
@@ -279,7 +280,7 @@ def _relative(tokens: list[str], today: date) -> Reading | None:
 def _weekday(tokens: list[str], today: date, after: date) -> Reading | None:
     """``dinsdag`` (the next one after today), or a weekday before a date, which must agree."""
     name = _word(tokens[0])
-    if name == "volgende" and len(tokens) >= 2 and _word(tokens[1]) in WEEKDAYS:
+    if name in ("volgende", "next") and len(tokens) >= 2 and _word(tokens[1]) in WEEKDAYS:
         tokens, extra = tokens[1:], 1  # "volgende dinsdag": the next Tuesday
         name = _word(tokens[0])
     else:

@@ -50,7 +50,8 @@ def test_a_date_without_a_year_is_the_next_such_date() -> None:
 
 
 @pytest.mark.parametrize("text", ["maart", "", "12", "12 maart 2026 extra", "begin bouw",
-                                  "zo snel mogelijk", "over de grens", "12 gemeenten"])
+                                  "zo snel mogelijk", "over de grens", "12 gemeenten",
+                                  "1.5", "3 tot 5 gemeenten"])
 def test_non_dates_are_no_date(text: str) -> None:
     assert parse_date(text, TODAY) is None
 
@@ -115,6 +116,8 @@ FEB = date(2027, 2, 2)
     ("volgende week dinsdag", date(2027, 2, 9)),
     ("volgende week vrijdag", date(2027, 2, 12)),
     ("volgende week", date(2027, 2, 8)),
+    ("next week tuesday", date(2027, 2, 9)),
+    ("in 2 weeks", date(2027, 2, 16)),
     ("over 2 weken", date(2027, 2, 16)),
     ("over twee weken", date(2027, 2, 16)),
     ("over een week", date(2027, 2, 9)),

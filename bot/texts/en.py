@@ -16,7 +16,7 @@ TEXTS: dict[str, str] = {
     "grammar.bad_persoon": "‘{word}’ is not a person. Mention someone with @, like "
                            "@plo-houten.",
     "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-{year}, 12 March, tuesday, "
-    "next week tuesday, in 2 weeks or end of March.",
+    "next week tuesday or in 2 weeks.",
     "datum.bestaat_niet": "‘{word}’ is not a date that exists; check the day and the month.",
     "datum.onleesbaar": "I cannot read ‘{word}’ in the date. Write the month as ‘March’ or "
     "‘Mar’, or the date as 12-03.",
@@ -190,7 +190,7 @@ TEXTS: dict[str, str] = {
     "field.deelnemers": "Participating municipalities",
     "field.mijlpaal_titel": "First milestone",
     "field.mijlpaal_datum": "Date of the first milestone",
-    "field.datum.hint": "e.g. 12 March 2027 or 12-03-2027",
+    "field.datum.hint": "e.g. 12 March or 12-03",
     "form.required": "{label} is required.",
     "form.too_long": "Too long: {length} characters, at most {max}.",
     "form.bad_date": "‘{word}’ is not a date. Write 12-03-{year}, {year}-03-12 or "

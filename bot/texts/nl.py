@@ -185,7 +185,7 @@ TEXTS: dict[str, str] = {
     "field.deelnemers": "Deelnemende gemeenten",
     "field.mijlpaal_titel": "Eerste mijlpaal",
     "field.mijlpaal_datum": "Datum eerste mijlpaal",
-    "field.datum.hint": "bijv. 12 maart 2027 of 12-03-2027",
+    "field.datum.hint": "bijv. 12 maart of 12-03",
     "form.required": "{label} is verplicht.",
     "form.too_long": "Te lang: {length} tekens, hooguit {max}.",
     "form.bad_date": "‘{word}’ is geen datum. Schrijf 12-03-{year}, {year}-03-12 of "

@@ -353,6 +353,14 @@ def range_word(tokens: list[str]) -> int:
     return 0
 
 
+def looks_like_date(text: str) -> bool:
+    """Whether ``text`` begins the way a date does (a number, "volgende", "over 2"), for
+    a refusal that names the date instead of asking for one."""
+    words = text.lower().split()
+    return bool(words) and (words[0][0].isdigit() or words[0] in ("volgende", "next") or (
+        words[0] in ("over", "in") and len(words) > 1 and words[1][0].isdigit()))
+
+
 def parse_date(text: str, today: date) -> date | None:
     """The whole text as one date, or None."""
     tokens = text.split()

@@ -100,6 +100,8 @@ def test_a_milestone_date_is_the_next_such_date(demo_db: Database, typed: str,
     ("12 maartje Besluit", "Ik kan ‘maartje’ in de datum niet lezen"),
     ("eind maartje Besluit", "Ik kan ‘maartje’ in de datum niet lezen"),
     ("31-13-2027 Besluit", "‘31-13-2027’ bestaat niet als datum"),
+    ("12 Besluit", "‘12’ is geen datum. Schrijf 12-03-2027"),
+    ("volgende maand Besluit", "‘volgende’ is geen datum"),
 ])
 def test_a_milestone_date_that_cannot_be_used_says_why(demo_db: Database, typed: str,
                                                        told: str) -> None:

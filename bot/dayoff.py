@@ -22,6 +22,8 @@ def _retyped(text: str, span: tuple[int, int], date_text: str) -> str:
 def warning(ctx: Ctx, parsed: Parsed, text: str, root: str) -> Reply | None:
     """The warning for the first date of ``parsed`` that should be a working day and is
     not (and was not typed after "toch"), or None when every such date is fine."""
+    if not any(arg.working_day for arg in parsed.command.args):
+        return None
     calendar = of_regio(ctx.regio.instellingen)
     for arg in parsed.command.args:
         day = parsed.args.get(arg.name)

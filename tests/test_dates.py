@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.commands import OPGAVE
 from bot.dates import (
     DateError,
     DateOutOfRange,
@@ -17,6 +18,7 @@ from bot.dates import (
     parse_date,
     read_date,
 )
+from bot.errors import UserError
 
 TODAY = date(2026, 11, 24)
 MONTH_NAMES = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
@@ -185,3 +187,19 @@ def test_a_date_without_a_year_is_never_in_the_past_nor_a_year_away(
 def test_every_written_date_reads_back(day: date) -> None:
     assert parse_date(day.strftime("%d-%m-%Y"), FEB) == day
     assert parse_date(f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}", FEB) == day
+
+
+@given(st.dates(min_value=date(2001, 1, 1), max_value=date(2098, 12, 31)),
+       st.integers(1, 12), st.integers(1, 28), st.integers(1, 12), st.integers(1, 28))
+def test_an_absence_without_years_ends_after_it_starts_and_not_in_the_past(
+        today: date, m1: int, d1: int, m2: int, d2: int) -> None:
+    text = f"afwezig {d1} {MONTH_NAMES[m1 - 1]} t/m {d2} {MONTH_NAMES[m2 - 1]}"
+    try:
+        args = OPGAVE.parse(text, today).args
+    except UserError as error:  # only the wrong way round, and then it says so
+        assert "ligt vóór het begin" in error.message
+        return
+    assert args["van"] <= args["tot"] and args["tot"] >= today
+    assert (args["van"].month, args["van"].day, args["tot"].month, args["tot"].day) == (
+        m1, d1, m2, d2)
+    assert (args["tot"] - args["van"]).days < 366

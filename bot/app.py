@@ -143,9 +143,8 @@ class Regiobot:
 
         def work(ctx: Ctx) -> Reply:
             try:
-                if (day_off := dayoff.warning(ctx, parsed, text, grammar.root)) is not None:
-                    return day_off
-                return handler(ctx, args)
+                return dayoff.guard(ctx, parsed, text, grammar.root,
+                                    lambda: handler(ctx, args))
             except UserError as error:
                 # A value the command cannot use (a time, a handle, a title too long):
                 # show how to write the command. Not for a refusal or an unknown code.

@@ -4,6 +4,7 @@ it, or the same day after all. Nothing is stored until the person chooses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from bot.context import Ctx
@@ -17,6 +18,21 @@ from bot.workdays import of_regio
 
 def _retyped(text: str, span: tuple[int, int], date_text: str) -> str:
     return f"{text[: span[0]]}{date_text}{text[span[1]:]}".strip()
+
+
+def guard(ctx: Ctx, parsed: Parsed, text: str, root: str, run: Callable[[], Reply]) -> Reply:
+    """Run the command, or, when a date of it falls on a day off, answer the warning. The
+    command is then run once as a dry run, so that whoever may not do it, or a meeting
+    that does not exist, is refused first; nothing of that run is kept."""
+    day_off = warning(ctx, parsed, text, root)
+    if day_off is None:
+        return run()
+    savepoint = ctx.session.begin_nested()
+    try:
+        run()
+    finally:
+        savepoint.rollback()
+    return day_off
 
 
 def warning(ctx: Ctx, parsed: Parsed, text: str, root: str) -> Reply | None:

@@ -174,8 +174,9 @@ def _meetings_on(db: Database, day: date) -> int:
     ("Op woensdag 28 april 2027", date(2027, 4, 28)),
     ("Toch op dinsdag 27 april 2027", date(2027, 4, 27)),
 ])
-def test_a_meeting_on_a_holiday_waits_for_a_choice(demo_db: Database, choice: str,
+def test_a_meeting_on_a_holiday_waits_for_a_choice(any_demo_db: Database, choice: str,
                                                   planned: date) -> None:
+    demo_db = any_demo_db
     reply = overleg(demo_db, "secretaris-bpsdl", "vergadering bpsdl 27 april 10:00", FEB)
     text = said(reply)
     assert "dinsdag 27 april 2027 is Koningsdag" in text
@@ -236,3 +237,22 @@ def test_a_milestone_on_a_closing_day_is_stored_after_toch(demo_db: Database) ->
     assert "/opgave mijlpaal toevoegen JGD-03 toch 24 december Kerstbesluit" in warned
     done = chat.text("mijlpaal toevoegen JGD-03 toch 24 december Kerstbesluit")
     assert "Mijlpaal JGD-03#3 Kerstbesluit op 24 dec 2027 toegevoegd." in done
+
+
+@pytest.mark.parametrize(("handle", "typed", "told"), [
+    ("plo-houten", "vergadering bpsdl 27 april 10:00", "Dat mag jij niet"),
+    ("secretaris-bpsdl", "verplaats bpsdl 14 april 27 april", "geen (open) vergadering"),
+])
+def test_a_command_that_would_be_refused_is_refused_before_any_day_off_warning(
+        demo_db: Database, handle: str, typed: str, told: str) -> None:
+    text = said(overleg(demo_db, handle, typed, FEB))
+    assert told in text and "Koningsdag" not in text
+    assert _meetings_on(demo_db, date(2027, 4, 27)) == 0
+
+
+def test_the_dry_run_behind_a_day_off_warning_keeps_nothing(any_demo_db: Database) -> None:
+    chat = Chat(any_demo_db, "pl-jeugdinkoop", FEB)
+    before = chat.text("historie JGD-03")
+    assert "valt in het weekend" in chat.text("mijlpaal toevoegen JGD-03 6 maart Evaluatie")
+    assert chat.text("historie JGD-03") == before
+    assert "JGD-03#3" not in chat.text("status JGD-03")

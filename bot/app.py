@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import paging
+from bot import dayoff, paging
 from bot.commands import GRAMMARS
 from bot.context import Ctx
 from bot.errors import FormInvalid, UserError
@@ -143,7 +143,8 @@ class Regiobot:
 
         def work(ctx: Ctx) -> Reply:
             try:
-                return handler(ctx, args)
+                return dayoff.guard(ctx, parsed, text, grammar.root,
+                                    lambda: handler(ctx, args))
             except UserError as error:
                 # A value the command cannot use (a time, a handle, a title too long):
                 # show how to write the command. Not for a refusal or an unknown code.

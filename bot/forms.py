@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.amounts import parse_amount
-from bot.dates import FIRST_YEAR, LAST_YEAR, DateOutOfRange, parse_date
+from bot.dates import DateError, parse_date
 from bot.texts import t
 
 
@@ -106,11 +106,10 @@ def _clean(form_field: FormField, raw: RawValue, ctx: FormContext) -> Any:
     if kind is FieldKind.DATE:
         try:
             found = parse_date(text, ctx.today)
-        except DateOutOfRange:
-            raise ValueError(t("grammar.datum_bereik", word=text[:40], first=FIRST_YEAR,
-                               last=LAST_YEAR)) from None
+        except DateError as error:
+            raise ValueError(error.text()) from None
         if found is None:
-            raise ValueError(t("form.bad_date", word=text))
+            raise ValueError(t("form.bad_date", word=text, year=ctx.today.year))
         return found
     if kind is FieldKind.NUMBER:
         if not text.lstrip("-").isdigit():

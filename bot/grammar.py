@@ -11,14 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from difflib import get_close_matches
 from enum import StrEnum
 from typing import Any
 
-from bot.dates import FIRST_YEAR, LAST_YEAR, DateOutOfRange, match_date
+from bot.dates import (
+    DateError,
+    Reading,
+    format_date,
+    next_occurrence,
+    range_word,
+    read_date,
+)
 from bot.errors import UserError
-from bot.texts import t
+from bot.texts import current_language, t
 from bot.vocab import STATUS_ALIASES, STATUSES
 
 CODE = re.compile(r"^[A-Za-z]{2,6}-\d{1,4}$")
@@ -29,6 +36,13 @@ DILEMMA_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#[Dd](\d{1,3})$")
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+|[a-z0-9]{26})(?:\|([^>]*))?>$")
 HANDLE = re.compile(r"^@([\w.\-]{1,60})$")
 SHARE_WORDS = frozenset({"deel", "share"})
+# A range typed without years may have begun this long ago (someone away since last
+# month); a longer range whose end comes first was written the wrong way round.
+RECENT = timedelta(days=183)
+# Between an old date and the new one: "verplaats bpsdl 13 april naar 14 april".
+MOVE_WORDS = frozenset({"naar", "to"})
+# Before a date on a day off: "toch 27 april" plans it there after the warning.
+SURE_WORDS = frozenset({"toch", "anyway"})
 
 
 class Kind(StrEnum):
@@ -54,6 +68,12 @@ class Arg:
     choices: tuple[str, ...] = ()
     # Other words for a choice (English, abbreviations) and the choice they stand for.
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # A date that ends a range begun by the date argument of this name: it may follow a
+    # range word ("t/m", "tot", "-") and, typed without a year, falls on or after the start.
+    ends: str | None = None
+    # A date that should fall on a working day: on a day off the bot warns first, unless
+    # it was typed after "toch" ("toch 27 april": on Koningsdag after all).
+    working_day: bool = False
 
     @property
     def shown(self) -> str:
@@ -124,6 +144,10 @@ class Target:
 class Parsed:
     command: Command
     args: dict[str, Any] = field(default_factory=dict)
+    # Where each date argument was typed (start, end in the text), so a reply can offer the
+    # same command with another date; and the dates typed after "toch".
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    confirmed: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -184,7 +208,8 @@ class Grammar:
         if best is None:
             raise self._unknown(tokens[0].text)
         command, used = best
-        return Parsed(command, _ArgReader(self, command, text, tokens[used:], today).read())
+        reader = _ArgReader(self, command, text, tokens[used:], today)
+        return Parsed(command, reader.read(), reader.spans, reader.confirmed)
 
     def _unknown(self, word: str) -> UserError:
         known = sorted({p.split()[0] for p, _ in self._keywords()})
@@ -206,19 +231,23 @@ class _ArgReader:
         self.tokens = tokens
         self.today = today
         self.usage = command.usage(grammar.root)
+        self.values: dict[str, Any] = {}
+        self.readings: dict[str, Reading] = {}
+        self.spans: dict[str, tuple[int, int]] = {}
+        self.confirmed: set[str] = set()
 
     def fail(self, key: str, **values: Any) -> UserError:
         return UserError(t(key, **values), usage=self.usage)
 
     def read(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
+        values = self.values
         for arg in self.command.args:
             if not self.tokens:
                 if not arg.optional:
                     raise self.fail("grammar.missing", what=arg.label or arg.name)
                 values[arg.name] = None
                 continue
-            value = self._read_one(arg)
+            value = self._date(arg) if arg.kind is Kind.DATUM else self._read_one(arg)
             if value is None and not arg.optional:
                 raise self._wrong(arg)
             values[arg.name] = value
@@ -231,6 +260,8 @@ class _ArgReader:
         word = self.tokens[0].text[:40]
         if arg.kind is Kind.KEUZE:
             return self.fail("grammar.bad_choice", word=word, choices=", ".join(arg.choices))
+        if arg.kind is Kind.DATUM:
+            return self.fail("grammar.bad_datum", word=word, year=self.today.year)
         return self.fail(f"grammar.bad_{arg.kind.value}", word=word)
 
     def _take(self, count: int = 1) -> None:
@@ -262,15 +293,7 @@ class _ArgReader:
             case Kind.PERSOON:
                 return self._mention(first)
             case Kind.DATUM:
-                try:
-                    found = match_date([tok.text for tok in self.tokens], self.today)
-                except DateOutOfRange as error:
-                    raise self.fail("grammar.datum_bereik", word=error.typed[:40],
-                                    first=FIRST_YEAR, last=LAST_YEAR) from None
-                if found is None:
-                    return None
-                self._take(found[1])
-                return found[0]
+                return self._date(arg)
             case Kind.STATUS:
                 return self._choice([*STATUSES, *STATUS_ALIASES], STATUS_ALIASES)
             case Kind.KEUZE:
@@ -295,6 +318,58 @@ class _ArgReader:
                     return Target(code=first.upper(), share=share)
                 return Target(zoekterm=self._rest(), share=share)
         raise AssertionError(arg.kind)  # pragma: no cover - every kind is handled above
+
+    def _date(self, arg: Arg) -> date | None:
+        """A date; the end of a range follows its start (``21 december 8 januari`` spans
+        the new year) and may follow a range word (``19 juli t/m 6 augustus``)."""
+        start = self.readings.get(arg.ends) if arg.ends else None
+        if start is not None and len(self.tokens) > 1:
+            self._take(range_word([tok.text for tok in self.tokens[:-1]]))
+        elif self.readings and len(self.tokens) > 1 and self.tokens[0].text.lower() in MOVE_WORDS:
+            self._take()  # "verplaats bpsdl 13 april naar 14 april"
+        if arg.working_day and len(self.tokens) > 1 and self.tokens[0].text.lower() in SURE_WORDS:
+            self._take()
+            self.confirmed.add(arg.name)
+        words = [tok.text for tok in self.tokens]
+        try:
+            found = read_date(words, self.today, start.day if start else None)
+            if found is not None and start is not None:
+                found = self._still_running(arg, start, found, words)
+        except DateError as error:
+            raise UserError(error.text(), usage=self.usage) from None
+        if found is None:
+            return None
+        last = self.tokens[found.used - 1]
+        self.spans[arg.name] = (self.tokens[0].start, last.start + len(last.text))
+        self._take(found.used)
+        self.readings[arg.name] = found
+        return found.day
+
+    def _still_running(self, arg: Arg, start: Reading, end: Reading, words: list[str]
+                       ) -> Reading:
+        """Both dates without a year: a range that began lately and has not ended yet
+        (``20 december 8 januari`` typed on 2 January) is that range, not next year's; an
+        end that on its own comes before the start (``4 december 30 november`` in
+        November) was written the wrong way round."""
+        if not (start.yearless and end.yearless) or (start.day.month, start.day.day) == (2, 29):
+            return end
+        typed = " ".join(words[: end.used])
+        alone = next_occurrence(end.day.month, end.day.day, self.today, typed)
+        if alone < start.day and (end.day - start.day).days > RECENT.days:
+            raise self.fail("datum.omgekeerd", start=self._shown(start.day),
+                            end=self._shown(alone))
+        earlier = start.day.replace(year=start.day.year - 1)
+        end_earlier = next_occurrence(end.day.month, end.day.day, earlier, typed)
+        if end_earlier < self.today or earlier < self.today - RECENT:
+            return end
+        assert arg.ends is not None
+        self.values[arg.ends] = earlier
+        self.readings[arg.ends] = Reading(earlier, start.used, yearless=True)
+        return Reading(end_earlier, end.used, yearless=True)
+
+    @staticmethod
+    def _shown(day: date) -> str:
+        return format_date(day, current_language())
 
     def _choice(self, phrases: list[str], aliases: Mapping[str, str]) -> str | None:
         matched = _match_phrase(self.tokens, phrases)

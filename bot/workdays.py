@@ -39,6 +39,15 @@ class Calendar:
             return "sluitingsdag"
         return "weekend" if day.weekday() >= 5 else None
 
+    def why_off(self, day: date) -> tuple[str, str] | None:
+        """Why ``day`` is not a working day, as a kind ("feestdag", "sluitingsdag",
+        "weekend") and, for a holiday, its Dutch name; None on a working day."""
+        if day in _closed(day.year):
+            return "feestdag", _closed(day.year)[day]
+        if day in self.closing_days:
+            return "sluitingsdag", ""
+        return ("weekend", "") if day.weekday() >= 5 else None
+
     def add(self, day: date, count: int) -> date:
         """``count`` working days after ``day`` (before it when negative)."""
         step = timedelta(days=1 if count >= 0 else -1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import Ctx
+from bot.dates import looks_like_date
 from bot.errors import UserError
 from bot.replies import Reply
 from bot.services import changes, dilemmas, milestones, register, roster
@@ -49,6 +50,11 @@ def fase(ctx: Ctx, args: dict[str, Any]) -> Reply:
 def mijlpaal_toevoegen(ctx: Ctx, args: dict[str, Any]) -> Reply:
     if args.get("datum") is None and not args.get("titel"):
         return forms.open_form(ctx, "mijlpaal.nieuw", {"code": args["code"]})
+    if args.get("datum") is None and looks_like_date(args["titel"]):
+        # "12 Besluit", "volgende maand Besluit": a date was typed but could not be read.
+        raise UserError(t("grammar.bad_datum", word=args["titel"].split()[0][:40],
+                          year=ctx.today.year),
+                        usage="/opgave mijlpaal toevoegen <code> <datum> <titel>")
     if args.get("datum") is None or not args.get("titel"):
         missing = "datum" if args.get("datum") is None else "titel"
         raise UserError(t("grammar.missing", what=missing),

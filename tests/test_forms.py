@@ -40,8 +40,7 @@ def test_every_wrong_field_gets_its_own_dutch_message() -> None:
     assert errors == {
         "titel": "Titel is verplicht.",
         "opdracht": "Te lang: 51 tekens, hooguit 50.",
-        "datum": "‘31 februari 2027’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of "
-                 "12 maart 2026.",
+        "datum": "‘31 februari 2027’ bestaat niet als datum; kijk de dag en de maand na.",
         "niveau": "‘landelijk’ is geen keuze. Kies uit: lokaal, regionaal.",
         "gemeenten": "‘Utrecht’ is geen keuze. Kies uit: Houten, Lopik.",
         "pl": "Ik ken ‘@niemand’ niet in het rooster. Noem iemand met @, zoals @plo-houten.",

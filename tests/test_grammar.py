@@ -110,7 +110,7 @@ def test_every_kind_of_argument(text: str, args: dict[str, object]) -> None:
 @pytest.mark.parametrize(("text", "message"), [
     ("update JGD-03 prima", "‘prima’ is geen status"),
     ("mijlpaal verplaats JGD-03 12 maart", "‘JGD-03’ is geen mijlpaal"),
-    ("mijlpaal verplaats JGD-03#2 30 februari 2027", "is geen datum"),
+    ("mijlpaal verplaats JGD-03#2 30 februari 2027", "bestaat niet als datum"),
     ("rol JGD-03 baas", "‘baas’ is geen geldige keuze"),
     ("rol JGD-03 projectleider femke", "Ik begrijp het laatste deel niet: ‘femke’"),
     ("inzet JGD-03 veel", "‘veel’ is geen getal"),

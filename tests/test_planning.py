@@ -145,8 +145,9 @@ def test_back_early_ends_the_absence(any_demo_db: Database) -> None:
 
 
 @pytest.mark.parametrize(("typed", "said"), [
-    ("afwezig 4 december 30 november", "ligt vóór ‘van’"),
-    ("afwezig 1 november 3 november", "al voorbij"),
+    ("afwezig 4 december 30 november", "ligt vóór het begin"),
+    ("afwezig 8 januari 2027 21 december 2026", "ligt vóór ‘van’"),
+    ("afwezig 1 november 2026 3 november 2026", "al voorbij"),
     ("afwezig 30 november 4 december @plo-nieuwegein", "eigen vervanger"),
     ("afwezig 30 november", "Er ontbreekt nog iets: tot"),
 ])

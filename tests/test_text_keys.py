@@ -65,6 +65,7 @@ BUILT: dict[str, tuple[str, ...]] = {
     "dilemma.status.{}": ("open", "geescaleerd", "opgelost"),
     "attention.{}": (*NEEDS_ATTENTION, "vacant", "geen_update"),
     "entiteit.{}": ("afweging", "respondent"),
+    "datum.vrij.{}": ("feestdag", "weekend", "sluitingsdag"),
 }
 
 

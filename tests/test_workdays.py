@@ -47,3 +47,13 @@ def test_a_day_off_says_why_in_dutch() -> None:
     assert CAO.day_off(date(2027, 3, 27)) == "weekend"
     assert of_regio({"sluitingsdagen": ["2026-12-28"]}).day_off(date(2026, 12, 28)) == \
         "sluitingsdag"
+
+
+def test_why_a_day_is_off_names_the_holiday_the_closing_day_or_the_weekend() -> None:
+    calendar = of_regio({"sluitingsdagen": ["2027-12-24"]})
+    assert calendar.why_off(date(2027, 4, 27)) == ("feestdag", "Koningsdag")
+    assert calendar.why_off(date(2027, 5, 5)) == ("feestdag", "Bevrijdingsdag")
+    assert calendar.why_off(date(2027, 12, 24)) == ("sluitingsdag", "")
+    assert calendar.why_off(date(2027, 3, 6)) == ("weekend", "")
+    assert calendar.why_off(date(2027, 3, 26)) is None  # Goede Vrijdag: a working day
+    assert calendar.why_off(date(2027, 4, 28)) is None

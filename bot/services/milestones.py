@@ -7,14 +7,14 @@ from datetime import date
 from sqlalchemy import func, select
 
 from bot.context import Ctx
-from bot.dates import format_short
+from bot.dates import format_date, format_short, next_occurrence
 from bot.errors import NotFound, UserError
 from bot.grammar import MijlpaalRef
 from bot.permissions import require
 from bot.services import audit
 from bot.services.changes import touch
 from bot.services.register import get
-from bot.texts import t
+from bot.texts import current_language, t
 from storage.models import Mijlpaal, Opgave, Overleg
 from storage.queries import refresh_first_open
 
@@ -56,10 +56,22 @@ def _dates_changed(ctx: Ctx, opgave: Opgave) -> None:
     refresh_first_open(ctx.session, [opgave.id])
 
 
+def _not_past(ctx: Ctx, datum: date) -> None:
+    """A milestone is planned ahead: a date in the past was a slip (the wrong year), so it is
+    refused with the date it probably meant instead of being stored late without a word."""
+    if datum >= ctx.today:
+        return
+    language = current_language()
+    meant = next_occurrence(datum.month, datum.day, ctx.today, str(datum))
+    raise UserError(t("mijlpaal.verleden", date=format_date(datum, language),
+                      meant=format_date(meant, language), year=meant.year))
+
+
 def add(ctx: Ctx, code: str, datum: date, titel: str, besluit_door: str | None = None) -> tuple[
         Opgave, Mijlpaal]:
     opgave = get(ctx, code)
     require(ctx, "opgave.mijlpalen", opgave)
+    _not_past(ctx, datum)
     titel = " ".join(titel.split())
     if not titel or len(titel) > TITLE_MAX:
         raise UserError(t("mijlpaal.bad_title", max=TITLE_MAX))
@@ -96,6 +108,7 @@ def move(ctx: Ctx, ref: MijlpaalRef, datum: date) -> tuple[Opgave, Mijlpaal, dat
         raise UserError(t("mijlpaal.done_cannot_move", ref=str(ref)))
     old = mijlpaal.datum
     if old != datum:
+        _not_past(ctx, datum)
         mijlpaal.datum = datum
         _audit(ctx, opgave, mijlpaal, "datum", format_short(old), format_short(datum))
         _dates_changed(ctx, opgave)

@@ -15,7 +15,21 @@ TEXTS: dict[str, str] = {
     "grammar.bad_dilemma": "‘{word}’ is not a dilemma. Write code#Dnumber, like JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is not a person. Mention someone with @, like "
                            "@plo-houten.",
-    "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-2026, 2026-03-12 or 12 March.",
+    "grammar.bad_datum": "‘{word}’ is not a date. Write 12-03-{year}, 12 March, tuesday, "
+    "next week tuesday or in 2 weeks.",
+    "datum.bestaat_niet": "‘{word}’ is not a date that exists; check the day and the month.",
+    "datum.onleesbaar": "I cannot read ‘{word}’ in the date. Write the month as ‘March’ or "
+    "‘Mar’, or the date as 12-03.",
+    "datum.andere_weekdag": "‘{word}’ does not match: that is {date}.",
+    "datum.omgekeerd": "The end ({end}) lies before the start ({start}). Write the first "
+    "day first, then the last, as in 19 July to 6 August.",
+    "datum.vrij.feestdag": "{dag} is {naam}: not a working day.",
+    "datum.vrij.weekend": "{dag} is in the weekend.",
+    "datum.vrij.sluitingsdag": "{dag} is a closing day of the region.",
+    "datum.vrij.voorstel": "The next working day is {werkdag}. Nothing has been saved yet.",
+    "datum.vrij.typ": "Or type: {toch} or {werkdag}",
+    "datum.vrij.knop.toch": "On {dag} anyway",
+    "datum.vrij.knop.werkdag": "On {dag}",
     "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
                             "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "
@@ -176,10 +190,11 @@ TEXTS: dict[str, str] = {
     "field.deelnemers": "Participating municipalities",
     "field.mijlpaal_titel": "First milestone",
     "field.mijlpaal_datum": "Date of the first milestone",
-    "field.datum.hint": "e.g. 12 March 2027 or 12-03-2027",
+    "field.datum.hint": "e.g. 12 March or 12-03",
     "form.required": "{label} is required.",
     "form.too_long": "Too long: {length} characters, at most {max}.",
-    "form.bad_date": "‘{word}’ is not a date. Write 12-03-2026, 2026-03-12 or 12 March 2026.",
+    "form.bad_date": "‘{word}’ is not a date. Write 12-03-{year}, {year}-03-12 or "
+    "12 March {year}.",
     "form.bad_number": "‘{word}’ is not a number.",
     "form.out_of_range": "Choose a number from {low} to {high}.",
     "form.bad_choice": "‘{word}’ is not an option. Choose from: {choices}.",
@@ -303,6 +318,8 @@ TEXTS: dict[str, str] = {
     "mijlpaal.not_found": "{code} has no milestone {ref}. The card (/opgave status {code}) "
                           "shows the numbers.",
     "mijlpaal.bad_title": "Give the milestone a title of at most {max} characters.",
+    "mijlpaal.verleden": "{date} is in the past. Do you mean {meant}? Then type it again "
+    "with the year ({year}).",
     "mijlpaal.already_done": "Milestone {ref} was already completed on {date}.",
     "mijlpaal.done_cannot_move": "Milestone {ref} has already been completed; a completed "
                                  "milestone cannot be moved.",

@@ -11,7 +11,21 @@ TEXTS: dict[str, str] = {
     "grammar.bad_mijlpaal": "‘{word}’ is geen mijlpaal. Schrijf code#nummer, zoals JGD-03#2.",
     "grammar.bad_dilemma": "‘{word}’ is geen dilemma. Schrijf code#Dnummer, zoals JGD-03#D1.",
     "grammar.bad_persoon": "‘{word}’ is geen persoon. Noem iemand met @, zoals @plo-houten.",
-    "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart.",
+    "grammar.bad_datum": "‘{word}’ is geen datum. Schrijf 12-03-{year}, 12 maart, 1e april, "
+    "dinsdag, volgende week dinsdag, over 2 weken of eind maart.",
+    "datum.bestaat_niet": "‘{word}’ bestaat niet als datum; kijk de dag en de maand na.",
+    "datum.onleesbaar": "Ik kan ‘{word}’ in de datum niet lezen. Schrijf de maand als "
+    "‘maart’ of ‘mrt’, of de datum als 12-03.",
+    "datum.andere_weekdag": "‘{word}’ klopt niet: dat is {date}.",
+    "datum.omgekeerd": "Het einde ({end}) ligt vóór het begin ({start}). Schrijf eerst de "
+    "eerste dag, dan de laatste, zoals 19 juli t/m 6 augustus.",
+    "datum.vrij.feestdag": "{dag} is {naam}: geen werkdag.",
+    "datum.vrij.weekend": "{dag} valt in het weekend.",
+    "datum.vrij.sluitingsdag": "{dag} is een sluitingsdag van de regio.",
+    "datum.vrij.voorstel": "De eerstvolgende werkdag is {werkdag}. Er is nog niets opgeslagen.",
+    "datum.vrij.typ": "Of typ: {toch} of {werkdag}",
+    "datum.vrij.knop.toch": "Toch op {dag}",
+    "datum.vrij.knop.werkdag": "Op {dag}",
     "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
                             "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "
@@ -171,10 +185,11 @@ TEXTS: dict[str, str] = {
     "field.deelnemers": "Deelnemende gemeenten",
     "field.mijlpaal_titel": "Eerste mijlpaal",
     "field.mijlpaal_datum": "Datum eerste mijlpaal",
-    "field.datum.hint": "bijv. 12 maart 2027 of 12-03-2027",
+    "field.datum.hint": "bijv. 12 maart of 12-03",
     "form.required": "{label} is verplicht.",
     "form.too_long": "Te lang: {length} tekens, hooguit {max}.",
-    "form.bad_date": "‘{word}’ is geen datum. Schrijf 12-03-2026, 2026-03-12 of 12 maart 2026.",
+    "form.bad_date": "‘{word}’ is geen datum. Schrijf 12-03-{year}, {year}-03-12 of "
+    "12 maart {year}.",
     "form.bad_number": "‘{word}’ is geen getal.",
     "form.out_of_range": "Kies een getal van {low} tot en met {high}.",
     "form.bad_choice": "‘{word}’ is geen keuze. Kies uit: {choices}.",
@@ -294,6 +309,8 @@ TEXTS: dict[str, str] = {
     "mijlpaal.not_found": "{code} heeft geen mijlpaal {ref}. De kaart (/opgave status {code}) "
                           "toont de nummers.",
     "mijlpaal.bad_title": "Geef de mijlpaal een titel van hooguit {max} tekens.",
+    "mijlpaal.verleden": "{date} ligt in het verleden. Bedoel je {meant}? Typ het dan nog "
+    "eens met het jaartal ({year}).",
     "mijlpaal.already_done": "Mijlpaal {ref} is al afgerond op {date}.",
     "mijlpaal.done_cannot_move": "Mijlpaal {ref} is al afgerond; een afgeronde mijlpaal "
                                  "verplaats je niet.",

@@ -92,7 +92,7 @@ def test_a_piped_session_with_buttons_switches_and_a_form(workdir: Path) -> None
     assert "Titel (verplicht): Jongerenwerk in de regio" in out
     assert "2 velden zijn nog niet goed; er is niets opgeslagen." in out
     assert "  Bestuurlijk opdrachtgever: Ik ken ‘@wethouder-planeet’ niet in het rooster." in out
-    assert "  Datum eerste mijlpaal: ‘30 februari’ is geen datum." in out
+    assert "  Datum eerste mijlpaal: ‘30 februari’ bestaat niet als datum" in out
     assert "*Opgave JGD-05 is aangemaakt*" in out
     assert "→ #plo: *Nieuwe opgave JGD-05*" in out
     assert "  Aangemaakt door Carla Mulder" in out

@@ -151,7 +151,7 @@ def test_feedback_and_the_planned_college_date_per_gemeente(cycle: dict[str, str
         "[#3 Volgende stap vastleggen]",
         "*Houten: voorgelegd aan het college*"))
     assert cycle["feedback"].endswith(lines(
-        "Datum collegevergadering (verplicht; bijv. 12 maart 2027 of 12-03-2027): 8-12-2026",
+        "Datum collegevergadering (verplicht; bijv. 12 maart of 12-03): 8-12-2026",
         "Vastgelegd voor Lopik. Volgende stap: besluit college.",
         "[#8 Volgende stap vastleggen]"))
 
@@ -187,13 +187,13 @@ def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, 
         "niet verplicht is; ‘annuleer’ stopt).",
         "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): conform",
         "Toelichting (Verplicht bij afwijkend): ",
-        "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
+        "Datum besluit (bijv. 12 maart of 12-03): ",
         "Vastgelegd voor Houten. Volgende stap: voorgelegd aan de raad.",
         "[#2 Volgende stap vastleggen]",
         "*Houten: voorgelegd aan de raad*",
         "Formulier ‘Houten: voorgelegd aan de raad’: vul de velden in (leeg laten mag als een "
         "veld niet verplicht is; ‘annuleer’ stopt).",
-        "Datum raadsvergadering (verplicht; bijv. 12 maart 2027 of 12-03-2027): 17-12-2026",
+        "Datum raadsvergadering (verplicht; bijv. 12 maart of 12-03): 17-12-2026",
         "Vastgelegd voor Houten. Volgende stap: besluit raad.",
         "[#3 Volgende stap vastleggen]",
         "Je bent nu Carla Mulder (@plo-lopik).",
@@ -205,7 +205,7 @@ def test_one_college_follows_and_one_deviates_with_its_reasons(cycle: dict[str, 
         "niet verplicht is; ‘annuleer’ stopt).",
         "Besluit (verplicht; kies uit: 1 conform, 2 afwijkend): afwijkend",
         "Toelichting (Verplicht bij afwijkend): Lopik doet alleen de eerste drie maatregelen",
-        "Datum besluit (bijv. 12 maart 2027 of 12-03-2027): ",
+        "Datum besluit (bijv. 12 maart of 12-03): ",
         "Vastgelegd voor Lopik. Volgende stap: voorgelegd aan de raad.",
         "[#5 Volgende stap vastleggen]")
 

@@ -217,3 +217,11 @@ def test_the_dialog_and_buttons_point_at_our_public_url(mm: MattermostClient) ->
         f"{PUBLIC}/mattermost/action"}
     assert card.json()["attachments"][0]["actions"][0]["id"] == "rb0"
     assert card.buttons()[0]["integration"]["context"]["c"] == CHANNEL
+
+
+def test_a_meeting_on_a_holiday_waits_for_a_button_on_mattermost(mm: MattermostClient) -> None:
+    warned = mm.command("programmamanager", "vergadering bpsdl 27 april 10:00", root="overleg")
+    assert "dinsdag 27 april 2027 is Koningsdag" in warned.plain
+    answer = mm.click("programmamanager", button(warned, "Toch op dinsdag 27 april 2027"))
+    assert "gepland op dinsdag 27 april 2027 10:00" in (
+        answer.json().get("update") or {}).get("message", answer.plain)

@@ -200,3 +200,14 @@ def test_a_change_that_concerns_someone_refreshes_their_app_home(slack: SlackCli
     dm_post = next(c for c in slack.stand_in.of("chat.postMessage") if c.body["channel"] ==
                    "DU0WMO")
     assert dm_post.body["blocks"][0]["text"]["text"] == "Je bent nu projectleider van WMO-03"
+
+
+def test_a_milestone_on_a_holiday_waits_for_a_button_on_slack(slack: SlackClient) -> None:
+    warned = slack.command("U0PL", "mijlpaal toevoegen JGD-03 27 april Evaluatie").json()
+    assert "dinsdag 27 april 2027 is Koningsdag" in json.dumps(warned, ensure_ascii=False)
+    buttons = {b["text"]["text"]: b for b in buttons_of(warned["blocks"])}
+    assert set(buttons) == {"Toch op dinsdag 27 april 2027", "Op woensdag 28 april 2027"}
+    slack.click("U0PL", buttons["Op woensdag 28 april 2027"])
+    answer = slack.stand_in.wait_for("response_url")[0]
+    assert "Mijlpaal JGD-03#3 Evaluatie op 28 apr 2027 toegevoegd." in json.dumps(
+        answer.body, ensure_ascii=False)

@@ -214,6 +214,7 @@ TEXTS: dict[str, str] = {
     "console.form_intro": "Form ‘{title}’: fill in the fields (a field that is not required "
                           "may stay empty; ‘annuleer’ stops).",
     "console.form_cancelled": "Form cancelled; nothing was saved.",
+    "console.form_left": "Form left; nothing was saved.",
     "console.required": "required",
     "console.choices": "choose from",
     "console.multi": "several, separated by commas",
@@ -262,6 +263,7 @@ TEXTS: dict[str, str] = {
     # changes
     "opgave.stale": "{code} has just been changed by someone else. View the opgave "
                     "again and then try once more; nothing changed.",
+    "change.unknown_field": "‘{word}’ is not a field of an opgave. Fields: {choices}.",
     "change.bad_value": "‘{word}’ does not fit {field}. Choose from: {choices}.",
     "change.bad_amount": "‘{word}’ is not an amount. Write for example 12.500 or 12.500,50.",
     "change.bad_fase": "‘{word}’ is not a phase. Choose from: {choices}.",
@@ -403,6 +405,13 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "The channel of {overleg} is now #{kanaal}.",
     "console.current": "now",
     # field names in the history
+    # a change of state said as a sentence in the history and the digest
+    "wijziging.afweging.status.open": "assessment started",
+    "wijziging.afweging.status.afgerond": "assessment completed",
+    "wijziging.afweging.status.verlopen": "assessment expired",
+    "wijziging.respondent.status.bevestigd": "respondent confirmed the answers",
+    "wijziging.respondent.status.gestopt": "respondent stopped",
+    "wijziging.respondent.status.verlopen": "respondent did not answer in time",
     "entiteit.afweging": "assessment",
     "entiteit.respondent": "respondent",
     "veld.status_toelichting": "explanation",

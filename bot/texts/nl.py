@@ -209,6 +209,7 @@ TEXTS: dict[str, str] = {
     "console.form_intro": "Formulier ‘{title}’: vul de velden in (leeg laten mag als een "
                           "veld niet verplicht is; ‘annuleer’ stopt).",
     "console.form_cancelled": "Formulier geannuleerd; er is niets opgeslagen.",
+    "console.form_left": "Formulier verlaten; er is niets opgeslagen.",
     "console.required": "verplicht",
     "console.choices": "kies uit",
     "console.multi": "meerdere met komma's",
@@ -255,6 +256,7 @@ TEXTS: dict[str, str] = {
     # changes
     "opgave.stale": "{code} is intussen door iemand anders gewijzigd. Bekijk de opgave "
                     "opnieuw en probeer het dan nog eens; er is niets veranderd.",
+    "change.unknown_field": "‘{word}’ is geen veld van een opgave. Velden: {choices}.",
     "change.bad_value": "‘{word}’ past niet bij {field}. Kies uit: {choices}.",
     "change.bad_amount": "‘{word}’ is geen bedrag. Schrijf bijvoorbeeld 12.500 of 12.500,50.",
     "change.bad_fase": "‘{word}’ is geen fase. Kies uit: {choices}.",
@@ -392,6 +394,13 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "Het kanaal van {overleg} is nu #{kanaal}.",
     "console.current": "nu",
     # field names in the history
+    # a change of state said as a sentence in the history and the digest
+    "wijziging.afweging.status.open": "afweging gestart",
+    "wijziging.afweging.status.afgerond": "afweging afgerond",
+    "wijziging.afweging.status.verlopen": "afweging verlopen",
+    "wijziging.respondent.status.bevestigd": "invuller heeft de antwoorden bevestigd",
+    "wijziging.respondent.status.gestopt": "invuller is gestopt",
+    "wijziging.respondent.status.verlopen": "invuller heeft niet op tijd geantwoord",
     "entiteit.afweging": "afweging",
     "entiteit.respondent": "invuller",
     "veld.status_toelichting": "toelichting",

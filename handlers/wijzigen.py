@@ -3,8 +3,10 @@ reply."""
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
+from bot.commands import OPGAVE_FIELDS
 from bot.context import Ctx
 from bot.errors import UserError
 from bot.replies import Reply
@@ -25,11 +27,23 @@ def nieuw(ctx: Ctx, args: dict[str, Any]) -> Reply:
 @handles("wijzig")
 def wijzig(ctx: Ctx, args: dict[str, Any]) -> Reply:
     veld = args.get("veld")
+    if veld is None and args.get("waarde"):
+        raise _unknown_field(str(args["waarde"]).split()[0])
     if veld is None:
         return forms.open_form(ctx, "opgave.wijzig", {"code": args["code"]})
     value = changes.clean_field(ctx, veld, args.get("waarde"))
     opgave = changes.edit(ctx, args["code"], {veld: value})
     return Reply.of(views.done(opgave.code, t("done.wijzig", veld=veld, code=opgave.code)))
+
+
+def _unknown_field(word: str) -> UserError:
+    """A word after the code that names no field: say so (and what was meant, when close)
+    rather than open the form as if nothing was typed."""
+    close = get_close_matches(word.lower(), OPGAVE_FIELDS, n=1)
+    hint = t("grammar.did_you_mean", suggestion=close[0]) if close else ""
+    return UserError(t("change.unknown_field", word=word[:40],
+                       choices=", ".join(OPGAVE_FIELDS)) + hint,
+                     usage="/opgave wijzig <code> [<veld>] [<waarde>]")
 
 
 @handles("update")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from difflib import get_close_matches
 from typing import Any
 
+from bot import amounts
 from bot.commands import OPGAVE_FIELDS
 from bot.context import Ctx
 from bot.errors import UserError
@@ -33,7 +34,8 @@ def wijzig(ctx: Ctx, args: dict[str, Any]) -> Reply:
         return forms.open_form(ctx, "opgave.wijzig", {"code": args["code"]})
     value = changes.clean_field(ctx, veld, args.get("waarde"))
     opgave = changes.edit(ctx, args["code"], {veld: value})
-    return Reply.of(views.done(opgave.code, t("done.wijzig", veld=veld, code=opgave.code)))
+    return Reply.of(views.done(opgave.code, t("done.wijzig", veld=t(f"veld.zin.{veld}"),
+                                              code=opgave.code)))
 
 
 def _unknown_field(word: str) -> UserError:
@@ -117,18 +119,29 @@ def rol(ctx: Ctx, args: dict[str, Any]) -> Reply:
 
 @handles("deelname")
 def deelname(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    opgave, gemeente = changes.set_deelname(ctx, args["code"], args["gemeente"], args["keuze"],
-                                            args.get("reden"))
-    return Reply.of(views.done(opgave.code, t(f"done.deelname.{args['keuze']}",
-                                              gemeente=gemeente.naam, code=opgave.code)))
+    opgave, gemeenten = changes.set_deelname(ctx, args["code"], args["gemeente"],
+                                             args["keuze"], args.get("reden"))
+    names, keuze = ", ".join(g.naam for g in gemeenten), args["keuze"]
+    if _all(args):
+        return Reply.of(views.done(opgave.code, t(f"done.deelname.{keuze}.alle",
+                                                  gemeente=names, code=opgave.code)))
+    return Reply.of(views.done(opgave.code, t(f"done.deelname.{keuze}", gemeente=names,
+                                              code=opgave.code)))
 
 
 @handles("inzet")
 def inzet(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    opgave, gemeente, year = changes.set_inzet(ctx, args["code"], args["gemeente"],
-                                               args["uren"], args.get("jaar"))
-    return Reply.of(views.done(opgave.code, t("done.inzet", gemeente=gemeente.naam,
-                                              uren=args["uren"], jaar=year, code=opgave.code)))
+    opgave, gemeenten, year, hours = changes.set_inzet(ctx, args["code"], args["gemeente"],
+                                                       args["uren"], args.get("jaar"))
+    values = {"gemeente": gemeenten[0].naam, "uren": amounts.shown(hours), "jaar": year,
+              "code": opgave.code}
+    if _all(args):
+        return Reply.of(views.done(opgave.code, t("done.inzet.alle", **values)))
+    return Reply.of(views.done(opgave.code, t("done.inzet", **values)))
+
+
+def _all(args: dict[str, Any]) -> bool:
+    return str(args["gemeente"]).strip().lower() in changes.ALL_GEMEENTEN
 
 
 @handles("dilemma")

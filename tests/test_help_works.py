@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.db import Database
-from storage.models import Inzet, Persoon, PloLid
-from tests.conftest import Chat
+from bot.render_text import render
+from storage.models import Antwoord, Inzet, Persoon, PloLid
+from tests.conftest import NOW, Chat
 
 
 def pm(db: Database) -> Chat:
@@ -66,3 +67,24 @@ def test_hours_with_a_decimal_comma_and_a_negative_number_told_so(demo_db: Datab
     assert "‘-5’ is een negatief getal" in negative
     assert "Gebruik: /opgave inzet" in negative
     assert "120,5 uur" in chat.text("historie WMO-02")
+
+
+def test_the_questionnaire_understands_ja_with_an_exclamation_mark_and_help(
+        demo_db: Database) -> None:
+    chat = Chat(demo_db)
+    form = chat("afweging WMO-02").form
+    assert form is not None
+    chat.bot.submit(chat.caller, form.id, form.args, {
+        "respondenten": ["plo-houten"], "vragenlijst": "lekstroom-afwegingskader"}, NOW)
+    chat("afweging WMO-02 invullen")
+
+    def dm(text: str) -> str:
+        reply = chat.bot.direct_message(chat.caller, text, NOW)
+        return "\n".join(render(m, lambda b: f"[{b.label}]") for m in reply.messages)
+
+    helped = dm("help")
+    assert "Beantwoord de vraag hieronder" in helped and "geen antwoord" not in helped
+    answered = dm("Ja!")
+    assert "geen antwoord" not in answered
+    with demo_db.read() as session:
+        assert session.scalars(select(Antwoord)).all()

@@ -628,6 +628,9 @@ TEXTS: dict[str, str] = {
     "gesprek.bevestigd": "Thank you, your answers for {code} are confirmed and count.",
     "gesprek.gesloten": "The assessment for {code} is closed; your answer was not recorded.",
     "gesprek.niet_begrepen": "That is no answer to this question; nothing was recorded.",
+    "gesprek.help": "Answer the question below with a button or type your answer here, with "
+        "your explanation after it if you like. Type terug for the previous question, later "
+        "to pause or stop to leave.",
     "gesprek.niet_begrepen_samenvatting": "Type klaar to confirm your answers, or the number of "
         "an answer to change it.",
     "gesprek.eerste_vraag": "This is the first question; you cannot go further back.",

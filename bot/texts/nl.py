@@ -615,6 +615,9 @@ TEXTS: dict[str, str] = {
     "gesprek.bevestigd": "Bedankt, je antwoorden voor {code} zijn bevestigd en tellen mee.",
     "gesprek.gesloten": "De afweging voor {code} is gesloten; je antwoord is niet meer vastgelegd.",
     "gesprek.niet_begrepen": "Dat is geen antwoord op deze vraag; er is niets vastgelegd.",
+    "gesprek.help": "Beantwoord de vraag hieronder met een knop of typ je antwoord hier, met je "
+        "toelichting erachter als je wilt. Typ terug voor de vorige vraag, later om te "
+        "pauzeren of stop om niet mee te doen.",
     "gesprek.niet_begrepen_samenvatting": "Typ klaar om je antwoorden te bevestigen, of het "
         "nummer van een antwoord om het te wijzigen.",
     "gesprek.eerste_vraag": "Dit is de eerste vraag; verder terug kan niet.",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.db import Database
 from bot.render_text import render
+from storage.db import Database
 from storage.models import Antwoord, Inzet, Persoon, PloLid
 from tests.conftest import NOW, Chat
 

@@ -87,6 +87,8 @@ class Tally:
     commands: int = 0
     refused: Counter[str] = field(default_factory=Counter)
     why: dict[str, str] = field(default_factory=dict)
+    # What the channels were sent, as rendered: channel messages speak in the third person.
+    channel_texts: list[str] = field(default_factory=list)
 
 
 class Recorder:
@@ -104,6 +106,8 @@ class Recorder:
     def deliver(self, delivery: Delivery) -> str | None:
         who = delivery.address if delivery.kind == "persoon" else "#" + delivery.address
         self.tally.received[who] += 1
+        if delivery.kind != "persoon":
+            self.tally.channel_texts.append(render(delivery.message, lambda b: f"[{b.label}]"))
         buttons = buttons_in(delivery.message)
         if buttons and delivery.kind == "persoon":
             self.tally.with_buttons[who] += 1

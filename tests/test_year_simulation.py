@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.year import ROLES, simulate
+from tests.test_dutch_catalogue import ONE_THEN_PLURAL, SECOND_PERSON
 
 
 def test_three_weeks_of_the_demo_region_report_messages_per_role(tmp_path: Path) -> None:
@@ -19,3 +20,8 @@ def test_three_weeks_of_the_demo_region_report_messages_per_role(tmp_path: Path)
     assert tally.received["pl-jeugdinkoop"] > 0 and tally.received["#plo"] > 0
     # Buttons are checked as the receiver: a projectleider may use those on their reminders.
     assert tally.with_buttons["pl-jeugdinkoop"] > 0 and tally.useless["pl-jeugdinkoop"] == 0
+    # What the channels got speaks in the third person and counts in Dutch.
+    assert tally.channel_texts
+    for text in tally.channel_texts:
+        assert not SECOND_PERSON.search(text), text
+        assert not ONE_THEN_PLURAL.search(text), text

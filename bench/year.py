@@ -193,13 +193,38 @@ class Year:
             code, _ = self.random.choice(opgaven)
             plo = self.random.choice(self.read(select(Persoon.handle).join(
                 PloLid, PloLid.persoon_id == Persoon.id)))[0]
-            self.say(plo, f"afweging {code}", noon)
+            self.start_afweging(plo, code, noon)
             self.say(plo, f"agendapunt plo Voortgang {code} bespreken {code}", noon, "overleg")
+        if day.weekday() == 1 and n % 4 == 0:
+            meeting = day + timedelta(days=14)
+            self.say("secretaris-bpsdl", f"vergadering bpsdl {meeting:%d-%m-%Y} 10:00", noon,
+                     "overleg")
         if day.weekday() == 1 and n % 4 == 2:
             code, _ = self.random.choice(opgaven)
             self.say("secretaris-bpsdl", f"besluit bpsdl {code} Ingestemd met de aanpak", noon,
                      "overleg")
+            self.say("secretaris-bpsdl", "afsluiten bpsdl", noon, "overleg")
+        if day.weekday() == 0 and n % 6 == 3:
+            meeting = day + timedelta(days=15)
+            self.say("plo-ijsselstein", f"vergadering ao-wmo {meeting:%d-%m-%Y} 10:00", noon,
+                     "overleg")
         self.tick(self.at(day, 14))
+
+    def start_afweging(self, handle: str, code: str, now: datetime) -> None:
+        """``/opgave afweging <code>`` opens a form; it is sent as offered (every PLO
+        member, the region's questionnaire)."""
+        if handle in self.left:
+            return
+        caller = Caller("console", TEAM, handle)
+        self.tally.commands += 1
+        form = self.bot.command(caller, "opgave", f"afweging {code}", now).form
+        if form is None:
+            self.tally.refused["/opgave afweging"] += 1
+            return
+        values = {f.name: f.initial for f in form.fields if f.initial is not None}
+        if self.bot.submit(caller, form.id, form.args, values, now).refused:
+            self.tally.refused["/opgave afweging"] += 1
+        dispatch(self.db, self.sender, now, worker="year", limit=500)
 
     def handle_late(self, day: date, now: datetime) -> None:
         """Projectleiders close most milestones that fall due, move some, forget a few."""

@@ -59,3 +59,8 @@ def test_no_stray_punctuation() -> None:
     wrong = [f"{key}: {text!r}" for key, text in NL.items()
              if stray.search(text.replace("…", "x"))]
     assert wrong == []
+
+
+def test_articles_and_spelling() -> None:
+    wrong = re.compile(r"\bde afwegingskader\b|\bopgaves\b|\been leden\b", re.IGNORECASE)
+    assert [f"{key}: {text}" for key, text in NL.items() if wrong.search(text)] == []

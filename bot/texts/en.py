@@ -236,9 +236,10 @@ TEXTS: dict[str, str] = {
     "cmd.mijlpaal.besluit": "let a meeting decide on the milestone (without a meeting: "
                             "no longer)",
     "cmd.rol": "assign a role in the triangle; without a person the role becomes vacant",
-    "cmd.deelname": "record whether a municipality takes part; ‘besproken’ once the negative "
-                    "effect of not taking part has been discussed",
-    "cmd.inzet": "hours a municipality commits this year (or the year given)",
+    "cmd.deelname": "record whether a municipality (or ‘alle’) takes part; ‘besproken’ once "
+                    "the negative effect of not taking part has been discussed",
+    "cmd.inzet": "hours a municipality (or ‘alle’) commits this year (or the year given), "
+                 "such as 120 or 120.5",
     "cmd.dilemma": "report a dilemma; ‘vertrouwelijk’ keeps it within the triangle",
     "cmd.dilemma.escaleer": "put a dilemma to the executive sponsor or a meeting",
     "cmd.dilemma.opgelost": "close a dilemma",

@@ -231,9 +231,10 @@ TEXTS: dict[str, str] = {
     "cmd.mijlpaal.besluit": "laat een overleg over de mijlpaal besluiten (zonder overleg: "
                             "niet meer)",
     "cmd.rol": "wijs een rol in de driehoek toe; zonder persoon wordt de rol vacant",
-    "cmd.deelname": "leg vast of een gemeente meedoet; ‘besproken’ als het negatieve effect "
-                    "van niet meedoen besproken is",
-    "cmd.inzet": "uren die een gemeente dit jaar (of het genoemde jaar) inzet",
+    "cmd.deelname": "leg vast of een gemeente (of ‘alle’) meedoet; ‘besproken’ als het "
+                    "negatieve effect van niet meedoen besproken is",
+    "cmd.inzet": "uren die een gemeente (of ‘alle’) dit jaar (of het genoemde jaar) inzet, "
+                 "zoals 120 of 120,5",
     "cmd.dilemma": "meld een dilemma; ‘vertrouwelijk’ houdt het binnen de driehoek",
     "cmd.dilemma.escaleer": "leg een dilemma voor aan de bestuurder of een overleg",
     "cmd.dilemma.opgelost": "sluit een dilemma af",

@@ -37,6 +37,7 @@ class Said(StrEnum):
     STOPPED = "gestopt"
     CONFIRMED = "bevestigd"
     NOT_UNDERSTOOD = "niet_begrepen"
+    HELP = "help"
     NOT_UNDERSTOOD_SUMMARY = "niet_begrepen_samenvatting"
     FIRST = "eerste_vraag"
     NO_SUCH_NUMBER = "geen_nummer"
@@ -50,6 +51,7 @@ WORDS: dict[str, frozenset[str]] = {
     "later": frozenset({"later", "pauze", "pause"}),
     "stop": frozenset({"stop", "stoppen", "annuleer", "cancel"}),
     "klaar": frozenset({"klaar", "bevestig", "akkoord", "done", "confirm"}),
+    "help": frozenset({"help", "hulp", "uitleg"}),
 }
 
 
@@ -108,6 +110,9 @@ def react(q: Questionnaire, state: State, text: str) -> Turn:
         # Whatever they type after a pause picks the conversation up, without taking it
         # as an answer: the question is shown again first.
         return Turn(begin_at(q, state), Said.RESUMED)
+    if word == "help":
+        # Asked how to answer: say so and show where they are again, recording nothing.
+        return Turn(state, Said.HELP)
     if word == "later":
         return Turn(replace(state, toestand=Toestand.GEPAUZEERD), Said.PAUSED)
     if word == "terug":

@@ -379,7 +379,8 @@ class _ArgReader:
         return aliases.get(matched[0], matched[0])
 
     def _mention(self, first: str) -> Mention | None:
-        found = mention(first)
+        # Where a person is asked, a handle without its "@" means the same person.
+        found = mention(first) or mention(f"@{first}")
         if found is not None:
             self._take()
         return found

@@ -362,7 +362,7 @@ ALIASES = {
     NEE: (NEE, "n", "no"),
     WEET_NIET: (WEET_NIET, "?", "weet niet", "geen idee", "don't know"),
 }
-_SEPARATORS = " ,.;:-–—"
+_SEPARATORS = " ,.;:-–—!"  # "Ja!" is ja
 
 
 @dataclass(frozen=True)

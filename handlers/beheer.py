@@ -52,7 +52,8 @@ def persoon_toevoegen(ctx: Ctx, args: dict[str, Any]) -> Reply:
 def persoon_wijzig(ctx: Ctx, args: dict[str, Any]) -> Reply:
     persoon = roster.edit(ctx, roster.resolve(ctx, args["persoon"]), args["veld"],
                           args.get("waarde"))
-    done = views.note(t("done.persoon.wijzig", naam=persoon.naam, veld=args["veld"]))
+    done = views.note(t("done.persoon.wijzig", naam=persoon.naam,
+                        veld=t(f"veld.zin.{args['veld']}")))
     warning = roster.standin_warning(ctx, persoon) if args["veld"] == "vervanger" else None
     return Reply.of(done, views.note(warning)) if warning else Reply.of(done)
 

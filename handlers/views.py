@@ -260,9 +260,7 @@ def history(ctx: Ctx, data: History) -> Message:
     lines = []
     for item in data.entries:
         entry = item.entry
-        change = t("history.change", field=audit.field_label(entry),
-                   old=entry.oud or "–",
-                   new=entry.nieuw or "–")
+        change = audit.describe(entry)
         who = item.door or t("history.system")
         lines.append(line(f"{format_moment(entry.op, ctx.tz, lang)} · ", who, f" · {change}"))
     if not lines:

@@ -3,8 +3,11 @@ reply."""
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
+from bot import amounts
+from bot.commands import OPGAVE_FIELDS
 from bot.context import Ctx
 from bot.dates import looks_like_date
 from bot.errors import UserError
@@ -26,11 +29,24 @@ def nieuw(ctx: Ctx, args: dict[str, Any]) -> Reply:
 @handles("wijzig")
 def wijzig(ctx: Ctx, args: dict[str, Any]) -> Reply:
     veld = args.get("veld")
+    if veld is None and args.get("waarde"):
+        raise _unknown_field(str(args["waarde"]).split()[0])
     if veld is None:
         return forms.open_form(ctx, "opgave.wijzig", {"code": args["code"]})
     value = changes.clean_field(ctx, veld, args.get("waarde"))
     opgave = changes.edit(ctx, args["code"], {veld: value})
-    return Reply.of(views.done(opgave.code, t("done.wijzig", veld=veld, code=opgave.code)))
+    return Reply.of(views.done(opgave.code, t("done.wijzig", veld=t(f"veld.zin.{veld}"),
+                                              code=opgave.code)))
+
+
+def _unknown_field(word: str) -> UserError:
+    """A word after the code that names no field: say so (and what was meant, when close)
+    rather than open the form as if nothing was typed."""
+    close = get_close_matches(word.lower(), OPGAVE_FIELDS, n=1)
+    hint = t("grammar.did_you_mean", suggestion=close[0]) if close else ""
+    return UserError(t("change.unknown_field", word=word[:40],
+                       choices=", ".join(OPGAVE_FIELDS)) + hint,
+                     usage="/opgave wijzig <code> [<veld>] [<waarde>]")
 
 
 @handles("update")
@@ -109,18 +125,29 @@ def rol(ctx: Ctx, args: dict[str, Any]) -> Reply:
 
 @handles("deelname")
 def deelname(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    opgave, gemeente = changes.set_deelname(ctx, args["code"], args["gemeente"], args["keuze"],
-                                            args.get("reden"))
-    return Reply.of(views.done(opgave.code, t(f"done.deelname.{args['keuze']}",
-                                              gemeente=gemeente.naam, code=opgave.code)))
+    opgave, gemeenten = changes.set_deelname(ctx, args["code"], args["gemeente"],
+                                             args["keuze"], args.get("reden"))
+    names, keuze = ", ".join(g.naam for g in gemeenten), args["keuze"]
+    if _all(args):
+        return Reply.of(views.done(opgave.code, t(f"done.deelname.{keuze}.alle",
+                                                  gemeente=names, code=opgave.code)))
+    return Reply.of(views.done(opgave.code, t(f"done.deelname.{keuze}", gemeente=names,
+                                              code=opgave.code)))
 
 
 @handles("inzet")
 def inzet(ctx: Ctx, args: dict[str, Any]) -> Reply:
-    opgave, gemeente, year = changes.set_inzet(ctx, args["code"], args["gemeente"],
-                                               args["uren"], args.get("jaar"))
-    return Reply.of(views.done(opgave.code, t("done.inzet", gemeente=gemeente.naam,
-                                              uren=args["uren"], jaar=year, code=opgave.code)))
+    opgave, gemeenten, year, hours = changes.set_inzet(ctx, args["code"], args["gemeente"],
+                                                       args["uren"], args.get("jaar"))
+    values = {"gemeente": gemeenten[0].naam, "uren": amounts.shown(hours), "jaar": year,
+              "code": opgave.code}
+    if _all(args):
+        return Reply.of(views.done(opgave.code, t("done.inzet.alle", **values)))
+    return Reply.of(views.done(opgave.code, t("done.inzet", **values)))
+
+
+def _all(args: dict[str, Any]) -> bool:
+    return str(args["gemeente"]).strip().lower() in changes.ALL_GEMEENTEN
 
 
 @handles("dilemma")

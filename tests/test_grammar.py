@@ -112,7 +112,8 @@ def test_every_kind_of_argument(text: str, args: dict[str, object]) -> None:
     ("mijlpaal verplaats JGD-03 12 maart", "‘JGD-03’ is geen mijlpaal"),
     ("mijlpaal verplaats JGD-03#2 30 februari 2027", "bestaat niet als datum"),
     ("rol JGD-03 baas", "‘baas’ is geen geldige keuze"),
-    ("rol JGD-03 projectleider femke", "Ik begrijp het laatste deel niet: ‘femke’"),
+    # A handle without "@" names a person (issue 23); punctuation does not.
+    ("rol JGD-03 projectleider femke!", "Ik begrijp het laatste deel niet: ‘femke!’"),
     ("inzet JGD-03 veel", "‘veel’ is geen getal"),
 ])
 def test_argument_errors_are_specific(text: str, message: str) -> None:

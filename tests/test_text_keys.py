@@ -19,7 +19,7 @@ from typing import get_args
 import pytest
 
 from bot.besluitvorming import FEEDBACK, ROUTES
-from bot.commands import GRAMMARS, OVERLEG_KINDS
+from bot.commands import GRAMMARS, OPGAVE_FIELDS, OVERLEG_KINDS, PERSON_FIELDS
 from bot.grammar import Kind
 from bot.permissions import PERMISSIONS
 from bot.questionnaire import StepKind
@@ -61,6 +61,8 @@ BUILT: dict[str, tuple[str, ...]] = {
     "gesprek.hint.{}": get_args(StepKind),
     "overleg.soort.{}": OVERLEG_KINDS,
     "done.deelname.{}": ("mee", "niet", "besproken"),
+    "done.deelname.{}.alle": ("mee", "niet", "besproken"),
+    "veld.zin.{}": (*OPGAVE_FIELDS, *PERSON_FIELDS),
     "help.heading.{}": tuple(GRAMMARS),
     "dilemma.status.{}": ("open", "geescaleerd", "opgelost"),
     "attention.{}": (*NEEDS_ATTENTION, "vacant", "geen_update"),

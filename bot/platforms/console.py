@@ -170,6 +170,11 @@ class Console:
                 if answer is None:
                     self.print(t("console.form_cancelled"))
                     return
+                if answer.startswith("/"):
+                    # A command typed mid-form means the person went on to something else.
+                    self.print(t("console.form_left"))
+                    self.handle_line(answer, lines)
+                    return
                 values[name] = answer
             reply = self.bot.submit(self.caller, form.id, form.args, values, self.clock())
             if not reply.errors:

@@ -131,6 +131,7 @@ def reply(conv: Conversation, turn: Turn, opgave: Opgave) -> list[Message]:
         Said.CONFIRMED: t("gesprek.bevestigd", code=opgave.code),
         Said.CLOSED: t("gesprek.gesloten", code=opgave.code),
         Said.NOT_UNDERSTOOD: t("gesprek.niet_begrepen"),
+        Said.HELP: t("gesprek.help"),
         Said.NOT_UNDERSTOOD_SUMMARY: t("gesprek.niet_begrepen_samenvatting"),
         Said.FIRST: t("gesprek.eerste_vraag"),
         Said.NO_SUCH_NUMBER: t("gesprek.geen_nummer", aantal=len(summary(conv.q, conv.state))),

@@ -39,6 +39,38 @@ def record(
           nieuw, opgave_id, dilemma_id)
 
 
+def describe(entry: AuditRegel, key: str = "history.change") -> str:
+    """One change as a reader says it. A change of state that has a sentence of its own
+    ("afweging verlopen") reads as that sentence, not as "status: open → verlopen"; any
+    other as ``key`` with the field's name and its old and new value."""
+    sentence = t_or(f"wijziging.{entry.entiteit}.{entry.veld}.{entry.nieuw}", "")
+    if sentence:
+        return sentence
+    label, old, new = field_label(entry), entry.oud or "–", entry.nieuw or "–"
+    return t(key, field=label, old=old, new=new, veld=label, oud=old, nieuw=new)
+
+
+def net_changes(entries: list[AuditRegel]) -> list[AuditRegel]:
+    """Per thing changed, one change from its first old value to its last new one, and
+    none when it ends where it began: a change that was undone is no change to report.
+    The merged entries are transient copies, never added to a session."""
+    first: dict[tuple[str, int, str], AuditRegel] = {}
+    last: dict[tuple[str, int, str], AuditRegel] = {}
+    for entry in entries:
+        key = (entry.entiteit, entry.entiteit_id, entry.veld)
+        first.setdefault(key, entry)
+        last[key] = entry
+    result: list[AuditRegel] = []
+    for key, final in last.items():
+        start = first[key]
+        if start is final:
+            result.append(final)
+        elif start.oud != final.nieuw:
+            columns = {c.key: getattr(final, c.key) for c in AuditRegel.__table__.columns}
+            result.append(AuditRegel(**{**columns, "oud": start.oud}))
+    return sorted(result, key=lambda e: (e.op, e.id or 0))
+
+
 def field_label(entry: AuditRegel) -> str:
     """What changed, as a reader says it: the field's name ("ambtelijk opdrachtgever"), and
     for a change to something else than the opgave itself, what it belongs to ("afweging

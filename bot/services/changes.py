@@ -183,6 +183,17 @@ def find_gemeente(ctx: Ctx, typed: str) -> Gemeente:
     return matches[0]
 
 
+ALL_GEMEENTEN = {"alle", "allemaal", "all"}
+
+
+def find_gemeenten(ctx: Ctx, typed: str) -> list[Gemeente]:
+    """One gemeente as typed, or every gemeente of the regio for "alle"."""
+    if typed.strip().lower() in ALL_GEMEENTEN:
+        return list(ctx.session.scalars(select(Gemeente).where(
+            Gemeente.regio_id == ctx.regio.id).order_by(Gemeente.naam)))
+    return [find_gemeente(ctx, typed)]
+
+
 def _deelname_text(deelname: Deelname | None) -> str | None:
     if deelname is None:
         return None
@@ -197,10 +208,29 @@ def _deelname_text(deelname: Deelname | None) -> str | None:
 
 
 def set_deelname(ctx: Ctx, code: str, gemeente_typed: str, keuze: str,
-                 reden: str | None) -> tuple[Opgave, Gemeente]:
+                 reden: str | None) -> tuple[Opgave, list[Gemeente]]:
+    """Whether a gemeente (or, for "alle", every gemeente) takes part; "besproken" for
+    "alle" records it for each gemeente that does not take part."""
     opgave = get(ctx, code)
     require(ctx, "opgave.deelname", opgave)
-    gemeente = find_gemeente(ctx, gemeente_typed)
+    gemeenten = find_gemeenten(ctx, gemeente_typed)
+    if keuze == "besproken" and len(gemeenten) > 1:
+        gemeenten = [g for g in gemeenten if _takes_no_part(ctx, opgave, g)]
+        if not gemeenten:
+            raise UserError(t("change.besproken_needs_niet.alle", code=opgave.code))
+    for gemeente in gemeenten:
+        _set_one_deelname(ctx, opgave, gemeente, keuze, reden)
+    touch(ctx, opgave)
+    return opgave, gemeenten
+
+
+def _takes_no_part(ctx: Ctx, opgave: Opgave, gemeente: Gemeente) -> bool:
+    deelname = ctx.session.get(Deelname, (opgave.id, gemeente.id))
+    return deelname is not None and not deelname.doet_mee
+
+
+def _set_one_deelname(ctx: Ctx, opgave: Opgave, gemeente: Gemeente, keuze: str,
+                      reden: str | None) -> None:
     deelname = ctx.session.get(Deelname, (opgave.id, gemeente.id))
     before = _deelname_text(deelname)
     if keuze == "besproken":
@@ -216,27 +246,41 @@ def set_deelname(ctx: Ctx, code: str, gemeente_typed: str, keuze: str,
         deelname.negatief_effect_besproken = None if keuze == "mee" else False
     audit.record(ctx, "opgave", opgave.id, f"deelname {gemeente.naam}", before,
                  _deelname_text(deelname), opgave_id=opgave.id)
-    touch(ctx, opgave)
-    return opgave, gemeente
 
 
-def set_inzet(ctx: Ctx, code: str, gemeente_typed: str, uren: int,
-              jaar: int | None) -> tuple[Opgave, Gemeente, int]:
+def parse_hours(typed: str) -> Decimal:
+    """Hours as typed (``120``, ``120,5``): a negative number or more than one decimal
+    is refused with the reason."""
+    hours = amounts.parse_number(typed)
+    if hours is None:
+        raise UserError(t("grammar.bad_getal", word=typed[:40]))
+    if hours < 0:
+        raise UserError(t("change.negative_hours", word=typed[:40]))
+    if hours != hours.quantize(Decimal("0.1")):
+        raise UserError(t("change.hours_decimals", word=typed[:40]))
+    return hours
+
+
+def set_inzet(ctx: Ctx, code: str, gemeente_typed: str, uren: Decimal | int | str,
+              jaar: int | None) -> tuple[Opgave, list[Gemeente], int, Decimal]:
+    """The hours a gemeente (or each, for "alle") puts into an opgave in a year."""
     opgave = get(ctx, code)
     require(ctx, "opgave.inzet", opgave)
-    gemeente = find_gemeente(ctx, gemeente_typed)
+    hours = parse_hours(uren) if isinstance(uren, str) else Decimal(uren)
+    gemeenten = find_gemeenten(ctx, gemeente_typed)
     year = jaar or ctx.today.year
-    if not 2000 <= year <= 2100 or uren > 100_000:
+    if not 2000 <= year <= 2100 or hours > 100_000:
         raise UserError(t("change.bad_inzet"))
-    inzet = ctx.session.get(Inzet, (opgave.id, gemeente.id, year))
-    old = inzet.uren if inzet else None
-    if inzet is None:
-        ctx.session.add(Inzet(opgave_id=opgave.id, gemeente_id=gemeente.id, jaar=year,
-                              uren=Decimal(uren)))
-    else:
-        inzet.uren = Decimal(uren)
-    audit.record(ctx, "opgave", opgave.id, f"inzet {gemeente.naam} {year}",
-                 f"{format(old.normalize(), 'f')} uur" if old is not None else None,
-                 f"{uren} uur", opgave_id=opgave.id)
+    for gemeente in gemeenten:
+        inzet = ctx.session.get(Inzet, (opgave.id, gemeente.id, year))
+        old = inzet.uren if inzet else None
+        if inzet is None:
+            ctx.session.add(Inzet(opgave_id=opgave.id, gemeente_id=gemeente.id, jaar=year,
+                                  uren=hours))
+        else:
+            inzet.uren = hours
+        audit.record(ctx, "opgave", opgave.id, f"inzet {gemeente.naam} {year}",
+                     t("inzet.uren", uren=amounts.shown(old)) if old is not None else None,
+                     t("inzet.uren", uren=amounts.shown(hours)), opgave_id=opgave.id)
     touch(ctx, opgave)
-    return opgave, gemeente, year
+    return opgave, gemeenten, year, hours

@@ -127,6 +127,8 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
             AuditRegel.opgave_id.in_(running), AuditRegel.op >= since, visible_audit)
             .order_by(AuditRegel.op, AuditRegel.id)):
         news[entry.opgave_id or 0].changes.append(entry)
+    for item in news.values():
+        item.changes = audit.net_changes(item.changes)
     for m in ctx.session.scalars(select(Mijlpaal).where(
             open_milestone_opgave(ctx.session).in_(running), *due_soon)
                                  .options(joinedload(Mijlpaal.eigenaar))

@@ -46,7 +46,7 @@ def _todo_all(digest: Digest) -> list[Line]:
         ("digest.todo.te_laat", [_late_ref(n, m, digest.escalated) for n in told
                                  for m in n.overdue]),
         ("digest.todo.status", [n.opgave.code for n in told if n.stale]),
-        ("digest.todo.vacant", [f"{n.opgave.code} ({', '.join(n.vacant)})" for n in told
+        ("digest.todo.vacant", [f"{n.opgave.code} ({_roles(n.vacant)})" for n in told
                                 if n.vacant]),
         ("digest.todo.afweging", [f"{n.opgave.code} ({n.waiting[0]}/{n.waiting[1]})"
                                   for n in told if n.waiting]),
@@ -67,6 +67,11 @@ def _unreachable(digest: Digest) -> list[Line]:
     total = sum(n for _, n in digest.unreachable)
     items = _some([f"{p.naam} ({n})" for p, n in digest.unreachable])
     return [line(tn("digest.onbereikbaar", total, items=items))]
+
+
+def _roles(vacant: list[str]) -> str:
+    """Vacant driehoek roles in words ("ambtelijk opdrachtgever"), not as stored."""
+    return ", ".join(t(f"role.{role}") for role in vacant)
 
 
 def _some(items: list[str], shown: int = 12) -> str:
@@ -98,16 +103,14 @@ def _opgave(news: News, today: date, escalated: set[int]) -> Section:
     icon = STATUS_ICONS.get(o.status or "", "⚪")
     lines: list[Line] = []
     for entry in news.changes[-MAX_CHANGES:]:
-        lines.append(line(t("digest.wijziging", veld=audit.field_label(entry),
-                            oud=entry.oud or "–",
-                            nieuw=entry.nieuw or "–")))
+        lines.append(line(audit.describe(entry, "digest.wijziging")))
     if len(news.changes) > MAX_CHANGES:
         lines.append(line(tn("digest.meer_wijzigingen", len(news.changes) - MAX_CHANGES)))
     lines += [_milestone(news, m, today, escalated) for m in [*news.overdue, *news.upcoming]]
     lines += [line(t("digest.dilemma", ref=f"{o.code}#D{d.volgnummer}"), d.tekst)
               for d in news.dilemmas]
     if news.vacant:
-        lines.append(line(t("digest.vacant", rollen=", ".join(news.vacant))))
+        lines.append(line(t("digest.vacant", rollen=_roles(news.vacant))))
     if news.waiting:
         lines.append(line(tn("digest.afweging", news.waiting[1], done=news.waiting[0])))
     return Section(title=f"{icon} {o.code} {o.titel} · {o.fase}", lines=lines)

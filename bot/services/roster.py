@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from sqlalchemy import delete, func, select, update
 
@@ -51,8 +52,18 @@ def resolve(ctx: Ctx, mention: Mention) -> Persoon:
                 Identiteit.platform == ctx.platform,
                 func.lower(Identiteit.gebruikersnaam) == handle))
     if persoon is None or not persoon.actief:
-        raise NotFound(t("roster.unknown", who=mention.raw[:60]))
+        raise NotFound(t("roster.unknown", who=mention.raw[:60]) + _did_you_mean(ctx, mention))
     return persoon
+
+
+def _did_you_mean(ctx: Ctx, mention: Mention) -> str:
+    """A near-miss handle gets the handle meant, as a near-miss command does."""
+    if not mention.handle:
+        return ""
+    handles = list(ctx.session.scalars(select(Persoon.handle).where(
+        Persoon.regio_id == ctx.regio.id, Persoon.actief)))
+    close = get_close_matches(mention.handle.lower(), handles, n=1)
+    return t("grammar.did_you_mean", suggestion=f"@{close[0]}") if close else ""
 
 
 @dataclass
@@ -153,7 +164,14 @@ def _set_plo(ctx: Ctx, persoon: Persoon, value: str) -> None:
     current = [p.gemeente.naam for p in persoon.plo_gemeenten]
     ctx.session.execute(delete(PloLid).where(PloLid.persoon_id == persoon.id))
     new: str | None = None
-    if value and value.lower() not in NO:
+    if value.lower() in YES:
+        # "plo ja", as the roster file says it: a PLO seat for the person's own gemeente.
+        if persoon.gemeente is None:
+            raise UserError(t("roster.plo_needs_gemeente", naam=persoon.naam))
+        gemeente = persoon.gemeente
+        ctx.session.add(PloLid(persoon_id=persoon.id, gemeente_id=gemeente.id))
+        new = gemeente.naam
+    elif value and value.lower() not in NO:
         gemeente = find_gemeente(ctx, value)
         ctx.session.add(PloLid(persoon_id=persoon.id, gemeente_id=gemeente.id))
         new = gemeente.naam

@@ -229,6 +229,7 @@ TEXTS: dict[str, str] = {
     "console.form_intro": "Form ‘{title}’: fill in the fields (a field that is not required "
                           "may stay empty; ‘annuleer’ stops).",
     "console.form_cancelled": "Form cancelled; nothing was saved.",
+    "console.form_left": "Form left; nothing was saved.",
     "console.required": "required",
     "console.choices": "choose from",
     "console.multi": "several, separated by commas",
@@ -250,9 +251,10 @@ TEXTS: dict[str, str] = {
     "cmd.mijlpaal.besluit": "let a meeting decide on the milestone (without a meeting: "
                             "no longer)",
     "cmd.rol": "assign a role in the triangle; without a person the role becomes vacant",
-    "cmd.deelname": "record whether a municipality takes part; ‘besproken’ once the negative "
-                    "effect of not taking part has been discussed",
-    "cmd.inzet": "hours a municipality commits this year (or the year given)",
+    "cmd.deelname": "record whether a municipality (or ‘alle’) takes part; ‘besproken’ once "
+                    "the negative effect of not taking part has been discussed",
+    "cmd.inzet": "hours a municipality (or ‘alle’) commits this year (or the year given), "
+                 "such as 120 or 120.5",
     "cmd.dilemma": "report a dilemma; ‘vertrouwelijk’ keeps it within the triangle",
     "cmd.dilemma.escaleer": "put a dilemma to the executive sponsor or a meeting",
     "cmd.dilemma.opgelost": "close a dilemma",
@@ -277,6 +279,7 @@ TEXTS: dict[str, str] = {
     # changes
     "opgave.stale": "{code} has just been changed by someone else. View the opgave "
                     "again and then try once more; nothing changed.",
+    "change.unknown_field": "‘{word}’ is not a field of an opgave. Fields: {choices}.",
     "change.bad_value": "‘{word}’ does not fit {field}. Choose from: {choices}.",
     "change.bad_amount": "‘{word}’ is not an amount. Write for example 12.500 or 12.500,50.",
     "change.bad_fase": "‘{word}’ is not a phase. Choose from: {choices}.",
@@ -286,11 +289,32 @@ TEXTS: dict[str, str] = {
                            "{choices}.",
     "change.besproken_needs_niet": "{gemeente} takes part; ‘besproken’ is for a municipality "
                                    "that does not take part.",
+    "change.negative_hours": "‘{word}’ is a negative number; hours are 0 or more.",
+    "change.hours_decimals": "‘{word}’ has too many decimals; write for example 120 or 120.5.",
+    "change.besproken_needs_niet.alle": "Every gemeente takes part in {code}; there is no "
+                                         "negative effect to discuss.",
     "change.bad_inzet": "Give the hours as a number up to 100,000 and a year between 2000 "
                         "and 2100.",
     "deelname.mee": "takes part",
     "deelname.niet": "does not take part",
     "deelname.besproken": "negative effect discussed",
+    # a field named at the start of a sentence, with its article
+    "veld.zin.titel": "The title",
+    "veld.zin.thema": "The theme",
+    "veld.zin.niveau": "The level",
+    "veld.zin.vorm": "The form",
+    "veld.zin.reikwijdte": "The scope",
+    "veld.zin.jaar": "The year",
+    "veld.zin.opdracht": "The assignment",
+    "veld.zin.budget": "The budget",
+    "veld.zin.evaluatie": "The evaluation",
+    "veld.zin.naam": "The name",
+    "veld.zin.functie": "The job title",
+    "veld.zin.email": "The e-mail address",
+    "veld.zin.gemeente": "The gemeente",
+    "veld.zin.vervanger": "The stand-in",
+    "veld.zin.plo": "The PLO seat",
+    "veld.zin.programmamanager": "The programme manager role",
     "done.wijzig": "{veld} of {code} has been updated.",
     "done.wijzig.form": "{code} has been updated.",
     "done.status": "Status of {code}: {status}.",
@@ -304,6 +328,12 @@ TEXTS: dict[str, str] = {
                                   "meeting.",
     "done.rol": "{naam} is now {rol} of {code}.",
     "done.rol.vacant": "The role {rol} of {code} is now vacant.",
+    "done.deelname.mee.alle": "Every gemeente takes part in {code}.",
+    "done.deelname.niet.alle": "No gemeente takes part in {code}.",
+    "done.deelname.besproken.alle": "The negative effect on {code} has been discussed "
+                                    "for {gemeente}.",
+    "done.inzet.alle": "Each gemeente commits {uren} hours to {code} in {jaar}.",
+    "inzet.uren": "{uren} hours",
     "done.deelname.mee": "{gemeente} takes part in {code}.",
     "done.deelname.niet": "{gemeente} does not take part in {code}. Discuss the negative "
                           "effect for the others; record that with ‘besproken’.",
@@ -374,6 +404,8 @@ TEXTS: dict[str, str] = {
     "roster.handle_taken": "The handle ‘{handle}’ already exists.",
     "roster.bad_name": "Give a name of at most {max} characters.",
     "roster.bad_email": "‘{word}’ is not an email address.",
+    "roster.plo_needs_gemeente": "{naam} has no gemeente yet; set it first (gemeente "
+                                  "<name>) or name the gemeente: plo Houten.",
     "roster.bad_yes_no": "Write yes or no, not ‘{word}’.",
     "roster.self_standin": "Someone cannot be their own stand-in.",
     "roster.standin_no_account": "Note: {vervanger} has no chat account either. Messages for "
@@ -426,6 +458,13 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "The channel of {overleg} is now #{kanaal}.",
     "console.current": "now",
     # field names in the history
+    # a change of state said as a sentence in the history and the digest
+    "wijziging.afweging.status.open": "assessment started",
+    "wijziging.afweging.status.afgerond": "assessment completed",
+    "wijziging.afweging.status.verlopen": "assessment expired",
+    "wijziging.respondent.status.bevestigd": "respondent confirmed the answers",
+    "wijziging.respondent.status.gestopt": "respondent stopped",
+    "wijziging.respondent.status.verlopen": "respondent did not answer in time",
     "entiteit.afweging": "assessment",
     "entiteit.respondent": "respondent",
     "veld.status_toelichting": "explanation",
@@ -613,6 +652,9 @@ TEXTS: dict[str, str] = {
     "gesprek.bevestigd": "Thank you, your answers for {code} are confirmed and count.",
     "gesprek.gesloten": "The assessment for {code} is closed; your answer was not recorded.",
     "gesprek.niet_begrepen": "That is no answer to this question; nothing was recorded.",
+    "gesprek.help": "Answer the question below with a button or type your answer here, with "
+        "your explanation after it if you like. Type terug for the previous question, later "
+        "to pause or stop to leave.",
     "gesprek.niet_begrepen_samenvatting": "Type klaar to confirm your answers, or the number of "
         "an answer to change it.",
     "gesprek.eerste_vraag": "This is the first question; you cannot go further back.",

@@ -224,6 +224,7 @@ TEXTS: dict[str, str] = {
     "console.form_intro": "Formulier ‘{title}’: vul de velden in (leeg laten mag als een "
                           "veld niet verplicht is; ‘annuleer’ stopt).",
     "console.form_cancelled": "Formulier geannuleerd; er is niets opgeslagen.",
+    "console.form_left": "Formulier verlaten; er is niets opgeslagen.",
     "console.required": "verplicht",
     "console.choices": "kies uit",
     "console.multi": "meerdere met komma's",
@@ -245,9 +246,10 @@ TEXTS: dict[str, str] = {
     "cmd.mijlpaal.besluit": "laat een overleg over de mijlpaal besluiten (zonder overleg: "
                             "niet meer)",
     "cmd.rol": "wijs een rol in de driehoek toe; zonder persoon wordt de rol vacant",
-    "cmd.deelname": "leg vast of een gemeente meedoet; ‘besproken’ als het negatieve effect "
-                    "van niet meedoen besproken is",
-    "cmd.inzet": "uren die een gemeente dit jaar (of het genoemde jaar) inzet",
+    "cmd.deelname": "leg vast of een gemeente (of ‘alle’) meedoet; ‘besproken’ als het "
+                    "negatieve effect van niet meedoen besproken is",
+    "cmd.inzet": "uren die een gemeente (of ‘alle’) dit jaar (of het genoemde jaar) inzet, "
+                 "zoals 120 of 120,5",
     "cmd.dilemma": "meld een dilemma; ‘vertrouwelijk’ houdt het binnen de driehoek",
     "cmd.dilemma.escaleer": "leg een dilemma voor aan de bestuurder of een overleg",
     "cmd.dilemma.opgelost": "sluit een dilemma af",
@@ -270,6 +272,7 @@ TEXTS: dict[str, str] = {
     # changes
     "opgave.stale": "{code} is intussen door iemand anders gewijzigd. Bekijk de opgave "
                     "opnieuw en probeer het dan nog eens; er is niets veranderd.",
+    "change.unknown_field": "‘{word}’ is geen veld van een opgave. Velden: {choices}.",
     "change.bad_value": "‘{word}’ past niet bij {field}. Kies uit: {choices}.",
     "change.bad_amount": "‘{word}’ is geen bedrag. Schrijf bijvoorbeeld 12.500 of 12.500,50.",
     "change.bad_fase": "‘{word}’ is geen fase. Kies uit: {choices}.",
@@ -278,11 +281,33 @@ TEXTS: dict[str, str] = {
     "change.bad_gemeente": "‘{word}’ is geen gemeente van deze regio. Kies uit: {choices}.",
     "change.besproken_needs_niet": "{gemeente} doet mee; ‘besproken’ hoort bij een gemeente "
                                    "die niet meedoet.",
+    "change.negative_hours": "‘{word}’ is een negatief getal; uren zijn 0 of meer.",
+    "change.hours_decimals": "‘{word}’ heeft te veel cijfers achter de komma; schrijf "
+                              "bijvoorbeeld 120 of 120,5.",
+    "change.besproken_needs_niet.alle": "Bij {code} doet elke gemeente mee; er valt geen "
+                                         "negatief effect te bespreken.",
     "change.bad_inzet": "Geef de uren als een getal tot 100.000 en een jaar tussen 2000 en "
                         "2100.",
     "deelname.mee": "doet mee",
     "deelname.niet": "doet niet mee",
     "deelname.besproken": "negatief effect besproken",
+    # a field named at the start of a sentence, with its article
+    "veld.zin.titel": "De titel",
+    "veld.zin.thema": "Het thema",
+    "veld.zin.niveau": "Het niveau",
+    "veld.zin.vorm": "De vorm",
+    "veld.zin.reikwijdte": "De reikwijdte",
+    "veld.zin.jaar": "Het jaar",
+    "veld.zin.opdracht": "De opdracht",
+    "veld.zin.budget": "Het budget",
+    "veld.zin.evaluatie": "De evaluatie",
+    "veld.zin.naam": "De naam",
+    "veld.zin.functie": "De functie",
+    "veld.zin.email": "Het e-mailadres",
+    "veld.zin.gemeente": "De gemeente",
+    "veld.zin.vervanger": "De vervanger",
+    "veld.zin.plo": "Het PLO-lidmaatschap",
+    "veld.zin.programmamanager": "De rol programmamanager",
     "done.wijzig": "{veld} van {code} is bijgewerkt.",
     "done.wijzig.form": "{code} is bijgewerkt.",
     "done.status": "Status van {code}: {status}.",
@@ -296,6 +321,11 @@ TEXTS: dict[str, str] = {
                                   "overleg.",
     "done.rol": "{naam} is nu {rol} van {code}.",
     "done.rol.vacant": "De rol {rol} van {code} is nu vacant.",
+    "done.deelname.mee.alle": "Alle gemeenten doen mee aan {code}.",
+    "done.deelname.niet.alle": "Geen enkele gemeente doet mee aan {code}.",
+    "done.deelname.besproken.alle": "Het negatieve effect bij {code} is besproken voor {gemeente}.",
+    "done.inzet.alle": "Elke gemeente zet {uren} uur in voor {code} in {jaar}.",
+    "inzet.uren": "{uren} uur",
     "done.deelname.mee": "{gemeente} doet mee aan {code}.",
     "done.deelname.niet": "{gemeente} doet niet mee aan {code}. Bespreek het negatieve effect "
                           "voor de anderen; leg dat vast met ‘besproken’.",
@@ -365,6 +395,8 @@ TEXTS: dict[str, str] = {
     "roster.handle_taken": "De handle ‘{handle}’ bestaat al.",
     "roster.bad_name": "Geef een naam van hooguit {max} tekens.",
     "roster.bad_email": "‘{word}’ is geen e-mailadres.",
+    "roster.plo_needs_gemeente": "{naam} heeft nog geen gemeente; zet die eerst (gemeente "
+                                  "<naam>) of noem de gemeente: plo Houten.",
     "roster.bad_yes_no": "Schrijf ja of nee, niet ‘{word}’.",
     "roster.self_standin": "Iemand kan niet zijn eigen vervanger zijn.",
     "roster.standin_no_account": "Let op: {vervanger} heeft ook geen chataccount. Berichten "
@@ -415,6 +447,13 @@ TEXTS: dict[str, str] = {
     "done.overleg.kanaal": "Het kanaal van {overleg} is nu #{kanaal}.",
     "console.current": "nu",
     # field names in the history
+    # a change of state said as a sentence in the history and the digest
+    "wijziging.afweging.status.open": "afweging gestart",
+    "wijziging.afweging.status.afgerond": "afweging afgerond",
+    "wijziging.afweging.status.verlopen": "afweging verlopen",
+    "wijziging.respondent.status.bevestigd": "invuller heeft de antwoorden bevestigd",
+    "wijziging.respondent.status.gestopt": "invuller is gestopt",
+    "wijziging.respondent.status.verlopen": "invuller heeft niet op tijd geantwoord",
     "entiteit.afweging": "afweging",
     "entiteit.respondent": "invuller",
     "veld.status_toelichting": "toelichting",
@@ -600,6 +639,9 @@ TEXTS: dict[str, str] = {
     "gesprek.bevestigd": "Bedankt, je antwoorden voor {code} zijn bevestigd en tellen mee.",
     "gesprek.gesloten": "De afweging voor {code} is gesloten; je antwoord is niet meer vastgelegd.",
     "gesprek.niet_begrepen": "Dat is geen antwoord op deze vraag; er is niets vastgelegd.",
+    "gesprek.help": "Beantwoord de vraag hieronder met een knop of typ je antwoord hier, met je "
+        "toelichting erachter als je wilt. Typ terug voor de vorige vraag, later om te "
+        "pauzeren of stop om niet mee te doen.",
     "gesprek.niet_begrepen_samenvatting": "Typ klaar om je antwoorden te bevestigen, of het "
         "nummer van een antwoord om het te wijzigen.",
     "gesprek.eerste_vraag": "Dit is de eerste vraag; verder terug kan niet.",

@@ -23,10 +23,11 @@ GOOD = {Kind.CODE: "JGD-03", Kind.MIJLPAAL: "JGD-03#2", Kind.DILEMMA: "JGD-03#D1
         Kind.PERSOON: "@plo-lopik", Kind.DATUM: "12-03-2027", Kind.STATUS: "aandacht",
         Kind.GETAL: "12", Kind.TEKST: "een tekst", Kind.DOEL: "JGD-03"}
 WRONG = {Kind.CODE: "J@03", Kind.MIJLPAAL: "JGD-03#x", Kind.DILEMMA: "JGD-03#2",
-         Kind.PERSOON: "plo-lopik", Kind.DATUM: "31-02-2027", Kind.STATUS: "groen",
+         Kind.PERSOON: "plo/lopik", Kind.DATUM: "31-02-2027", Kind.STATUS: "groen",
          Kind.KEUZE: "xyz", Kind.GETAL: "veel"}
 WORDS = {"overleg": "bpsdl", "gemeente": "Houten", "naar": "bpsdl", "onderwerp": "rol",
-         "handle": "pl-nieuw", "regio": "lekstroom", "kanaal": "regio-x", "tijd": "10:00"}
+         "handle": "pl-nieuw", "regio": "lekstroom", "kanaal": "regio-x", "tijd": "10:00",
+         "uren": "12"}
 # Arguments that take the rest of the line cannot be followed by garbage.
 SWALLOWS = {Kind.TEKST, Kind.DOEL}
 

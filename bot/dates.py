@@ -168,6 +168,15 @@ def _year(text: str) -> int:
     return int(text) + 2000 if len(text) == 2 else int(text)
 
 
+def latest_occurrence(month: int, day: int, on_or_before: date) -> date | None:
+    """The last ``day month`` on or before ``on_or_before``, within eight years."""
+    for year in range(on_or_before.year, on_or_before.year - 9, -1):
+        found = _safe_date(year, month, day)
+        if found is not None and found <= on_or_before:
+            return found
+    return None
+
+
 def next_occurrence(month: int, day: int, after: date, typed: str) -> date:
     """The first ``day month`` on or after ``after`` (29 februari: the next leap year)."""
     if _safe_date(2000, month, day) is None:  # 2000 is a leap year: 29 februari exists

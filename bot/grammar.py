@@ -20,6 +20,7 @@ from bot.dates import (
     DateError,
     Reading,
     format_date,
+    latest_occurrence,
     next_occurrence,
     range_word,
     read_date,
@@ -74,6 +75,9 @@ class Arg:
     # A date that should fall on a working day: on a day off the bot warns first, unless
     # it was typed after "toch" ("toch 27 april": on Koningsdag after all).
     working_day: bool = False
+    # A date that names something which may have been (closing a meeting): typed without a
+    # year it is the nearer of the latest such day and the next, not always the next.
+    nearest: bool = False
 
     @property
     def shown(self) -> str:
@@ -335,6 +339,10 @@ class _ArgReader:
             found = read_date(words, self.today, start.day if start else None)
             if found is not None and start is not None:
                 found = self._still_running(arg, start, found, words)
+            if found is not None and arg.nearest and found.yearless and found.day > self.today:
+                back = latest_occurrence(found.day.month, found.day.day, self.today)
+                if back is not None and self.today - back < found.day - self.today:
+                    found = Reading(back, found.used, yearless=True)
         except DateError as error:
             raise UserError(error.text(), usage=self.usage) from None
         if found is None:

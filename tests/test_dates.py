@@ -203,3 +203,20 @@ def test_an_absence_without_years_ends_after_it_starts_and_not_in_the_past(
     assert (args["van"].month, args["van"].day, args["tot"].month, args["tot"].day) == (
         m1, d1, m2, d2)
     assert (args["tot"] - args["van"]).days < 366
+
+
+def test_closing_a_meeting_reads_a_date_without_a_year_as_the_nearest_such_day() -> None:
+    """/overleg afsluiten names a meeting that was or is to come: on 12 December,
+    "10 december" is two days ago and "15 december" in three days, not a year away; a
+    date to plan with stays the next such day."""
+    from bot.commands import GRAMMARS
+
+    today = date(2026, 12, 12)
+    closing = GRAMMARS["overleg"].parse("afsluiten bpsdl 10 december", today)
+    assert closing.args["datum"] == date(2026, 12, 10)
+    closing = GRAMMARS["overleg"].parse("afsluiten bpsdl 15 december", today)
+    assert closing.args["datum"] == date(2026, 12, 15)
+    closing = GRAMMARS["overleg"].parse("afsluiten bpsdl 20 november", today)
+    assert closing.args["datum"] == date(2026, 11, 20)
+    planning = GRAMMARS["overleg"].parse("vergadering bpsdl 10 december 10:00", today)
+    assert planning.args["datum"] == date(2027, 12, 10)

@@ -51,8 +51,9 @@ class StrictVerification(Middleware):
     """Bolt's request verification, with ``signed`` (Socket Mode needs none: the socket
     is the app's own connection)."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, wall_clock: Callable[[], float] = time.time) -> None:
         self.secret = secret
+        self.wall_clock = wall_clock  # Slack's clock, which the timestamp is compared with
 
     def process(self, *, req: BoltRequest, resp: BoltResponse,
                 next: Callable[[], BoltResponse]) -> BoltResponse | None:
@@ -60,7 +61,8 @@ class StrictVerification(Middleware):
             return next()
         timestamp = (req.headers.get("x-slack-request-timestamp") or [None])[0]
         signature = (req.headers.get("x-slack-signature") or [None])[0]
-        if signed(self.secret, req.raw_body.encode(), timestamp, signature, time.time()):
+        if signed(self.secret, req.raw_body.encode(), timestamp, signature,
+                  self.wall_clock()):
             return next()
         return BoltResponse(status=401, body={"error": "invalid request"})
 
@@ -76,9 +78,11 @@ class SlackEndpoint:
     """``POST /slack/events`` for a web server: the checks above on the raw request, then
     Bolt. A request Bolt cannot even parse (signed, so Slack's, yet malformed) is a 400."""
 
-    def __init__(self, app: App, secret: str) -> None:
+    def __init__(self, app: App, secret: str,
+                 wall_clock: Callable[[], float] = time.time) -> None:
         self.bolt = SlackRequestHandler(app, PATH)
         self.secret = secret
+        self.wall_clock = wall_clock  # Slack's clock, which the timestamp is compared with
 
     def __call__(self, environ: dict[str, Any],
                  start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -92,7 +96,7 @@ class SlackEndpoint:
             return _answer(start_response, "413 Payload Too Large", "too large")
         body = environ["wsgi.input"].read(length)
         if not signed(self.secret, body, environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
-                      environ.get("HTTP_X_SLACK_SIGNATURE"), time.time()):
+                      environ.get("HTTP_X_SLACK_SIGNATURE"), self.wall_clock()):
             return _answer(start_response, "401 Unauthorized", "invalid request")
         try:
             body.decode("utf-8")

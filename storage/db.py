@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,10 @@ def writes(session: Session) -> bool:
     """Whether ``session`` is a writing unit of work (a reading one must not write: on
     SQLite it holds no write lock, on PostgreSQL it runs in autocommit)."""
     return bool(session.get_bind().get_execution_options().get(_WRITE_OPTION, True))
+
+
+def dialect_insert(session: Session) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (imported when first needed: the
+    PostgreSQL dialect is not cheap to load, and the console never needs it)."""
+    dialect = session.get_bind().dialect.name
+    return import_module(f"sqlalchemy.dialects.{dialect}").insert

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import PlatformKanaal
-from storage.outbox import _insert
 
 
 def known_id(session: Session, platform: str, team_id: str, value: str) -> str | None:
@@ -32,6 +32,6 @@ def forget(session: Session, platform: str, team_id: str, naam: str) -> None:
 
 def remember(session: Session, platform: str, team_id: str, naam: str, extern_id: str) -> None:
     """Keep a resolved channel (a second resolver of the same name changes nothing)."""
-    session.execute(_insert(session)(PlatformKanaal).values(
+    session.execute(dialect_insert(session)(PlatformKanaal).values(
         platform=platform, team_id=team_id, naam=naam, extern_id=extern_id
     ).on_conflict_do_nothing(index_elements=["platform", "team_id", "naam"]))

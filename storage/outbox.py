@@ -11,25 +11,18 @@ A claim is a lease: rows whose lease ran out are taken over.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert
 from storage.models import OutboxBericht, VerwerktEvent
-
-
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (imported when first needed: the
-    PostgreSQL dialect is not cheap to load, and the console never needs it)."""
-    dialect = session.get_bind().dialect.name
-    return import_module(f"sqlalchemy.dialects.{dialect}").insert
 
 
 def enqueue(session: Session, **row: Any) -> bool:
     """Store a message once per delivery key; return whether it was new."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
     row.setdefault("status", "pending")
     row.setdefault("pogingen", 0)
     row.setdefault("volgende_poging_op", row["aangemaakt_op"])
@@ -142,7 +135,7 @@ def retry(session: Session, row_id: int, now: datetime) -> bool:
 
 def first_time(session: Session, platform: str, event_id: str, now: datetime) -> bool:
     """Record an event id; False when it was handled before (a platform's retry)."""
-    insert = _insert(session)
+    insert = dialect_insert(session)
     statement = insert(VerwerktEvent).values(
         platform=platform, event_id=event_id, ontvangen_op=now
     ).on_conflict_do_nothing(index_elements=["platform", "event_id"]).returning(VerwerktEvent.id)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from bot.dispatch import Delivery, UnknownChannel, marked
 from bot.messages import people_in
+from bot.platforms.channels import ChannelIds
 from bot.platforms.mattermost import render
 from bot.platforms.mattermost.client import Client, MattermostError
-from storage import kanalen
 from storage.db import Database
 from storage.models import Identiteit
 
@@ -47,7 +47,7 @@ class MattermostSender:
         self.db = db
         # Without buttons (no REGIOBOT_SECRET or public URL) a message is its text alone.
         self.buttons = buttons
-        self._channels: dict[tuple[str, str], str] = {}
+        self.channel_id = ChannelIds(db, PLATFORM, self._resolve)
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind == "persoon":
@@ -56,24 +56,13 @@ class MattermostSender:
             raise LookupError(f"no Mattermost team to find ~{delivery.address} in")
         return self.channel_id(delivery.team_id, delivery.address.lstrip("#~"))
 
-    def channel_id(self, team_id: str, channel: str) -> str:
-        """The ID of a configured channel (a name, or an ID kept before): from the
-        database, else asked of the team once and kept there."""
-        key = (team_id, channel)
-        if key not in self._channels:
-            with self.db.read() as session:
-                found = kanalen.known_id(session, PLATFORM, team_id, channel)
-            if found is None:
-                try:
-                    found = self.client.channel_by_name(team_id, channel)
-                except MattermostError as error:
-                    if error.status == 404:
-                        raise UnknownChannel(PLATFORM, team_id, channel) from None
-                    raise
-                with self.db.write() as session:
-                    kanalen.remember(session, PLATFORM, team_id, channel, found)
-            self._channels[key] = found
-        return self._channels[key]
+    def _resolve(self, team_id: str, channel: str) -> str:
+        try:
+            return self.client.channel_by_name(team_id, channel)
+        except MattermostError as error:
+            if error.status == 404:
+                raise UnknownChannel(PLATFORM, team_id, channel) from None
+            raise
 
     def pending_post_id(self, delivery: Delivery) -> str:
         """Mattermost's ``user_id:timestamp`` shape, the same for every attempt."""

@@ -27,10 +27,10 @@ from slack_sdk.web import SlackResponse
 
 from bot.dispatch import Delivery, MaybeDelivered, RateLimited, UnknownChannel, marked
 from bot.messages import people_in
+from bot.platforms.channels import ChannelIds
 from bot.platforms.slack import blocks
 from bot.services import people
 from config.settings import Settings
-from storage import kanalen
 from storage.db import Database
 
 EVENT_TYPE = "regiobot_delivery"
@@ -69,7 +69,7 @@ class SlackSender:
         # (user id, team id) of people who received something: their App Home is stale.
         self.reached: set[tuple[str, str]] = set()
         self._dm: dict[str, str] = {}
-        self._channels: dict[tuple[str, str], str] = {}
+        self.channel_id = ChannelIds(db, PLATFORM, self._resolve)
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind != "persoon":
@@ -79,27 +79,11 @@ class SlackSender:
             self._dm[delivery.address] = str(opened["channel"]["id"])
         return self._dm[delivery.address]
 
-    def channel_id(self, team_id: str, channel: str) -> str:
-        """The ID of a configured channel (a name, or already an ID): from the database,
-        else asked of Slack once and kept there."""
-        key = (team_id, channel)
-        if key not in self._channels:
-            with self.db.read() as session:
-                found = kanalen.known_id(session, PLATFORM, team_id, channel)
-            if found is None:
-                found = self._resolve(team_id, channel)
-                with self.db.write() as session:
-                    kanalen.remember(session, PLATFORM, team_id, channel, found)
-            self._channels[key] = found
-        return self._channels[key]
-
     def _forget(self, delivery: Delivery, channel: str, error: str) -> NoReturn:
         """The kept ID of a channel Slack no longer has: drop it (a retry looks the name
         up again) and fail the delivery, saying which channel."""
         team_id, name = delivery.team_id or "", delivery.address.lstrip("#")
-        self._channels.pop((team_id, name), None)
-        with self.db.write() as session:
-            kanalen.forget(session, PLATFORM, team_id, name)
+        self.channel_id.forget(team_id, name)
         raise UnknownChannel(PLATFORM, team_id, name, f"{channel}: {error}")
 
     def _resolve(self, team_id: str, channel: str) -> str:

@@ -25,8 +25,4 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/startup.py
-	$(BIN)/python bench/slack_status.py
-	$(BIN)/python bench/planning.py
-	$(BIN)/python bench/fanout.py
-	$(BIN)/python bench/worker_rss.py
+	$(BIN)/python bench/all.py

@@ -4,6 +4,8 @@ target.
 
 A bench module measures and hands back ``Row``s; ``bench/all.py`` prints them as one
 table (``make bench``), and each module prints its own rows when run alone.
+
+Each module's ``main`` takes ``[sqlite|postgres|all]`` through ``backends_from``.
 """
 
 from __future__ import annotations
@@ -119,3 +121,10 @@ def table(rows: Sequence[Row]) -> str:
 
 def show(rows: Sequence[Row]) -> None:
     print(table(rows))
+
+
+def backends_from(argv: list[str]) -> list[str]:
+    which = argv[1] if len(argv) > 1 else "all"
+    if which not in ("sqlite", "postgres", "all"):
+        raise SystemExit(f"usage: {argv[0]} [sqlite|postgres|all]")
+    return ["sqlite", "postgres"] if which == "all" else [which]

@@ -87,6 +87,25 @@ def opgave_creator(session) -> int:  # type: ignore[no-untyped-def]
     return session.scalar(select(Persoon.id).where(Persoon.handle == "plo-houten"))
 
 
+def test_a_code_past_9999_that_the_register_issues_is_read_as_a_code(any_demo_db: Database
+                                                                     ) -> None:
+    chat = Chat(any_demo_db)
+    with any_demo_db.write() as s:
+        s.scalars(select(Opgave).where(Opgave.code == "JGD-04")).one().code = "JGD-9999"
+    assert chat.text("nieuw Regiovisie Jeugd 2028").startswith("*Opgave JGD-10000 is aangemaakt*")
+    assert chat.text("status jgd-10000").startswith("*JGD-10000 · Regiovisie Jeugd 2028*")
+    assert chat.text("historie JGD-10000").startswith("*Historie JGD-10000")
+
+
+def test_a_code_with_five_digits_shows_its_card_not_a_search(any_demo_db: Database) -> None:
+    with any_demo_db.write() as s:
+        s.scalars(select(Opgave).where(Opgave.code == "WMO-02")).one().code = "PERF-00042"
+    chat = Chat(any_demo_db)
+    assert chat.text("status PERF-00042").startswith("*PERF-00042 · Zorgfraude")
+    # A code is looked up, never searched for: "PERF-0004" is in "PERF-00042" but no code.
+    assert "Ik vind geen opgave met code PERF-0004" in chat.text("status PERF-0004")
+
+
 def test_a_title_without_theme_gets_the_general_prefix(chat: Chat) -> None:
     assert chat.text("nieuw Samenwerkingsagenda 2027").startswith("*Opgave ALG-01")
     assert chat.text("nieuw Nog een agenda").startswith("*Opgave ALG-02")

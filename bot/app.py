@@ -28,6 +28,7 @@ from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.forms import RawValue
+    from bot.grammar import Parsed
 
 log = logging.getLogger(__name__)
 
@@ -122,15 +123,26 @@ class Regiobot:
         return Ctx(session=session, regio=regio, actor=actor, now=now, tz=self.tz,
                    platform=caller.platform)
 
+    def parse(self, root: str, text: str, now: datetime) -> Parsed | UserError:
+        """A command's text read by its grammar, or why it cannot be: an adapter that
+        must know the command before answering (Slack: does it call the Web API after
+        the ack?) parses once and hands the outcome to ``command``."""
+        try:
+            return GRAMMARS[root].parse(text, now.astimezone(self.tz).date())
+        except UserError as error:
+            return error
+
     def command(self, caller: Caller, root: str, text: str, now: datetime,
-                extra: dict[str, str] | None = None) -> Reply:
+                extra: dict[str, str] | None = None,
+                parsed: Parsed | UserError | None = None) -> Reply:
+        """``parsed``: what ``parse`` made of this same text, when the adapter has it."""
         grammar = GRAMMARS[root]
         if refused := _control_refusal(caller, text, *(extra or {}).values()):
             return refused
-        try:
-            parsed = grammar.parse(text, now.astimezone(self.tz).date())
-        except UserError as error:
-            return error_reply(error)
+        if parsed is None:
+            parsed = self.parse(root, text, now)
+        if isinstance(parsed, UserError):
+            return error_reply(parsed)
         args = dict(parsed.args)
         if extra and extra.get("page", "").isdigit():
             args["page"] = int(extra["page"])

@@ -29,9 +29,12 @@ from bot.errors import UserError
 from bot.texts import current_language, t
 from bot.vocab import STATUS_ALIASES, STATUSES
 
-CODE = re.compile(r"^[A-Za-z]{2,6}-\d{1,4}$")
-MIJLPAAL_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#(\d{1,3})$")
-DILEMMA_REF = re.compile(r"^([A-Za-z]{2,6}-\d{1,4})#[Dd](\d{1,3})$")
+# An opgave code as the register issues it: a theme prefix and a number that grows without
+# a bound (JGD-03, JGD-10000, PERF-00042), as long as the code column holds (20).
+_CODE = r"[A-Za-z]{2,6}-\d{1,13}"
+CODE = re.compile(rf"^{_CODE}$")
+MIJLPAAL_REF = re.compile(rf"^({_CODE})#(\d{{1,3}})$")
+DILEMMA_REF = re.compile(rf"^({_CODE})#[Dd](\d{{1,3}})$")
 # A mention with the account's id: Slack's as Slack sends it, a Mattermost user id (26
 # lowercase characters) as the Mattermost adapter writes a typed @username it found.
 SLACK_MENTION = re.compile(r"^<@([UW][A-Z0-9]+|[a-z0-9]{26})(?:\|([^>]*))?>$")

@@ -109,15 +109,12 @@ def note(text: str) -> Message:
 def overview(ctx: Ctx, data: Overview) -> Message:
     sections: list[Section] = []
     if data.mine:
-        ids = [o.id for o, _ in data.mine]
-        nexts = next_milestones(ctx.session, ids)
         lines = []
-        for opgave, role in data.mine:
-            nxt = nexts.get(opgave.id)
-            extra = t(f"role.{role}.short")
-            if nxt is not None:
-                extra += " · " + t("overview.next", date=format_short(nxt.datum))
-            lines.append(opgave_line(opgave, extra))
+        for item in data.mine:
+            extra = t(f"role.{item.role}.short")
+            if item.next_date is not None:
+                extra += " · " + t("overview.next", date=format_short(item.next_date))
+            lines.append(opgave_line(item.opgave, extra))
         if data.mine_total > len(data.mine):
             lines.append(line(t("overview.more_mine", count=data.mine_total - len(data.mine))))
         sections.append(Section(title=t("overview.mine"), lines=lines))

@@ -23,6 +23,8 @@ TODAY = date(2026, 11, 24)
     ("STATUS jgd-03", "status", {"doel": Target(code="JGD-03")}),
     ("status inkoop jeugd", "status", {"doel": Target(zoekterm="inkoop jeugd")}),
     ("overview JGD-03", "status", {"doel": Target(code="JGD-03")}),
+    ("status perf-00042", "status", {"doel": Target(code="PERF-00042")}),
+    ("status JGD-10000 deel", "status", {"doel": Target(code="JGD-10000", share=True)}),
     ("mijn", "mijn", {}),
     ("mine", "mijn", {}),
     ("zoek beschermd wonen", "zoek", {"zoekterm": "beschermd wonen"}),
@@ -89,6 +91,8 @@ SAMPLE = Grammar("opgave", (
         "mijlpaal": MijlpaalRef("JGD-03", 2), "datum": date(2027, 3, 12)}),
     ("mijlpaal verplaats JGD-03#2 2027-03-12", {
         "mijlpaal": MijlpaalRef("JGD-03", 2), "datum": date(2027, 3, 12)}),
+    ("mijlpaal verplaats perf-00042#2 2027-03-12", {
+        "mijlpaal": MijlpaalRef("PERF-00042", 2), "datum": date(2027, 3, 12)}),
     ("mijlpaal toevoegen JGD-03 12 maart Besluit BPSDL", {
         "code": "JGD-03", "datum": date(2027, 3, 12), "titel": "Besluit BPSDL"}),
     ("milestone add JGD-03 1 december Concept klaar", {

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from bot.dates import format_short
 from storage.db import Database
-from storage.models import AuditRegel, Opgave, OutboxBericht, Persoon
-from tests.conftest import Chat
+from storage.models import AuditRegel, Mijlpaal, Opgave, OutboxBericht, Persoon
+from storage.queries import refresh_first_open
+from tests.conftest import NOW, Chat
 
 
 def test_overview_counts_phases_and_statuses_and_leads_with_attention(chat: Chat) -> None:
@@ -20,6 +24,56 @@ def test_overview_counts_phases_and_statuses_and_leads_with_attention(chat: Chat
     assert "MOB-02 Wonen en zorg: huisvesting kwetsbare groepen · geblokkeerd, mijlpaal 2 " \
            "dagen te laat" in attention
     assert attention.count("MOB-02") == 1
+
+
+def test_the_overview_lists_the_first_five_of_mine_with_their_count_and_next_milestone(
+    any_demo_db: Database,
+) -> None:
+    """Checked against the register read the long way: every opgave where she holds a
+    role, in agenda order; the next milestone is the first open one by date and number."""
+    with any_demo_db.write() as s:
+        me = s.scalar(select(Persoon.id).where(Persoon.handle == "plo-houten"))
+        for opgave in s.scalars(select(Opgave).where(Opgave.code.in_(
+                ["JGD-01", "JGD-03", "WMO-02", "MOB-02", "IZA-01"]))):
+            opgave.bestuurlijk_opdrachtgever_id = me
+        # A closed milestone before the first open one, and two open on the same day.
+        first = s.scalars(select(Mijlpaal).join(Opgave).where(Opgave.code == "JGD-01")
+                          .order_by(Mijlpaal.datum)).first()
+        assert first is not None
+        first.afgerond_op = NOW
+        refresh_first_open(s)
+    with any_demo_db.read() as s:
+        mine = sorted((o for o in s.scalars(select(Opgave)) if me in (
+            o.projectleider_id, o.ambtelijk_opdrachtgever_id, o.bestuurlijk_opdrachtgever_id)),
+            key=lambda o: (o.agenda_volgorde, o.code))
+        nexts = {o.code: min(((m.datum, m.volgnummer) for m in o.mijlpalen
+                              if m.afgerond_op is None), default=None) for o in mine}
+    text = Chat(any_demo_db).text("status")
+    shown = text.split("Jouw opgaven:\n")[1].split("Vraagt aandacht:")[0].splitlines()
+    assert len(mine) > 5
+    assert [row.split()[2] for row in shown[:5]] == [o.code for o in mine[:5]]
+    assert shown[5] == f"  • … en nog {len(mine) - 5}: /opgave mijn"
+    for row, opgave in zip(shown, mine[:5], strict=False):
+        next_one = nexts[opgave.code]
+        if next_one is None:
+            assert "volgende mijlpaal" not in row
+        else:
+            assert row.endswith(f"volgende mijlpaal {format_short(next_one[0])}")
+
+
+def test_mijn_shows_the_first_open_milestone_by_date_then_number(any_demo_db: Database,
+                                                                 ) -> None:
+    with any_demo_db.write() as s:
+        opgave = s.scalars(select(Opgave).where(Opgave.code == "JGD-03")).one()
+        day = min(m.datum for m in opgave.mijlpalen if m.afgerond_op is None)
+        s.add_all([Mijlpaal(opgave_id=opgave.id, volgnummer=8, titel="Later genummerd",
+                            datum=day),
+                   Mijlpaal(opgave_id=opgave.id, volgnummer=9, titel="Al afgerond",
+                            datum=day - timedelta(days=3), afgerond_op=NOW)])
+        s.flush()
+        refresh_first_open(s, [opgave.id])
+    text = Chat(any_demo_db).text("mijn", as_="pl-jeugdinkoop")
+    assert "JGD-03 Kostenbeheersing Jeugdhulp · JGD-03#1 Scenario's kostenbeheersing" in text
 
 
 def test_a_card_lists_open_milestones_with_their_reference(chat: Chat) -> None:
@@ -85,6 +139,25 @@ def test_nieuw_creates_at_once_with_vacant_roles_and_tells_the_plo(
 
 def opgave_creator(session) -> int:  # type: ignore[no-untyped-def]
     return session.scalar(select(Persoon.id).where(Persoon.handle == "plo-houten"))
+
+
+def test_a_code_past_9999_that_the_register_issues_is_read_as_a_code(any_demo_db: Database
+                                                                     ) -> None:
+    chat = Chat(any_demo_db)
+    with any_demo_db.write() as s:
+        s.scalars(select(Opgave).where(Opgave.code == "JGD-04")).one().code = "JGD-9999"
+    assert chat.text("nieuw Regiovisie Jeugd 2028").startswith("*Opgave JGD-10000 is aangemaakt*")
+    assert chat.text("status jgd-10000").startswith("*JGD-10000 · Regiovisie Jeugd 2028*")
+    assert chat.text("historie JGD-10000").startswith("*Historie JGD-10000")
+
+
+def test_a_code_with_five_digits_shows_its_card_not_a_search(any_demo_db: Database) -> None:
+    with any_demo_db.write() as s:
+        s.scalars(select(Opgave).where(Opgave.code == "WMO-02")).one().code = "PERF-00042"
+    chat = Chat(any_demo_db)
+    assert chat.text("status PERF-00042").startswith("*PERF-00042 · Zorgfraude")
+    # A code is looked up, never searched for: "PERF-0004" is in "PERF-00042" but no code.
+    assert "Ik vind geen opgave met code PERF-0004" in chat.text("status PERF-0004")
 
 
 def test_a_title_without_theme_gets_the_general_prefix(chat: Chat) -> None:

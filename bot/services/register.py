@@ -100,6 +100,16 @@ class Attention:
     late_since: date | None = None
 
 
+@dataclass(frozen=True)
+class Mine:
+    """One of the actor's opgaven in the overview: the (first) role they hold there, and
+    the date of its first open milestone as stored on the opgave."""
+
+    opgave: Brief
+    role: str
+    next_date: date | None
+
+
 @dataclass
 class Overview:
     total: int
@@ -107,7 +117,7 @@ class Overview:
     per_status: list[tuple[str | None, int]]
     attention: list[Attention]
     attention_total: int
-    mine: list[tuple[Opgave, str]]
+    mine: list[Mine]
     mine_total: int
 
 
@@ -232,29 +242,35 @@ def _attention(ctx: Ctx, needs: ColumnElement[bool],
 # The actor's opgaven. No regio filter on purpose: roles are only ever given to people
 # of the opgave's own regio, and without it the database unions the three role indexes
 # instead of scanning the regio.
-_MINE = select(Opgave).where(or_(
-    Opgave.projectleider_id == bindparam("me"), Opgave.ambtelijk_opdrachtgever_id ==
-    bindparam("me"), Opgave.bestuurlijk_opdrachtgever_id == bindparam("me"))).order_by(
-    Opgave.agenda_volgorde, Opgave.code)
-# The first few, and how many there are (two queries: a window count makes the database
-# number every row before it can stop at five).
-_MINE_PREVIEW = _MINE.limit(MINE_SHOWN)
-_MINE_COUNT = select(func.count()).select_from(_MINE.order_by(None).subquery())
-_NEXT_MILESTONES = select(Mijlpaal).where(
-    Mijlpaal.opgave_id.in_(bindparam("ids", expanding=True)), Mijlpaal.afgerond_op.is_(None)
-).order_by(Mijlpaal.opgave_id, Mijlpaal.datum, Mijlpaal.volgnummer)
+_HOLDS_A_ROLE = or_(Opgave.projectleider_id == bindparam("me"),
+                    Opgave.ambtelijk_opdrachtgever_id == bindparam("me"),
+                    Opgave.bestuurlijk_opdrachtgever_id == bindparam("me"))
+_MINE = select(Opgave).where(_HOLDS_A_ROLE).order_by(Opgave.agenda_volgorde, Opgave.code)
+# The first few with how many there are, in one round trip: the count is a subquery the
+# database runs once (from the role indexes alone on SQLite), the rows a top-N sort with
+# LIMIT; just the columns a list line shows, no ORM objects. (A window count made SQLite
+# copy every matching row into a temporary table first: many times slower.)
+_MINE_PREVIEW = select(
+    Opgave.id, Opgave.code, Opgave.titel, Opgave.status, Opgave.fase,
+    *(getattr(Opgave, column) for _, column in ROLE_OF), Opgave.eerste_open_mijlpaal,
+    select(func.count()).where(_HOLDS_A_ROLE).scalar_subquery().label("total"),
+).where(_HOLDS_A_ROLE).order_by(Opgave.agenda_volgorde, Opgave.code).limit(MINE_SHOWN)
+# An opgave's first open milestone lies on the date stored on the opgave: only the
+# milestones of that date are read, not every open one.
+_NEXT_MILESTONES = select(Mijlpaal).join(Opgave, and_(
+    Opgave.id == Mijlpaal.opgave_id, Opgave.eerste_open_mijlpaal == Mijlpaal.datum)).where(
+    Opgave.id.in_(bindparam("ids", expanding=True)), Mijlpaal.afgerond_op.is_(None)
+).order_by(Mijlpaal.opgave_id, Mijlpaal.volgnummer)
 
 
-def _mine_preview(ctx: Ctx) -> tuple[list[tuple[Opgave, str]], int]:
+def _mine_preview(ctx: Ctx) -> tuple[list[Mine], int]:
     """The first few of the actor's opgaven with the (first) role they hold there."""
-    found = list(ctx.session.scalars(_MINE_PREVIEW, {"me": ctx.actor.id}))
-    if not found:
-        return [], 0
-    total = len(found) if len(found) < MINE_SHOWN else ctx.session.scalar(
-        _MINE_COUNT, {"me": ctx.actor.id}) or 0
-    rows = [(o, next(role for role, column in ROLE_OF
-                     if getattr(o, column) == ctx.actor.id)) for o in found]
-    return rows, total
+    rows = ctx.session.execute(_MINE_PREVIEW, {"me": ctx.actor.id}).all()
+    found = [Mine(Brief(row.id, row.code, row.titel, row.status, row.fase),
+                  next(role for role, column in ROLE_OF
+                       if getattr(row, column) == ctx.actor.id),
+                  row.eerste_open_mijlpaal) for row in rows]
+    return found, rows[0].total if rows else 0
 
 
 def mine(ctx: Ctx) -> dict[str, list[Opgave]]:
@@ -268,7 +284,7 @@ def mine(ctx: Ctx) -> dict[str, list[Opgave]]:
 
 
 def next_milestones(session: Session, opgave_ids: list[int]) -> dict[int, Mijlpaal]:
-    """The first open milestone of each opgave, in one query."""
+    """The first open milestone of each opgave, in one query (by the stored date)."""
     if not opgave_ids:
         return {}
     rows = session.scalars(_NEXT_MILESTONES, {"ids": opgave_ids})

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.grammar import Grammar, Parsed
 from bot.platforms.slack.sender import SlackSender, sending_client
 from config.settings import Settings
 from storage.models import OutboxBericht, Overleg, PlatformKanaal
@@ -20,6 +23,28 @@ def test_status_answers_in_the_ack_itself(slack: SlackClient) -> None:
     assert body["blocks"][0] == {"type": "header", "text": {
         "type": "plain_text", "text": "Lekstroom: 12 opgaven", "emoji": True}}
     assert "*Vraagt aandacht*" in answer.text
+
+
+def test_a_command_is_parsed_once_per_request_also_when_refused(
+    slack: SlackClient, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The listener is picked by what the command is (does it call Slack after the
+    ack?), and the core answers from that same reading."""
+    parsed: list[str] = []
+    reading = Grammar.parse
+
+    def counted(grammar: Grammar, text: str, today: date) -> Parsed:
+        parsed.append(text)
+        return reading(grammar, text, today)
+
+    monkeypatch.setattr(Grammar, "parse", counted)
+    assert slack.command("U0PLO", "status PERF-00042").text.startswith(
+        "Ik vind geen opgave met code PERF-00042")
+    assert slack.command("U0PLO", "mijlpaal verplaats").text.startswith(
+        "Er ontbreekt nog iets: code#nr.")
+    assert "niets veranderd" in slack.command("U0LID", "bijwerken JGD-03 risico loopt uit").text
+    assert parsed == ["status PERF-00042", "mijlpaal verplaats",
+                      "bijwerken JGD-03 risico loopt uit"]
 
 
 def test_a_card_mentions_people_with_slack_accounts(slack: SlackClient) -> None:

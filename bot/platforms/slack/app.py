@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
@@ -30,6 +30,7 @@ from bot.commands import GRAMMARS
 from bot.dispatch import dispatch
 from bot.errors import UserError
 from bot.forms import Form
+from bot.grammar import Parsed
 from bot.platforms.directory import Profiles, roster_options
 from bot.replies import Reply
 from bot.services.people import Account
@@ -46,6 +47,8 @@ from .verify import SlackEndpoint, StrictVerification
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# Where a request's parsed command waits in Bolt's context between matcher and listener.
+_PARSED = "regiobot_parsed"
 
 
 class SlackAdapter:
@@ -169,27 +172,36 @@ class SlackAdapter:
         app.event("app_home_opened")(ack=self.event_ack, lazy=[self.on_home_opened])
         app.error(self.on_error)
 
-    def calls_api(self, body: dict[str, Any]) -> bool:
-        grammar = GRAMMARS.get(body.get("command", "").lstrip("/"))
-        if grammar is None:
+    def parsed(self, body: dict[str, Any], context: BoltContext) -> Parsed | UserError | None:
+        """The command's text parsed once per request: the matcher below needs it to pick
+        the listener, and the core gets the same outcome instead of parsing again."""
+        if _PARSED not in context:
+            root = body.get("command", "").lstrip("/")
+            context[_PARSED] = (self.bot.parse(root, body.get("text", ""), self.clock())
+                                if root in GRAMMARS else None)
+        found: Parsed | UserError | None = context[_PARSED]
+        return found
+
+    def calls_api(self, body: dict[str, Any], context: BoltContext) -> bool:
+        parsed = self.parsed(body, context)
+        if parsed is None:
             return True
-        try:
-            parsed = grammar.parse(body.get("text", ""), self.clock().date())
-        except UserError:
+        if isinstance(parsed, UserError):
             return False  # a refusal is answered in the ack
         # Writing commands (and those that open a form, which all write) call Slack after.
         return parsed.command.writes
 
-    def command_ack(self, ack: Ack, body: dict[str, Any]) -> None:
+    def command_ack(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         root = body["command"].lstrip("/")
         reply = self.bot.command(self.account(body["team_id"], body["user_id"],
                                               body.get("user_name")),
-                                 root, body.get("text", ""), self.clock())
+                                 root, body.get("text", ""), self.clock(),
+                                 parsed=self.parsed(body, context))
         if reply.form is not None:
             self._stash(body["trigger_id"], reply.form, body.get("channel_id"))
             ack()
             return
-        if reply.refused and self.calls_api(body):
+        if reply.refused and self.calls_api(body, context):
             # Nothing changed: the work after the ack must not flush others' outbox either.
             self._stash(body["trigger_id"], reply, None)
         ack(response_type="in_channel" if reply.in_channel else "ephemeral",

@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
     "datum.vrij.typ": "Or type: {toch} or {werkdag}",
     "datum.vrij.knop.toch": "On {dag} anyway",
     "datum.vrij.knop.werkdag": "On {dag}",
+    "datum.vrij.form.typ": "Type {werkdag}, or ‘{toch}’ to keep this date.",
+    "slack.form.vrij": "Pick another date, or click ‘{knop}’ again to keep this date.",
     "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
                             "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "

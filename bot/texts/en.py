@@ -379,6 +379,8 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Updated by {naam}; was: {old}.",
     "notice.role.heading": "You are now {rol} of {code}",
     "notice.role.by": "Assigned by {naam}. /opgave status shows your opgaven.",
+    "notice.role.heading.vervanger": "{wie} is now {rol} of {code}",
+    "notice.role.by.vervanger": "Assigned by {naam}. /opgave status {code} shows the opgave.",
     "notice.standin": "You receive this as the stand-in of {naam}.",
     "notice.standin.wie": "{naam} ({functie}, no chat account)",
     "notice.standin.wie_zonder_functie": "{naam} (no chat account)",

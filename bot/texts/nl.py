@@ -371,6 +371,8 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",
     "notice.role.heading": "Je bent nu {rol} van {code}",
     "notice.role.by": "Toegewezen door {naam}. /opgave status toont je opgaven.",
+    "notice.role.heading.vervanger": "{wie} is nu {rol} van {code}",
+    "notice.role.by.vervanger": "Toegewezen door {naam}. /opgave status {code} toont de opgave.",
     "notice.standin": "Je krijgt dit als vervanger van {naam}.",
     "notice.standin.wie": "{naam} ({functie}, geen chataccount)",
     "notice.standin.wie_zonder_functie": "{naam} (geen chataccount)",

@@ -125,8 +125,8 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         if regio is None:
             raise CliError(t("workspace.no_such_regio", slug=args.regio or "–"))
         result = roster_import.plan(session, regio, text)
-        for error in result.errors:
-            print(error)
+        for problem in result.errors:
+            print(problem)
         for item in result.new:
             print(t("import.line.new", who=item))
         for change in result.changes:

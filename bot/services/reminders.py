@@ -85,10 +85,9 @@ def _send(plan: Plan, persoon: Persoon, build: Build, key: str,
         return 0
     message = build((persoon, absence.tot))
     if not holds(replace(plan.ctx, actor=absence.vervanger), "opgave.status", opgave):
-        # The buttons (close, move, update the status) are the driehoek's work, and the
-        # vervanger is not of this opgave's driehoek: they read it to know, and a click
-        # could only be refused. (The status, milestone and dilemma rights are one set.)
-        message = message.model_copy(update={"buttons": []})
+        # Not of this opgave's driehoek (the status, milestone and dilemma rights are
+        # one set): they read it to know, with no button a click on would be refused.
+        message = messages.for_vervanger(message)
     return notify.to_person(plan.ctx, absence.vervanger, message,
                             f"{key}:afwezig@{persoon.id}", served=served)
 

@@ -217,7 +217,7 @@ class Regiobot:
                raw: dict[str, RawValue], now: datetime) -> Reply:
         """A filled-in form: rebuilt from its id and arguments, validated here, once, for
         every platform; nothing is stored unless every field is valid."""
-        from bot.forms import validate
+        from bot.forms import confirmed, validate
         from handlers import forms
 
         if refused := _control_refusal(caller, form_id, *args.values(), *_raw_texts(raw)):
@@ -233,7 +233,8 @@ class Regiobot:
                        if k not in errors}
             if errors:
                 raise FormInvalid(errors, tn("form.invalid", len(errors)))
-            return submit(ctx, form, values)
+            return dayoff.form_guard(ctx, form, raw, values, confirmed(form, raw),
+                                     lambda: submit(ctx, form, values))
 
         return self._run(caller, now, True, work)
 

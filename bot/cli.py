@@ -125,13 +125,16 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         if regio is None:
             raise CliError(t("workspace.no_such_regio", slug=args.regio or "–"))
         result = roster_import.plan(session, regio, text)
-        for error in result.errors:
-            print(error)
+        for problem in result.errors:
+            print(problem)
         for item in result.new:
             print(t("import.line.new", who=item))
         for change in result.changes:
             print(t("import.line.change", handle=change.handle, veld=change.veld,
                     old=change.oud or "–", new=change.nieuw or "–"))
+        roster_import.warn(session, regio, result, now, settings.tz)
+        for warning in result.warnings:
+            print(warning)
         print(t("import.summary", new=len(result.new), changed=len(result.changes),
                 unchanged=result.unchanged))
         if result.errors:
@@ -141,6 +144,8 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
             print(t("import.dry_run"))
             return 0
         roster_import.apply(session, regio, result, now)
+    for warning in result.warnings:  # still true now that it is done: said again
+        print(warning)
     print(t("import.applied"))
     return 0
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from bot.amounts import parse_amount
 from bot.dates import DateError, parse_date
+from bot.grammar import SURE_WORDS
 from bot.texts import t
 
 
@@ -43,6 +44,9 @@ class FormField(BaseModel):
     minimum: int | None = None
     maximum: int | None = None
     initial: str | list[str] | None = None
+    # A date that should be a working day (a milestone, a meeting): one on a day off is
+    # warned about, and kept only when confirmed (bot.dayoff.form_warnings).
+    working_day: bool = False
 
 
 class Form(BaseModel):
@@ -104,6 +108,8 @@ def _clean(form_field: FormField, raw: RawValue, ctx: FormContext) -> Any:
             raise ValueError(t("form.too_long", max=form_field.max_length, length=len(text)))
         return text
     if kind is FieldKind.DATE:
+        if form_field.working_day:
+            text = _unsure(text)
         try:
             found = parse_date(text, ctx.today)
         except DateError as error:
@@ -133,6 +139,23 @@ def _clean(form_field: FormField, raw: RawValue, ctx: FormContext) -> Any:
     if persoon_id is None:
         raise ValueError(t("form.bad_persoon", word=text))
     return persoon_id
+
+
+def _sure_word(text: str) -> bool:
+    first, _, rest = text.strip().partition(" ")
+    return first.lower() in SURE_WORDS and bool(rest.strip())
+
+
+def _unsure(text: str) -> str:
+    """``toch 1 mei`` without its ``toch``: the date a typed form confirms on a day off."""
+    return text.strip().partition(" ")[2].strip() if _sure_word(text) else text
+
+
+def confirmed(form: Form, raw: Mapping[str, RawValue]) -> set[str]:
+    """The working-day fields typed with "toch" before their date, as a typed command
+    confirms a day off (Mattermost dialogs and the console have a text field for it)."""
+    return {f.name for f in form.fields
+            if f.working_day and isinstance(value := raw.get(f.name), str) and _sure_word(value)}
 
 
 def _labels(form_field: FormField) -> str:

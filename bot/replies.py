@@ -13,6 +13,9 @@ class Reply(BaseModel):
     messages: list[Message] = Field(default_factory=list)
     form: Form | None = None
     errors: dict[str, str] = Field(default_factory=dict)
+    # Fields whose date falls on a day off, with the warning without how to confirm it:
+    # a platform that shows ``form`` again says how there (bot.dayoff.form_guard).
+    day_off: dict[str, str] = Field(default_factory=dict)
     in_channel: bool = False
     # True when the bot said no (a UserError): nothing was changed.
     refused: bool = False

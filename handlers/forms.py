@@ -70,7 +70,7 @@ def new_opgave_form(ctx: Ctx, args: dict[str, str]) -> Form:
             FormField(name="mijlpaal_titel", label=t("field.mijlpaal_titel"),
                       kind=FieldKind.TEXT),
             FormField(name="mijlpaal_datum", label=t("field.mijlpaal_datum"),
-                      kind=FieldKind.DATE, hint=t("field.datum.hint")),
+                      kind=FieldKind.DATE, hint=t("field.datum.hint"), working_day=True),
         ],
     )
 
@@ -123,7 +123,7 @@ def new_milestone_form(ctx: Ctx, args: dict[str, str]) -> Form:
                 submit_label=t("form.mijlpaal.submit"), args={"code": opgave.code}, fields=[
         FormField(name="titel", label=t("field.titel"), kind=FieldKind.TEXT, required=True),
         FormField(name="datum", label=t("field.datum"), kind=FieldKind.DATE, required=True,
-                  hint=t("field.datum.hint")),
+                  hint=t("field.datum.hint"), working_day=True),
         FormField(name="besluit_door", label=t("field.besluit_door"), kind=FieldKind.CHOICE,
                   options=[Option(value=b.code, label=b.naam) for b in bodies]),
     ])
@@ -174,7 +174,7 @@ def move_form(ctx: Ctx, args: dict[str, str]) -> Form:
                              label=f"#{m.volgnummer} {m.titel} ({views.short_date(m.datum)})")
                       for m in open_ones]),
         FormField(name="datum", label=t("field.nieuwe_datum"), kind=FieldKind.DATE,
-                  required=True, hint=t("field.datum.hint")),
+                  required=True, hint=t("field.datum.hint"), working_day=True),
     ])
 
 

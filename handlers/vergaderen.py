@@ -208,7 +208,9 @@ def _owed(ctx: Ctx, args: dict[str, str]) -> tuple[Besluit, Gemeente, str]:
 def step_form(ctx: Ctx, args: dict[str, str]) -> Form:
     found, gemeente, owed = _owed(ctx, args)
     fields = [FormField(name="datum", label=t(f"field.stap.datum.{owed}"), kind=FieldKind.DATE,
-                        required=owed.endswith("voorgelegd"), hint=t("field.datum.hint"))]
+                        required=owed.endswith("voorgelegd"), hint=t("field.datum.hint"),
+                        # put to a college or council meeting: a meeting is on a working day
+                        working_day=owed.endswith("voorgelegd"))]
     if not owed.endswith("voorgelegd"):
         fields = [FormField(name="uitkomst", label=t("field.stap.uitkomst"),
                             kind=FieldKind.CHOICE, required=True, options=[

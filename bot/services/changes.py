@@ -163,11 +163,16 @@ def set_role(ctx: Ctx, code: str, rol: str,
     touch(ctx, opgave)
     ctx.session.flush()
     if persoon is not None and persoon.id != ctx.actor.id:
-        notify.to_person(ctx, persoon, Message(
-            heading=t("notice.role.heading", rol=rol, code=opgave.code),
-            sections=[Section(lines=[line(opgave.titel),
-                                     line(t("notice.role.by", naam=ctx.actor.naam))])],
-        ), key=f"rol:{opgave.id}:{column}:{opgave.versie}")
+        def notice(heading: str, by: str) -> Message:
+            return Message(heading=heading, sections=[Section(lines=[
+                line(opgave.titel), line(t(by, naam=ctx.actor.naam, code=opgave.code))])])
+
+        notify.to_person(
+            ctx, persoon, notice(t("notice.role.heading", rol=rol, code=opgave.code),
+                                 "notice.role.by"),
+            key=f"rol:{opgave.id}:{column}:{opgave.versie}",
+            about=lambda wie: notice(t("notice.role.heading.vervanger", wie=wie, rol=rol,
+                                       code=opgave.code), "notice.role.by.vervanger"))
     return opgave, persoon
 
 

@@ -9,7 +9,7 @@ channel is never anyone's personal inbox: what reaches nobody is stored as such 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 
@@ -143,14 +143,16 @@ def to_people(ctx: Ctx, people: Iterable[Persoon | None], message: Message, key:
 
 def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
               circle: set[int] | None = None, served: set[int] | None = None,
-              skip: frozenset[int] = frozenset()) -> int:
+              skip: frozenset[int] = frozenset(),
+              about: Callable[[str], Message] | None = None) -> int:
     """Deliver to a person or by DM to their stand-in (for something confidential: one
     inside its ``circle``, else the programmamanager). With no stand-in who has an
     account it reaches nobody: stored as such for the programmamanager's count, never
     posted in a channel. ``served`` collects who received this notification already: a
     stand-in who got it in their own right does not get it again on someone else's
     behalf; a stand-in in ``skip`` (who caused it) is passed over. Returns how many rows
-    were new."""
+    were new. ``about`` writes the message in the third person, given who it is about,
+    for a message that speaks to its reader ("Je bent nu …"): a stand-in reads that."""
     stored = 0
     reached: set[int] = set()  # added to ``served`` after all platforms, each gets a copy
     for platform in platforms_of(ctx):
@@ -167,7 +169,7 @@ def to_person(ctx: Ctx, persoon: Persoon, message: Message, key: str,
             if served is not None and target.id != persoon.id and target.id in served:
                 continue
             reached.add(target.id)
-            sent = message if target.id == persoon.id else _for(message, persoon)
+            sent = message if target.id == persoon.id else _for(message, persoon, about)
             stored += outbox.enqueue(
                 ctx.session, delivery_key=f"{key}:@{persoon.id}:{target.id}:{platform}",
                 regio_id=ctx.regio.id, platform=platform, doel_soort="persoon",
@@ -199,13 +201,19 @@ def reaches_someone(ctx: Ctx, persoon: Persoon) -> bool:
     return all(_stand_in(ctx, persoon, p, None) is not None for p in platforms_of(ctx))
 
 
-def _for(message: Message, persoon: Persoon) -> Message:
+def _for(message: Message, persoon: Persoon,
+         about: Callable[[str], Message] | None = None) -> Message:
     """The same message in the third person for a stand-in: the heading says whom it is
-    for ("Voor Karel Boer (Wethouder Houten, geen chataccount): …")."""
+    for ("Voor Karel Boer (Wethouder Houten, geen chataccount): …"), or, written about
+    them by ``about``, names them itself ("Karel Boer (…) is nu projectleider …")."""
     who = (t("notice.standin.wie", naam=persoon.naam, functie=persoon.functie)
            if persoon.functie else t("notice.standin.wie_zonder_functie", naam=persoon.naam))
-    heading = (t("notice.standin.kop", wie=who, kop=message.heading) if message.heading
-               else t("notice.standin.kop_leeg", wie=who))
+    if about is not None:
+        message = about(who)
+        heading = message.heading
+    else:
+        heading = (t("notice.standin.kop", wie=who, kop=message.heading) if message.heading
+                   else t("notice.standin.kop_leeg", wie=who))
     return message.model_copy(update={
         "heading": heading, "context": [t("notice.standin", naam=persoon.naam),
                                         *message.context]})

@@ -47,6 +47,14 @@ def milestone_buttons(opgave: Opgave, mijlpaal: Mijlpaal) -> list[Button]:
     ]
 
 
+def for_vervanger(message: Message) -> Message:
+    """``message`` for a vervanger outside the opgave's driehoek: only the button that
+    is theirs to use, snoozing what reaches them on someone's behalf (closing, moving,
+    a blockage or the status are the driehoek's, and would only be refused)."""
+    return message.model_copy(update={"buttons": [
+        b for b in message.buttons if b.args.get("form") == "mijlpaal.later"]})
+
+
 def reminder(opgave: Opgave, mijlpaal: Mijlpaal, due: Reminder, today: date,
              working_days: int, on_behalf: tuple[Persoon, date] | None = None) -> Message:
     """A milestone reminder; ``on_behalf`` names who is away (and until when) when it

@@ -6,7 +6,7 @@ occurrence, so planning again — in this process or three others — adds nothi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from bot import schedule
 from bot.context import Ctx
 from bot.messages import Message
+from bot.permissions import holds
 from bot.schedule import Reminder, Rules, due_for, return_day, status_round
 from bot.services import notify
 from bot.services import reminder_messages as messages
@@ -71,7 +72,8 @@ Build = Callable[[tuple[Persoon, date] | None], Message]
 
 
 def _send(plan: Plan, persoon: Persoon, build: Build, key: str,
-          away: dict[int, Afwezigheid], served: set[int] | None = None) -> int:
+          away: dict[int, Afwezigheid], served: set[int] | None = None, *,
+          opgave: Opgave) -> int:
     """To the person; while they are away to their vervanger, or (without one) not now:
     they get one folded message when they return. Returns the rows newly stored."""
     absence = away.get(persoon.id)
@@ -81,7 +83,12 @@ def _send(plan: Plan, persoon: Persoon, build: Build, key: str,
         return 0
     if served is not None and absence.vervanger_id in served:
         return 0
-    return notify.to_person(plan.ctx, absence.vervanger, build((persoon, absence.tot)),
+    message = build((persoon, absence.tot))
+    if not holds(replace(plan.ctx, actor=absence.vervanger), "opgave.status", opgave):
+        # Not of this opgave's driehoek (the status, milestone and dilemma rights are
+        # one set): they read it to know, with no button a click on would be refused.
+        message = messages.for_vervanger(message)
+    return notify.to_person(plan.ctx, absence.vervanger, message,
                             f"{key}:afwezig@{persoon.id}", served=served)
 
 
@@ -132,7 +139,8 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
                 served.add(persoon.id)  # reached before: still no copy for their stand-in
                 continue
             build = partial(messages.reminder, opgave, mijlpaal, due, today, left)
-            sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served)
+            sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served,
+                          opgave=opgave)
     return sent
 
 
@@ -173,11 +181,11 @@ def _escalate(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, 
                     plan.rules.escalate_after)
     sponsor = people.get(opgave.ambtelijk_opdrachtgever_id or 0)
     if sponsor is not None and sponsor.actief:
-        return _send(plan, sponsor, build, key, away)
+        return _send(plan, sponsor, build, key, away, opgave=opgave)
     managers = ctx.session.scalars(select(Persoon).where(
         Persoon.regio_id == ctx.regio.id, Persoon.is_programmamanager, Persoon.actief)
         .order_by(Persoon.id))
-    return sum(_send(plan, manager, build, key, away) for manager in managers)
+    return sum(_send(plan, manager, build, key, away, opgave=opgave) for manager in managers)
 
 
 def _dues(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
@@ -248,7 +256,7 @@ def plan_status_requests(plan: Plan, away: dict[int, Afwezigheid]) -> int:
                                       messages.status_request(opgave, shown, weeks), key)
         else:
             build = partial(messages.status_request, opgave, shown, weeks)
-            sent += _send(plan, opgave.projectleider, build, key, away)
+            sent += _send(plan, opgave.projectleider, build, key, away, opgave=opgave)
     return sent
 
 

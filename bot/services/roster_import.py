@@ -13,12 +13,14 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.context import Ctx, system_actor
 from bot.services import audit
-from bot.services.roster import EMAIL, HANDLE, NO, YES
+from bot.services.roster import EMAIL, HANDLE, NO, YES, standin_warning
 from bot.texts import t
 from storage.models import Gemeente, Persoon, PloLid, Regio
 
@@ -41,6 +43,8 @@ class Plan:
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
     rows: list[dict[str, str]] = field(default_factory=list)
+    # Stand-ins set by the file through whom someone's messages still reach no one.
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
@@ -194,3 +198,25 @@ def _set(session: Session, persoon: Persoon, column: str, value: str,
         if value == "ja" and persoon.gemeente_id is not None:
             session.add(PloLid(persoon_id=persoon.id, gemeente_id=persoon.gemeente_id))
         session.flush()
+
+
+def warn(session: Session, regio: Regio, result: Plan, now: datetime, tz: ZoneInfo) -> None:
+    """Fill in ``result.warnings`` as ``/opgave beheer persoon wijzig … vervanger`` warns:
+    the plan is carried out in a savepoint, each person the file gives a stand-in is
+    checked as the command checks them, and all of it is undone."""
+    if result.errors:
+        return
+    handles = [row["handle"].lower() for row in result.rows if row.get("vervanger")]
+    if not handles:
+        return
+    savepoint = session.begin_nested()
+    try:
+        apply(session, regio, result, now)
+        ctx = Ctx(session=session, regio=regio, actor=system_actor(regio), now=now, tz=tz,
+                  platform="console")
+        people = {p.handle: p for p in session.scalars(select(Persoon).where(
+            Persoon.regio_id == regio.id, Persoon.handle.in_(handles)))}
+        result.warnings = [warning for handle in handles
+                           if (warning := standin_warning(ctx, people[handle])) is not None]
+    finally:
+        savepoint.rollback()

@@ -30,6 +30,8 @@ TEXTS: dict[str, str] = {
     "datum.vrij.typ": "Or type: {toch} or {werkdag}",
     "datum.vrij.knop.toch": "On {dag} anyway",
     "datum.vrij.knop.werkdag": "On {dag}",
+    "datum.vrij.form.typ": "Type {werkdag}, or ‘{toch}’ to keep this date.",
+    "slack.form.vrij": "Pick another date, or click ‘{knop}’ again to keep this date.",
     "grammar.datum_bereik": "‘{word}’ is too far away. Choose a date between 1 January "
                             "{first} and 31 December {last}, like 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is not a status. Choose from: op koers, aandacht, risico, "
@@ -377,6 +379,8 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Updated by {naam}; was: {old}.",
     "notice.role.heading": "You are now {rol} of {code}",
     "notice.role.by": "Assigned by {naam}. /opgave status shows your opgaven.",
+    "notice.role.heading.vervanger": "{wie} is now {rol} of {code}",
+    "notice.role.by.vervanger": "Assigned by {naam}. /opgave status {code} shows the opgave.",
     "notice.standin": "You receive this as the stand-in of {naam}.",
     "notice.standin.wie": "{naam} ({functie}, no chat account)",
     "notice.standin.wie_zonder_functie": "{naam} (no chat account)",

@@ -26,6 +26,9 @@ TEXTS: dict[str, str] = {
     "datum.vrij.typ": "Of typ: {toch} of {werkdag}",
     "datum.vrij.knop.toch": "Toch op {dag}",
     "datum.vrij.knop.werkdag": "Op {dag}",
+    "datum.vrij.form.typ": "Typ {werkdag}, of ‘{toch}’ om deze datum te houden.",
+    "slack.form.vrij": "Kies een andere datum, of klik nogmaals op ‘{knop}’ om deze datum "
+                       "te houden.",
     "grammar.datum_bereik": "‘{word}’ ligt te ver weg. Kies een datum tussen 1 januari "
                             "{first} en 31 december {last}, zoals 12-03-2026.",
     "grammar.bad_status": "‘{word}’ is geen status. Kies uit: op koers, aandacht, risico, "
@@ -368,6 +371,8 @@ TEXTS: dict[str, str] = {
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",
     "notice.role.heading": "Je bent nu {rol} van {code}",
     "notice.role.by": "Toegewezen door {naam}. /opgave status toont je opgaven.",
+    "notice.role.heading.vervanger": "{wie} is nu {rol} van {code}",
+    "notice.role.by.vervanger": "Toegewezen door {naam}. /opgave status {code} toont de opgave.",
     "notice.standin": "Je krijgt dit als vervanger van {naam}.",
     "notice.standin.wie": "{naam} ({functie}, geen chataccount)",
     "notice.standin.wie_zonder_functie": "{naam} (geen chataccount)",

@@ -65,8 +65,8 @@ def test_a_week_in_the_register(tmp_path: Path) -> None:
         "✅ Gerrit Visser is nu projectleider van WMO-04.",
         "→ @pl-wmo: *Je bent nu projectleider van WMO-04*",
         "✅ Maarten de Graaf is nu bestuurlijk opdrachtgever van WMO-04.",
-        # wethouder-lopik has no account: her stand-in receives it, saying so
-        "→ @plo-lopik: *Voor Maarten de Graaf (Wethouder Lopik, geen chataccount): Je bent nu "
+        # wethouder-lopik has no account: his stand-in receives it, about him (issue 23)
+        "→ @plo-lopik: *Maarten de Graaf (Wethouder Lopik, geen chataccount) is nu "
         "bestuurlijk opdrachtgever van WMO-04*",
         "(Je krijgt dit als vervanger van Maarten de Graaf.)",
         "✅ Houten doet niet mee aan WMO-04.",

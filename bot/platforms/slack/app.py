@@ -239,6 +239,13 @@ class SlackAdapter:
         team = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
         reply = self.bot.submit(self.account(team, body["user"]["id"]), meta.get("f", ""),
                                 meta.get("g", {}), values, self.clock())
+        if reply.day_off and reply.form is not None:
+            # The modal again, as filled in, with the warning under the date: the same
+            # date submitted again is kept (the form's arguments say it was warned about).
+            ack(response_action="update", view=blocks.modal(
+                blocks.warned(reply.form, reply.day_off),
+                {"f": reply.form.id, "g": reply.form.args, "c": meta.get("c")}))
+            return
         if reply.errors:
             ack(response_action="errors", errors=reply.errors)
             return

@@ -221,11 +221,14 @@ def _element(form_field: FormField) -> Any:
         case FieldKind.MULTI_CHOICE:
             options = [_option(o.value, o.label) for o in form_field.options]
             initial_values = form_field.initial if isinstance(form_field.initial, list) else []
-            chosen = [o for o in options if o.value in initial_values]
+            several = [o for o in options if o.value in initial_values]
             return StaticMultiSelectElement(action_id="v", options=options,
-                                            initial_options=chosen or None)
+                                            initial_options=several or None)
         case FieldKind.PERSOON:
-            return ExternalDataSelectElement(action_id=PERSON_OPTIONS, min_query_length=1)
+            picked = next((_option(o.value, o.label) for o in form_field.options
+                           if o.value == initial), None)
+            return ExternalDataSelectElement(action_id=PERSON_OPTIONS, min_query_length=1,
+                                             initial_option=picked)
         case _:
             return PlainTextInputElement(action_id="v", initial_value=initial,
                                          max_length=form_field.max_length)
@@ -237,6 +240,14 @@ def _is_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def warned(form: Form, day_off: Mapping[str, str]) -> Form:
+    """``form`` with each day-off warning as the hint of its date, saying how to keep it."""
+    keep = t("slack.form.vrij", knop=form.submit_label)
+    return form.model_copy(update={"fields": [
+        f.model_copy(update={"hint": f"⚠️ {day_off[f.name]} {keep}"}) if f.name in day_off
+        else f for f in form.fields]})
 
 
 def modal(form: Form, metadata: dict[str, Any]) -> View:

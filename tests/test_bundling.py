@@ -15,10 +15,10 @@ from bot.dispatch import BUNDLE_MAX, Delivery, MaybeDelivered, dispatch, marked
 from bot.messages import Button, Message, Section, line
 from bot.platforms.console import ConsoleSender
 from bot.render_text import render
+from bot.texts import t
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxBericht, Persoon, Regio
-from bot.texts import t
 from tests.conftest import NOW, Chat
 from tests.test_decisions import MEETING_DAY, press
 from tests.test_meetings import overleg

@@ -233,9 +233,9 @@ def _element(form_field: FormField) -> Any:
         case FieldKind.MULTI_CHOICE:
             options = [_option(o.value, o.label) for o in form_field.options]
             initial_values = form_field.initial if isinstance(form_field.initial, list) else []
-            chosen = [o for o in options if o.value in initial_values]
+            picked = [o for o in options if o.value in initial_values]
             return StaticMultiSelectElement(action_id="v", options=options,
-                                            initial_options=chosen or None)
+                                            initial_options=picked or None)
         case FieldKind.PERSOON:
             return ExternalDataSelectElement(action_id=PERSON_OPTIONS, min_query_length=1)
         case _:

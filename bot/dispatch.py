@@ -32,7 +32,7 @@ from typing import Protocol, runtime_checkable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.messages import Message, Section, buttons_in, line
+from bot.messages import Message, Section, line
 from bot.services.notify import PLO_CHANNEL_FALLBACK
 from storage import outbox
 from storage.db import Database
@@ -63,8 +63,8 @@ class Delivery:
 
 
 # A bundle: at most this many messages for one person in one post (the rest go in the
-# next), and only messages without buttons — a click spends a post's buttons, and in a
-# bundle it would spend those of every other section too.
+# next), and fewer where the platform says more would not fit (``KnowsLimits``). Each
+# message's buttons stay with its own section, and a click spends that section only.
 BUNDLE_MAX = 10
 BUNDLE_MARK = "+bundel"
 
@@ -78,13 +78,14 @@ def marked(delivery: Delivery, key: object, bundle: object) -> bool:
 
 def bundle_message(messages: list[Message]) -> Message:
     """Several messages as one: each one's heading a section title, its sections and its
-    context lines after it."""
+    context lines after it; its own buttons go with its first section."""
     sections: list[Section] = []
     for message in messages:
         parts = list(message.sections) or [Section()]
         first = parts[0]
         sections.append(first.model_copy(update={
-            "title": " · ".join(x for x in (message.heading, first.title) if x) or None}))
+            "title": " · ".join(x for x in (message.heading, first.title) if x) or None,
+            "buttons": [*first.buttons, *message.buttons]}))
         sections += parts[1:]
         if message.context:
             sections.append(Section(lines=[line(c) for c in message.context]))
@@ -133,6 +134,15 @@ class KnowsChannels(Protocol):
 
     def channel_for(self, delivery: Delivery) -> str:
         """The ID of the conversation this delivery goes to."""
+
+
+@runtime_checkable
+class KnowsLimits(Protocol):
+    """A sender whose platform takes only so much in one post (Slack's 50 blocks,
+    Mattermost's message length): a bundle that would not fit goes in two posts."""
+
+    def fits(self, message: Message) -> bool:
+        """Whether the platform takes ``message`` whole, nothing cut."""
 
 
 @dataclass
@@ -287,7 +297,8 @@ class Dispatcher:
             teams = _teams(session, self.sender.platform, rows)
             session.expunge_all()
         result = DispatchResult()
-        queue = deque(units(rows))
+        queue = deque(units(rows, self.sender.fits if isinstance(self.sender, KnowsLimits)
+                            else None))
         # Past half the lease, give the rest back: another worker may take over what is left.
         deadline = self.clock() + self.lease / 2
         while queue:
@@ -415,26 +426,30 @@ Unit = list[OutboxBericht]
 
 
 def _bundles(row: OutboxBericht) -> bool:
-    """Whether the row may share a post: a person's, not uncertain, without buttons."""
-    return row.doel_soort == "persoon" and not row.onzeker and not buttons_in(
-        Message.model_validate(row.bericht))
+    """Whether the row may share a post: a person's, and not uncertain."""
+    return row.doel_soort == "persoon" and not row.onzeker
 
 
-def units(rows: list[OutboxBericht]) -> list[Unit]:
+def units(rows: list[OutboxBericht],
+          fits: Callable[[Message], bool] | None = None) -> list[Unit]:
     """The claimed rows as posts, in the claim's order: a person's rows that may share a
-    post go together (at most ``BUNDLE_MAX``), placed where the first of them was."""
+    post go together (at most ``BUNDLE_MAX``, and only as many as ``fits`` one post),
+    placed where the first of them was."""
     found: list[Unit] = []
-    open_for: dict[str, Unit] = {}
+    open_for: dict[str, tuple[Unit, list[Message]]] = {}
     for row in rows:
         if not _bundles(row):
             found.append([row])
             continue
-        unit = open_for.get(row.doel)
-        if unit is None or len(unit) >= BUNDLE_MAX:
-            unit = open_for[row.doel] = [row]
-            found.append(unit)
-        else:
+        message = Message.model_validate(row.bericht)
+        unit, messages = open_for.get(row.doel, ([], []))
+        if unit and len(unit) < BUNDLE_MAX and (
+                fits is None or fits(bundle_message([*messages, message]))):
             unit.append(row)
+            messages.append(message)
+        else:
+            open_for[row.doel] = ([row], [message])
+            found.append(open_for[row.doel][0])
     return found
 
 

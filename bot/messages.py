@@ -54,6 +54,9 @@ class Section(BaseModel):
     title: str | None = None
     lines: list[Line] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
+    # Buttons shown after this section: in a bundle, each message's own buttons go with
+    # its section, so a click can spend that section alone.
+    buttons: list[Button] = Field(default_factory=list)
 
 
 class Message(BaseModel):
@@ -82,7 +85,13 @@ def people_in(message: Message) -> set[int]:
     return found
 
 
+def section_buttons(section: Section) -> list[Button]:
+    """A section's buttons: those beside its lines, then its own."""
+    return [*(item.button for item in section.lines if item.button is not None),
+            *section.buttons]
+
+
 def buttons_in(message: Message) -> list[Button]:
-    """Every button of a message: those beside its lines, then its own."""
-    return [*(item.button for section in message.sections for item in section.lines
-              if item.button is not None), *message.buttons]
+    """Every button of a message: each section's, in order, then the message's own."""
+    return [*(b for section in message.sections for b in section_buttons(section)),
+            *message.buttons]

@@ -47,6 +47,8 @@ def render(message: Message, button: ButtonLabel) -> str:
         out += [f"{indent}{bullet}{line_text(item, button)}" for item in section.lines]
         out += [f"{indent}{clean(f.label)}: {''.join(part_text(p) for p in f.value)}"
                 for f in section.facts]
+        if section.buttons:
+            out.append(indent + " ".join(button(b) for b in section.buttons))
     if message.buttons:
         out.append(" ".join(button(b) for b in message.buttons))
     out += [f"({clean(c)})" for c in message.context]

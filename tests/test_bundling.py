@@ -1,8 +1,9 @@
 """A person's messages that are due together arrive as one post (issue 23 §2): sections
 one after another, at most ``BUNDLE_MAX`` in a post, exactly once — every outbox row of
 the bundle is marked sent with the bundle's post id, and a bundle whose send was
-uncertain is found again by any of its rows. Messages with buttons go alone (a click
-spends a post's buttons). On SQLite and PostgreSQL."""
+uncertain is found again by any of its rows. A message's buttons stay with its own
+section, so messages with buttons are bundled too, and a bundle holds no more than its
+platform takes in one post. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from bot.dispatch import BUNDLE_MAX, Delivery, MaybeDelivered, dispatch, marked
 from bot.messages import Button, Message, Section, line
 from bot.platforms.console import ConsoleSender
 from bot.render_text import render
+from bot.texts import t
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxBericht, Persoon, Regio
 from tests.conftest import NOW, Chat
+from tests.test_decisions import MEETING_DAY, press
+from tests.test_meetings import overleg
 
 
 class Platform:
@@ -105,14 +109,57 @@ def test_a_bundle_holds_at_most_ten_and_the_rest_go_in_the_next(any_demo_db: Dat
     assert all(status == "sent" for _, status, _ in statuses(any_demo_db))
 
 
-def test_a_message_with_buttons_goes_alone(any_demo_db: Database) -> None:
-    with_button = Message(heading="Mijlpaal", buttons=[Button(label="Afgerond", action="x")])
+def test_a_message_with_buttons_is_bundled_its_buttons_under_its_own_section(
+        any_demo_db: Database) -> None:
+    with_button = Message(heading="Mijlpaal", sections=[Section(lines=[line("te laat")])],
+                          buttons=[Button(label="Afgerond", action="x")],
+                          context=[t("herinnering.context", code="JGD-03", titel="Jeugd")])
     enqueue(any_demo_db, "plo-houten", [notice(0), with_button, notice(2)])
     platform = Platform()
     dispatch(any_demo_db, platform, NOW)
-    assert sorted(len(d.bundled) or 1 for d in platform.posted) == [1, 2]
-    alone = next(d for d in platform.posted if not d.bundled)
-    assert alone.delivery_key == "m1" and alone.message.buttons
+    assert [d.bundled for d in platform.posted] == [("m0", "m1", "m2")]
+    bundle = platform.posted[0].message
+    assert not bundle.buttons
+    assert [[b.label for b in s.buttons] for s in bundle.sections] == [
+        [], ["Afgerond"], [], []]
+    assert render(bundle, lambda b: f"[{b.label}]").split("\n") == [
+        "Bericht 0:", "  • regel 0", "Mijlpaal:", "  • te laat", "  [Afgerond]",
+        "JGD-03 Jeugd", "Bericht 2:", "  • regel 2"]
+
+
+class Limited(Platform):
+    """A platform that takes at most three sections in one post."""
+
+    def fits(self, message: Message) -> bool:
+        return len(message.sections) <= 3
+
+
+def test_a_bundle_holds_no_more_than_its_platform_takes_in_one_post(
+        any_demo_db: Database) -> None:
+    enqueue(any_demo_db, "plo-houten", [notice(n) for n in range(7)])
+    platform = Limited()
+    dispatch(any_demo_db, platform, NOW)
+    assert [d.bundled for d in platform.posted] == [
+        ("m0", "m1", "m2"), ("m3", "m4", "m5"), ()]
+    assert platform.posted[-1].delivery_key == "m6"
+    assert all(status == "sent" for _, status, _ in statuses(any_demo_db))
+
+
+def test_one_dm_per_person_for_the_follow_up_of_a_meetings_decisions(
+        any_demo_db: Database) -> None:
+    for code in ("JGD-03", "JGD-01"):
+        overleg(any_demo_db, "secretaris-bpsdl", f"besluit bpsdl {code} raad {code} vastgesteld",
+                MEETING_DAY)
+    overleg(any_demo_db, "secretaris-bpsdl", "afsluiten bpsdl", MEETING_DAY)
+    platform = Platform()
+    dispatch(any_demo_db, platform, MEETING_DAY)
+    to_houten = [d for d in platform.posted if d.kind == "persoon" and d.address == "plo-houten"]
+    assert len(to_houten) == 1
+    asked = [b for s in to_houten[0].message.sections for b in s.buttons]
+    assert [b.label for b in asked] == ["Teruggekoppeld", "Teruggekoppeld"]
+    for button in asked:  # each section's button acts on its own decision
+        assert "Volgende stap" in press(any_demo_db, "plo-houten", button.action,
+                                        button.args, MEETING_DAY)
 
 
 def test_people_get_their_own_bundles(any_demo_db: Database) -> None:

@@ -25,11 +25,12 @@ from sqlalchemy import select
 
 from bot.app import Regiobot
 from bot.dispatch import Dispatcher, Sender
+from bot.messages import Message
 from bot.planner import plan
 from bot.platforms.console import Console, ConsoleSender
 from bot.platforms.mattermost.app import MattermostAdapter
 from bot.platforms.mattermost.client import Client
-from bot.platforms.mattermost.sender import PROP, MattermostSender
+from bot.platforms.mattermost.sender import BUNDLE_PROP, PROP, MattermostSender
 from bot.platforms.slack.app import SlackAdapter
 from bot.platforms.slack.sender import EVENT_TYPE, SlackSender, sending_client
 from bot.schedule import Rules
@@ -175,6 +176,16 @@ def only(found: list[T], what: str) -> T:
 CONSOLE_BUTTON = re.compile(r"\[#\d+ ([^\]]+)\]")
 
 
+def heading_of(row: OutboxBericht) -> str:
+    """The heading of a row's message: in a bundle, the title of its own section."""
+    return Message.model_validate(row.bericht).heading or ""
+
+
+def carries(keys: dict[str, Any], row: OutboxBericht, key: str, bundle: str) -> bool:
+    """Whether a post's keys (its own, and a bundle's) name this row."""
+    return keys.get(key) == row.delivery_key or row.delivery_key in (keys.get(bundle) or [])
+
+
 def console_shown(text: str) -> Shown:
     """The console's text (``bot.render_text.render``); its buttons are ``[#n label]``."""
     lines = text.split("\n")
@@ -309,7 +320,9 @@ class ConsoleRun(Run):
 
     def press(self, handle: str, row: OutboxBericht, label: str) -> None:
         _, text = self.written(row)
-        number = only(re.findall(rf"\[#(\d+) {re.escape(label)}\]", text), label)
+        # The row's own buttons: the first line of buttons from its heading on.
+        mine = next(ln for ln in text[text.index(heading_of(row)):].split("\n") if "[#" in ln)
+        number = only(re.findall(rf"\[#(\d+) {re.escape(label)}\]", mine), label)
         self.line(handle, f"#{number}")
 
     def sender(self) -> Sender:
@@ -370,13 +383,16 @@ class SlackRun(Run):
     def post_of(self, row: OutboxBericht) -> dict[str, Any]:
         return only([c.body for c in self.slack.stand_in.of("chat.postMessage")
                      if (c.body.get("metadata") or {}).get("event_type") == EVENT_TYPE
-                     and c.body["metadata"]["event_payload"]["delivery_key"]
-                     == row.delivery_key], row.delivery_key)
+                     and carries(c.body["metadata"]["event_payload"], row, "delivery_key",
+                                 "bundle")], row.delivery_key)
 
     def press(self, handle: str, row: OutboxBericht, label: str) -> None:
         post = self.post_of(row)
-        button = only([b for b in buttons_of(post["blocks"]) if b["text"]["text"] == label],
-                      label)
+        blocks = post["blocks"]
+        # The row's own buttons: the first ones from the block of its heading on.
+        start = next(n for n, b in enumerate(blocks) if heading_of(row) in str(b))
+        mine = next(b for b in blocks[start:] if buttons_of([b]))
+        button = only([b for b in buttons_of([mine]) if b["text"]["text"] == label], label)
         start = len(self.slack.stand_in.calls)
         channel = post["channel"]
         self.slack.click(self.user[handle], button,
@@ -419,8 +435,8 @@ class MattermostRun(Run):
     def keep_posted(self) -> None:
         channels = {dm_channel(user): f"@{handle}" for user, handle in self.handles().items()}
         for post in self.mm.api.posts[self.kept:]:
-            key = (post.get("props") or {}).get(PROP)
-            if key:
+            props = post.get("props") or {}
+            for key in props.get(BUNDLE_PROP) or [props.get(PROP)] * bool(props.get(PROP)):
                 channel = post["channel_id"]  # the mock's channel ids: ch<name>, dm<user>
                 where = channels.get(channel) or "#" + channel.removeprefix("ch")
                 self.as_posted[key].append(Post(
@@ -457,9 +473,13 @@ class MattermostRun(Run):
 
     def press(self, handle: str, row: OutboxBericht, label: str) -> None:
         post = only([p for p in self.mm.api.posts
-                     if (p.get("props") or {}).get(PROP) == row.delivery_key], row.delivery_key)
-        action = only([a for attachment in post["props"]["attachments"]
-                       for a in attachment["actions"] if a["name"] == label], label)
+                     if carries(p.get("props") or {}, row, PROP, BUNDLE_PROP)], row.delivery_key)
+        # A bundle's: the attachment titled with the row's heading.
+        mine = [att for att in post["props"]["attachments"]
+                if BUNDLE_PROP not in post["props"]
+                or att.get("title", "").startswith(heading_of(row))]
+        action = only([a for attachment in mine for a in attachment["actions"]
+                       if a["name"] == label], label)
         start = len(self.mm.api.posts)
         answer = self.mm.click(handle, action, channel=post["channel_id"], post_id=post["id"])
         assert answer.status == 200, answer
@@ -653,7 +673,8 @@ def test_on_the_console_the_scenario_runs_its_whole_course(on_console: Outcome) 
     assert on_console.mijlpalen == [(1, MIJLPAAL, MIJLPAAL_DATUM, PRESSED)]
     reminder = on_console.delivered[on_console.reminder]
     assert reminder.where == f"@{PROJECTLEIDER}"
-    assert reminder.shown.lines[0] == f"{CODE}#1 {MIJLPAAL}: bijna zover"
+    # In a bundle with the other reminders due that morning: its own section.
+    assert f"{CODE}#1 {MIJLPAAL}: bijna zover" in reminder.shown.lines
     assert on_console.seen[PROJECTLEIDER] == [Shown(
         (f"✅ Mijlpaal {CODE}#1 {MIJLPAAL} is afgerond.",), ("Bekijk",))]
     assert on_console.afweging["status"] == "afgerond"

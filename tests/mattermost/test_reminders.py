@@ -1,6 +1,8 @@
 """Reminders and the digest on Mattermost, sent by the worker through the REST API v4: a
 reminder is a DM whose sealed buttons close, move, report a blockage and snooze; the
-digest goes to the PLO channel. Each post carries its delivery key in ``props``."""
+digest goes to the PLO channel. Each post carries its delivery key in ``props``. The
+reminders due together arrive as one bundle, each with its buttons in an attachment
+titled with its own heading."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.dispatch import Dispatcher
+from bot.dispatch import BUNDLE_MARK, Dispatcher
 from bot.messages import Button, Message, Section, line
 from bot.planner import plan
 from bot.platforms.mattermost.sender import MattermostSender
@@ -36,9 +38,17 @@ def reminder(mm: MattermostClient) -> dict[str, Any]:
                 if "JGD-03#2 Besluit" in p["message"])
 
 
+def actions(post: dict[str, Any], ref: str = "JGD-03#2 Besluit") -> list[dict[str, Any]]:
+    """The buttons of the section about ``ref``: its own attachment."""
+    return next(att["actions"] for att in post["props"].get("attachments") or []
+                if ref in att.get("title", ""))
+
+
 def action(post: dict[str, Any], label: str) -> dict[str, Any]:
-    return next(a for att in post["props"]["attachments"] for a in att["actions"]
-                if a["name"] == label)
+    if "regiobot_bundle" not in post["props"]:
+        return next(a for att in post["props"]["attachments"] for a in att["actions"]
+                    if a["name"] == label)
+    return next(a for a in actions(post) if a["name"] == label)
 
 
 def test_the_reminder_is_a_dm_with_its_key_and_buttons_for_its_recipient(
@@ -46,18 +56,17 @@ def test_the_reminder_is_a_dm_with_its_key_and_buttons_for_its_recipient(
 ) -> None:
     post = reminder(mm)
     key = post["props"]["regiobot_delivery"]
-    assert key.startswith("herinnering:m") and key.endswith(":mattermost")
+    assert key.startswith("herinnering:m") and key.endswith(f":mattermost{BUNDLE_MARK}")
     assert post["pending_post_id"].startswith(f"{BOT}:")
-    actions = [a for att in post["props"]["attachments"] for a in att["actions"]]
-    assert [a["name"] for a in actions] == [
+    assert [a["name"] for a in actions(post)] == [
         "Afgerond", "Verplaats", "Blokkade melden", "Herinner me later"]
-    for a in actions:
+    for a in actions(post):
         context = a["integration"]["context"]
         assert (context["k"], context["u"], context["c"]) == (
             key, user_id("pl-jeugdinkoop"), dm_channel(user_id("pl-jeugdinkoop")))
     with mm.db.read() as s:
-        assert s.scalar(select(OutboxBericht.extern_id).where(
-            OutboxBericht.delivery_key == key)) == post["id"]
+        assert set(s.scalars(select(OutboxBericht.extern_id).where(
+            OutboxBericht.delivery_key.in_(post["props"]["regiobot_bundle"])))) == {post["id"]}
 
 
 def test_afgerond_in_the_reminder_closes_the_milestone(mm: MattermostClient) -> None:
@@ -69,9 +78,14 @@ def test_afgerond_in_the_reminder_closes_the_milestone(mm: MattermostClient) -> 
     assert answer.json() == {}
     confirmation = mm.api.posts_to(post["channel_id"])[-1]
     assert "JGD-03#2 Besluit maatregelenpakket is afgerond" in confirmation["message"]
-    # The reminder itself is updated: it says what was done and its buttons are spent.
-    assert post["message"].endswith("\n\n_✓ Afgerond_")
-    assert post["props"] == {"regiobot_delivery": key}
+    # The reminder itself is updated: its section says what was done and its buttons are
+    # spent; the other reminders of the bundle keep theirs.
+    section = post["message"].split("JGD-03#2 Besluit", 1)[1].split("\n**", 1)[0]
+    assert "_✓ Afgerond_" in section and post["message"].count("_✓ Afgerond_") == 1
+    assert post["props"]["regiobot_delivery"] == key
+    assert not [a for att in post["props"]["attachments"] if "JGD-03#2" in att["title"]
+                for a in att["actions"]]
+    assert post["props"]["attachments"]
     assert ("PUT", f"/api/v4/posts/{post['id']}/patch") in mm.api.calls()
     with mm.db.read() as s:
         assert s.scalar(select(Mijlpaal.afgerond_op).join(Opgave).where(

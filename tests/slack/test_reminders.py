@@ -1,6 +1,7 @@
 """A milestone reminder on Slack: a DM with its delivery key in the metadata, and
 buttons that act in the chat — close, move (date picker), report a blockage, remind me
-later."""
+later. The reminders due together arrive as one bundle, each with its buttons under its
+own section."""
 
 from __future__ import annotations
 
@@ -33,15 +34,26 @@ def deliver_reminders(slack: SlackClient) -> dict[str, Any]:
                 if c.body["channel"] == "DU0PL" and "JGD-03#2 Besluit" in str(c.body["blocks"]))
 
 
+def section_buttons(post: dict[str, Any], ref: str = "JGD-03#2 Besluit") -> list[dict[str, Any]]:
+    """The buttons of the bundle's section about ``ref``: the actions block after it."""
+    about = ""
+    for block in post["blocks"]:
+        if block["type"] == "section":
+            about = block["text"]["text"] if "*" in block["text"]["text"][:1] else about
+        elif block["type"] == "actions" and ref in about:
+            return buttons_of([block])
+    raise AssertionError(f"no buttons under {ref}")
+
+
 def button(post: dict[str, Any], label: str) -> dict[str, Any]:
-    return next(b for b in buttons_of(post["blocks"]) if b["text"]["text"] == label)
+    return next(b for b in section_buttons(post) if b["text"]["text"] == label)
 
 
 def test_the_reminder_is_a_dm_that_carries_its_delivery_key(slack: SlackClient) -> None:
     post = deliver_reminders(slack)
     assert post["metadata"]["event_type"] == "regiobot_delivery"
     assert post["metadata"]["event_payload"]["delivery_key"].startswith("herinnering:m")
-    assert [b["text"]["text"] for b in buttons_of(post["blocks"])] == [
+    assert [b["text"]["text"] for b in section_buttons(post)] == [
         "Afgerond", "Verplaats", "Blokkade melden", "Herinner me later"]
 
 

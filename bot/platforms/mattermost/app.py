@@ -35,16 +35,22 @@ from sqlalchemy import func, select
 
 from bot.app import Regiobot
 from bot.commands import GRAMMARS
-from bot.dispatch import dispatch
+from bot.dispatch import bundle_message, dispatch
 from bot.errors import UserError
 from bot.forms import FieldKind, Form
 from bot.grammar import Mention
-from bot.messages import buttons_in, people_in
+from bot.messages import Message, buttons_in, people_in
 from bot.platforms.directory import Profiles, roster_options
 from bot.platforms.mattermost import callback_url, dialogs, render
 from bot.platforms.mattermost.client import Client, MattermostError
 from bot.platforms.mattermost.render import Buttons
-from bot.platforms.mattermost.sender import PLATFORM, PROP, MattermostSender, usernames
+from bot.platforms.mattermost.sender import (
+    BUNDLE_PROP,
+    PLATFORM,
+    PROP,
+    MattermostSender,
+    usernames,
+)
 from bot.platforms.mattermost.signing import Refused, Seal
 from bot.replies import Reply
 from bot.services.people import Account, Profile
@@ -67,6 +73,8 @@ REPLY_PROP = "regiobot_reply"
 # and channel: a click costs at most one extra call, and leaving a channel counts soon.
 MEMBER_TTL = timedelta(minutes=1)
 MEMBER_CACHE = 10_000
+# A bundle's post names its sections whose buttons were used (index → the button's label).
+SPENT_PROP = "regiobot_spent"
 _ID = re.compile(r"^[a-z0-9]{26}$")  # a Mattermost id; anything else names no post
 
 
@@ -116,6 +124,7 @@ class MattermostAdapter:
         self.executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="mm-after")
         self._after: list[Future[None]] = []
         self._lock = threading.Lock()
+        self._spending = threading.Lock()
 
     # --- WSGI ------------------------------------------------------------------------
 
@@ -251,7 +260,10 @@ class MattermostAdapter:
         self.after()
         if fields.get("u") and not fields.get("e") and not reply.refused \
                 and fields["a"] not in ("cmd", "form"):
-            self.spend(post_id, str(fields.get("l") or ""))
+            if isinstance(fields.get("n"), int):  # a bundle's: that section alone
+                self.spend_section(post_id, fields, channel, data["context"]["x"])
+            else:
+                self.spend(post_id, str(fields.get("l") or ""))
         if not reply.messages:
             return _ok({})
         if fields.get("e"):  # a click on a reply: the answer takes its place
@@ -322,11 +334,47 @@ class MattermostAdapter:
         try:
             post = self.client.get_post(post_id)
             props = {k: v for k, v in (post.get("props") or {}).items() if k != "attachments"}
-            done = "\n\n_" + t("mattermost.spent", label=render.escape(label)) + "_"
+            done = "\n\n" + render.done(label)
             message = render.fit(str(post.get("message", "")), render.MAX_MESSAGE - len(done))
             self.client.patch_post(post_id, message + done, props)
         except Exception:
             log.exception("could not update post %s after a click", post_id)
+
+    def spend_section(self, post_id: str, fields: dict[str, Any], channel: str,
+                      expires: int) -> None:
+        """One section of a bundle did its work: the post is made again from the
+        messages it carries (the outbox keeps them), that section saying what was done
+        and without its buttons, every other section's buttons sealed again as they
+        were (same ids, same expiry). The server never shows a button's seal back, so
+        the post cannot be patched from what it shows. Clicks on one post are taken one
+        at a time, so two sections spent at once both stay spent."""
+        with self._spending:
+            try:
+                post = self.client.get_post(post_id)
+                props = {k: v for k, v in (post.get("props") or {}).items()
+                         if k != "attachments"}
+                keys = [str(k) for k in props.get(BUNDLE_PROP) or []]
+                with self.db.read() as session:
+                    found = {r.delivery_key: r.bericht for r in session.scalars(select(
+                        OutboxBericht).where(OutboxBericht.platform == PLATFORM,
+                                             OutboxBericht.delivery_key.in_(keys)))}
+                if not keys or set(keys) - set(found):
+                    self.spend(post_id, str(fields.get("l") or ""))
+                    return
+                spent = {int(k): str(v) for k, v in (props.get(SPENT_PROP) or {}).items()}
+                spent[int(fields["n"])] = str(fields.get("l") or "")
+                message = bundle_message([Message.model_validate(found[k]) for k in keys])
+                ttl = datetime.fromtimestamp(expires, self.clock().tzinfo) - self.clock()
+                text, attachments = render.post(
+                    [message], usernames(self.db, people_in(message)), self.buttons,
+                    channel, str(fields.get("u") or "") or None, str(fields["k"]), ttl,
+                    sectioned=True, spent=spent)
+                props[SPENT_PROP] = {str(k): v for k, v in sorted(spent.items())}
+                if attachments:
+                    props["attachments"] = attachments
+                self.client.patch_post(post_id, text, props)
+            except Exception:
+                log.exception("could not update post %s after a click", post_id)
 
     def _refusal(self, refused: Refused) -> Answer:
         if refused.reason == "expired":

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.messages import Button, Line, Message, Part, PersonRef, Strong
 from bot.platforms.mattermost.signing import Seal
-from bot.texts import tn
+from bot.texts import t, tn
 
 Usernames = Mapping[int, str]  # persoon id → Mattermost username
 
@@ -58,19 +58,32 @@ def line_text(item: Line, usernames: Usernames) -> str:
     return "".join(_part(p, usernames) for p in item.parts)
 
 
-def message_text(message: Message, usernames: Usernames) -> str:
+# A bundle's sections whose buttons were used: section index → the pressed button's label.
+Spent = Mapping[int, str]
+NONE_SPENT: Spent = {}
+
+
+def done(label: str) -> str:
+    """The line that says a button did its work (its buttons are gone)."""
+    return "_" + t("mattermost.spent", label=escape(label)) + "_"
+
+
+def message_text(message: Message, usernames: Usernames, spent: Spent = NONE_SPENT) -> str:
     """The post's text: a bold heading, each section with its title, lines as a list,
-    facts as ``label: value``, and the context in italics."""
+    facts as ``label: value`` (and, a spent section of a bundle, what was done), and the
+    context in italics."""
     out: list[str] = []
     if message.heading:
         out.append(f"**{escape(message.heading)}**")
-    for section in message.sections:
+    for index, section in enumerate(message.sections):
         if section.title:
             out.append(f"**{escape(section.title)}**")
         bullet = "- " if section.title else ""
         out += [bullet + line_text(item, usernames) for item in section.lines]
         out += [f"**{escape(f.label)}:** " + "".join(_part(p, usernames) for p in f.value)
                 for f in section.facts]
+        if index in spent:
+            out.append(done(spent[index]))
     out += [f"_{escape(c)}_" for c in message.context]
     return "\n".join(out)
 
@@ -113,11 +126,12 @@ REPLY_BUTTONS = timedelta(days=1)
 LABEL = 60
 
 
-def _labelled(messages: list[Message]) -> list[tuple[Button, str]]:
-    """Every button with the label it shows: a line's button names its line."""
-    found: list[tuple[Button, str]] = []
+def _labelled(messages: list[Message]) -> list[tuple[Button, str, int | None]]:
+    """Every button with the label it shows and the index of the section it goes with
+    (None: the message's own): a line's button names its line."""
+    found: list[tuple[Button, str, int | None]] = []
     for message in messages:
-        for section in message.sections:
+        for index, section in enumerate(message.sections):
             for item in section.lines:
                 if item.button is not None:
                     # A label is plain text, not markdown: only mentions need defusing.
@@ -125,8 +139,9 @@ def _labelled(messages: list[Message]) -> list[tuple[Button, str]]:
                     label = f"{item.button.label}: {context}" if context else item.button.label
                     if len(label) > LABEL:
                         label = label[:LABEL - 1] + "…"
-                    found.append((item.button, label))
-        found += [(b, inert(b.label)[:LABEL]) for b in message.buttons]
+                    found.append((item.button, label, index))
+            found += [(b, inert(b.label)[:LABEL], index) for b in section.buttons]
+        found += [(b, inert(b.label)[:LABEL], None) for b in message.buttons]
     return found
 
 
@@ -141,37 +156,56 @@ class Buttons:
     clock: Callable[[], datetime]
 
     def actions(self, messages: list[Message], channel: str, user: str | None, key: str,
-                ttl: timedelta, ephemeral: bool = False,
-                in_response: bool = False) -> list[dict[str, Any]]:
-        """``ephemeral``: the buttons of an ephemeral reply (a click may replace it in
-        place); ``in_response``: of an answer Mattermost posts from our HTTP response,
-        whose post id we never learn. Either way no post of ours holds them."""
+                ttl: timedelta, ephemeral: bool = False, in_response: bool = False,
+                sectioned: bool = False, spent: Spent = NONE_SPENT,
+                ) -> list[tuple[int | None, dict[str, Any]]]:
+        """Each button's section index and its action. ``ephemeral``: the buttons of an
+        ephemeral reply (a click may replace it in place); ``in_response``: of an answer
+        Mattermost posts from our HTTP response, whose post id we never learn. Either way
+        no post of ours holds them. ``sectioned``: a bundle's, each sealed with its
+        section (``n``) so a click spends that section alone; a ``spent`` section has
+        none. An action's id is its place among all buttons, spent ones included, so it
+        names the same button after a section is spent."""
         now = self.clock()
         actions = []
-        for index, (button, label) in enumerate(_labelled(messages)):
+        for index, (button, label, section) in enumerate(_labelled(messages)):
+            if section in spent:
+                continue
             fields: dict[str, Any] = {"a": button.action, "g": button.args, "k": key,
                                       "l": button.label}
             if ephemeral:
                 fields["e"] = 1
             elif in_response:
                 fields["r"] = 1
-            actions.append({
+            if sectioned and section is not None:
+                fields["n"] = section
+            actions.append((section if sectioned else None, {
                 "id": f"rb{index}", "type": "button", "name": label,
                 "style": {"primary": "primary", "danger": "danger"}.get(button.style or "",
                                                                         "default"),
                 "integration": {"url": self.url,
-                                "context": self.seal.seal(fields, channel, user, now, ttl)}})
+                                "context": self.seal.seal(fields, channel, user, now, ttl)}}))
         return actions
 
 
 def post(messages: list[Message], usernames: Usernames, buttons: Buttons | None,
          channel: str, user: str | None, key: str, ttl: timedelta,
-         ephemeral: bool = False, in_response: bool = False,
-         ) -> tuple[str, list[dict[str, Any]]]:
+         ephemeral: bool = False, in_response: bool = False, sectioned: bool = False,
+         spent: Spent = NONE_SPENT) -> tuple[str, list[dict[str, Any]]]:
     """The text (at most ``MAX_MESSAGE`` characters) and the attachments of one post
-    holding ``messages``."""
-    text = fit("\n\n".join(message_text(m, usernames) for m in messages))
+    holding ``messages``: one attachment with every button, or — ``sectioned``, a
+    bundle — one per section with buttons, titled with that section's title."""
+    text = fit("\n\n".join(message_text(m, usernames, spent) for m in messages))
     if buttons is None:
         return text, []
-    actions = buttons.actions(messages, channel, user, key, ttl, ephemeral, in_response)
-    return text, ([{"fallback": text[:300], "actions": actions}] if actions else [])
+    actions = buttons.actions(messages, channel, user, key, ttl, ephemeral, in_response,
+                              sectioned, spent)
+    attachments: list[dict[str, Any]] = []
+    for section in dict.fromkeys(s for s, _ in actions):
+        titled = messages[0].sections[section].title if section is not None else None
+        attachment: dict[str, Any] = {"fallback": inert(titled or "")[:300] or text[:300],
+                                      "actions": [a for s, a in actions if s == section]}
+        if titled:
+            attachment["title"] = inert(titled)[:300]
+        attachments.append(attachment)
+    return text, attachments

@@ -13,7 +13,7 @@ import hashlib
 from sqlalchemy import select
 
 from bot.dispatch import Delivery, UnknownChannel, marked
-from bot.messages import people_in
+from bot.messages import Message, people_in
 from bot.platforms.channels import ChannelIds
 from bot.platforms.mattermost import render
 from bot.platforms.mattermost.client import Client, MattermostError
@@ -25,6 +25,7 @@ PROP = "regiobot_delivery"
 # A bundle's post also names the delivery key of every outbox row it carries.
 BUNDLE_PROP = "regiobot_bundle"
 LOOKUP_PAGES = 5
+USERNAME_MAX = 64
 
 
 def usernames(db: Database, persoon_ids: set[int]) -> dict[int, str]:
@@ -48,6 +49,12 @@ class MattermostSender:
         # Without buttons (no REGIOBOT_SECRET or public URL) a message is its text alone.
         self.buttons = buttons
         self.channel_id = ChannelIds(db, PLATFORM, self._resolve)
+
+    def fits(self, message: Message) -> bool:
+        """Whether ``message`` is posted whole, its text not cut (``render.fit``): counted
+        with every person named by the longest username Mattermost allows."""
+        named = len(people_in(message)) * USERNAME_MAX
+        return len(render.message_text(message, {})) + named <= render.MAX_MESSAGE
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind == "persoon":
@@ -76,7 +83,8 @@ class MattermostSender:
         user = delivery.address if delivery.kind == "persoon" else None
         text, attachments = render.post(
             [delivery.message], usernames(self.db, people_in(delivery.message)), self.buttons,
-            channel, user, delivery.delivery_key, render.POST_BUTTONS)
+            channel, user, delivery.delivery_key, render.POST_BUTTONS,
+            sectioned=bool(delivery.bundled))
         props: dict[str, object] = {PROP: delivery.delivery_key}
         if delivery.bundled:
             props[BUNDLE_PROP] = list(delivery.bundled)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -121,6 +121,13 @@ def _sections(texts: list[str]) -> list[Dict]:
     return [{"type": "section", "text": _mrkdwn(text)} for text in _chunks(texts)]
 
 
+def _actions(buttons: list[Button], counter: Iterator[int]) -> list[Dict]:
+    """Buttons as actions blocks of at most 25 elements each."""
+    elements = [e for e in (button(b, next(counter)) for b in buttons) if e is not None]
+    return [{"type": "actions", "elements": elements[start:start + 25]}
+            for start in range(0, len(elements), 25)]
+
+
 def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
     blocks: list[Dict] = []
     counter = iter(range(10_000))
@@ -146,13 +153,18 @@ def message_blocks(message: Message, mentions: Mentions) -> list[Dict]:
                          FIELD_TEXT) for f in section.facts]
         for start in range(0, len(facts), 10):
             blocks.append({"type": "section", "fields": facts[start:start + 10]})
-    elements = [e for e in (button(b, next(counter)) for b in message.buttons) if e is not None]
-    for start in range(0, len(elements), 25):
-        blocks.append({"type": "actions", "elements": elements[start:start + 25]})
+        blocks += _actions(section.buttons, counter)  # a bundled message's own buttons
+    blocks += _actions(message.buttons, counter)
     if message.context:
         blocks.append({"type": "context", "elements": [
             _mrkdwn(escape(c)) for c in message.context[:10]]})
     return blocks
+
+
+def whole(message: Message) -> bool:
+    """Whether ``message`` fits one Slack message without ``fit`` cutting it (a bundle
+    that would not is split before it is sent)."""
+    return len(message_blocks(message, {})) <= MESSAGE_BLOCKS
 
 
 def fits(blocks: list[Any], limit: int = MESSAGE_BLOCKS) -> list[Any]:

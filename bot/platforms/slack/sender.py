@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.dispatch import Delivery, MaybeDelivered, RateLimited, UnknownChannel, marked
-from bot.messages import people_in
+from bot.messages import Message, people_in
 from bot.platforms.channels import ChannelIds
 from bot.platforms.slack import blocks
 from bot.services import people
@@ -70,6 +70,9 @@ class SlackSender:
         self.reached: set[tuple[str, str]] = set()
         self._dm: dict[str, str] = {}
         self.channel_id = ChannelIds(db, PLATFORM, self._resolve)
+
+    def fits(self, message: Message) -> bool:
+        return blocks.whole(message)
 
     def channel_for(self, delivery: Delivery) -> str:
         if delivery.kind != "persoon":

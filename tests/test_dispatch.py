@@ -4,6 +4,7 @@ total per second, and a 429's Retry-After — on a fake clock, so no test waits.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -91,6 +92,28 @@ def test_at_most_the_total_a_second(tmp_path: Path) -> None:
     dispatcher(db, platform, time).drain()
     seconds = [int(at) for at, _, _ in platform.posted]
     assert [seconds.count(s) for s in range(3)] == [50, 50, 20]
+
+
+class SlowPlatform(Platform):
+    """Each post takes 30 ms: a second's worth of posts (50) takes 1.5 s to send."""
+
+    def deliver(self, delivery: Delivery) -> str:
+        self.time.now += 0.03
+        return super().deliver(delivery)
+
+
+def test_a_busy_channel_keeps_its_second_when_sending_falls_behind(tmp_path: Path) -> None:
+    time = FakeTime()
+    db = database(tmp_path, [(f"c{n}", "plo") for n in range(5)] +
+                  [(f"d{n}", f"dm{n}") for n in range(150)])
+    platform = SlowPlatform(time)
+    dispatcher(db, platform, time).drain()
+    plo = [at for at, channel, _ in platform.posted if channel == "plo"]
+    assert [key for _, _, key in platform.posted if key.startswith("c")] == [
+        f"c{n}" for n in range(5)]
+    assert all(0.99 < b - a < 1.1 for a, b in pairwise(plo))
+    assert sorted(key for _, _, key in platform.posted) == sorted(
+        [f"c{n}" for n in range(5)] + [f"d{n}" for n in range(150)])
 
 
 def test_a_429_is_obeyed_for_its_conversation_and_does_not_count_as_an_attempt(

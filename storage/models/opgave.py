@@ -4,10 +4,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base
+from storage.models.base import Base, partial_index
 
 if TYPE_CHECKING:
     from storage.models.besluit import Dilemma
@@ -155,9 +155,8 @@ class Mijlpaal(Base):
         UniqueConstraint("opgave_id", "volgnummer"),
         # Planning reads only open milestones near today: a million closed or far-off
         # ones must not slow it down.
-        Index("ix_mijlpaal_open_datum", "datum", "opgave_id",
-              postgresql_where=text("afgerond_op IS NULL"),
-              sqlite_where=text("afgerond_op IS NULL")),
+        partial_index("ix_mijlpaal_open_datum", "datum", "opgave_id",
+                      where="afgerond_op IS NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,9 +9,10 @@ SQLite the writing unit of work already holds the file's write lock.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text
@@ -27,9 +28,10 @@ from bot.services import (
     meetings,
     reminders,
 )
-from bot.workdays import of_regio
+from bot.workdays import Calendar, of_regio
 from storage.db import Database
-from storage.models import Regio
+from storage.models import PlanningStand, PlanningTeller, Regio
+from storage.models.planning import COUNTER_ID
 
 log = logging.getLogger(__name__)
 # Advisory lock keys: the deployment's schema in the high half, the regio id in the low
@@ -77,7 +79,9 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
         return done
     plan = reminders.Plan(ctx, calendar, rules)
     away = reminders.absences_on(ctx, today)
-    done.herinneringen = reminders.plan_milestones(plan, away)
+    stand = _Stand.read(ctx, today, rules, calendar)
+    if stand.changed:
+        done.herinneringen = reminders.plan_milestones(plan, away)
     done.statusvragen = reminders.plan_status_requests(plan, away)
     done.terug = reminders.plan_welcome_back(plan)
     done.afweging_herinneringen = afwegingen.send_nudges(ctx)
@@ -88,9 +92,45 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
     if week is not None:
         done.digests = digest.plan(ctx, week, rules)
     week = overview_due(today, calendar, rules)
-    if week is not None:
+    if week is not None and stand.changed:
         done.overzichten = digest.plan_overviews(ctx, week)
+    stand.record(ctx)
     return done
+
+
+@dataclass
+class _Stand:
+    """Whether anything the milestone reminders and the weekly overviews depend on
+    changed since this regio's last full pass: the day, its rules and calendar, or a
+    table they read (see storage.models.planning). Planning runs every minute; on most
+    minutes nothing did, and those two are the steps whose cost grows with the register.
+    Status requests fall due by the hour and the other steps are cheap: they always run."""
+
+    sleutel: str
+    teller: int
+    stored: PlanningStand | None
+
+    @classmethod
+    def read(cls, ctx: Ctx, today: date, rules: Rules, calendar: Calendar) -> _Stand:
+        # The counter before the data: a change committed after this read is counted
+        # past what is stored, so the next pass plans in full.
+        teller = ctx.session.scalar(select(PlanningTeller.teller).where(
+            PlanningTeller.id == COUNTER_ID)) or 0
+        inputs = f"{rules!r}|{sorted(calendar.closing_days)}"
+        sleutel = f"{today.isoformat()}|{hashlib.sha256(inputs.encode()).hexdigest()}"
+        return cls(sleutel, teller, ctx.session.get(PlanningStand, ctx.regio.id))
+
+    @property
+    def changed(self) -> bool:
+        return (self.stored is None or self.stored.sleutel != self.sleutel
+                or self.stored.teller != self.teller)
+
+    def record(self, ctx: Ctx) -> None:
+        if self.stored is None:
+            ctx.session.add(PlanningStand(regio_id=ctx.regio.id, sleutel=self.sleutel,
+                                          teller=self.teller))
+        elif self.changed:
+            self.stored.sleutel, self.stored.teller = self.sleutel, self.teller
 
 
 def plan(db: Database, now: datetime, tz: ZoneInfo, defaults: Rules) -> Planned:

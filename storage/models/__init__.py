@@ -18,6 +18,7 @@ from storage.models.outbox import OutboxBericht, VerwerktEvent
 from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
 from storage.models.paging import PagingState
 from storage.models.people import Identiteit, Persoon, PloLid
+from storage.models.planning import PlanningStand, PlanningTeller
 from storage.models.regio import Gemeente, Inwoneraandeel, PlatformKanaal, Regio, Werkruimte
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "OverlegLid",
     "PagingState",
     "Persoon",
+    "PlanningStand",
+    "PlanningTeller",
     "PlatformKanaal",
     "PloLid",
     "Regio",

@@ -31,7 +31,7 @@ from bot.services import (
 from bot.workdays import Calendar, of_regio
 from storage.db import Database
 from storage.models import PlanningStand, PlanningTeller, Regio
-from storage.models.planning import COUNTER_ID
+from storage.planning_counter import COUNTER_ID
 
 log = logging.getLogger(__name__)
 # Advisory lock keys: the deployment's schema in the high half, the regio id in the low

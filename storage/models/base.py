@@ -28,3 +28,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON(),
     }
+
+
+# Every process that has the models counts its changes to what planning reads.
+import storage.planning_counter  # noqa: E402, F401

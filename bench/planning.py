@@ -202,7 +202,7 @@ def bulk_insert_floor(db: Database) -> float:
     forget_planning(db)
     started = time.perf_counter()
     with db.engine.begin() as connection:
-        connection.execute(insert(table), rows)
+        connection.execute(insert(OutboxBericht), rows)
     return time.perf_counter() - started
 
 

@@ -92,15 +92,15 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     ctx, today = plan.ctx, plan.today
     # Beyond this date no reminder can be due yet; the margin covers weekend dates.
     horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
-    rows = ctx.session.execute(
+    found = ctx.session.execute(
         select(Mijlpaal, Opgave).join(Opgave, Opgave.id == open_milestone_opgave(ctx.session))
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))
-        .order_by(Mijlpaal.datum, Mijlpaal.id)).all()
-    if not rows:
+        .order_by(Mijlpaal.datum, Mijlpaal.id)).tuples().all()
+    if not found:
         return 0
-    late, rows = _split_escalated(plan, rows)
+    late, rows = _split_escalated(plan, found)
     ids = {m.id for m, _ in rows}
     snoozed = {(u.persoon_id, u.mijlpaal_id): u.tot for u in ctx.session.scalars(
         select(Uitstel).join(Mijlpaal, Mijlpaal.id == Uitstel.mijlpaal_id).where(
@@ -219,7 +219,8 @@ def _dues(plan: Plan, mijlpaal: Mijlpaal, recipients: list[Persoon],
         # A vervanger may snooze what reaches them on someone's behalf.
         absence = away.get(persoon.id)
         snooze = snoozed.get((persoon.id, mijlpaal.id)) or (
-            snoozed.get((absence.vervanger_id, mijlpaal.id)) if absence else None)
+            snoozed.get((absence.vervanger_id, mijlpaal.id))
+            if absence and absence.vervanger_id is not None else None)
         if snooze is not None:
             due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules, snooze)
         else:

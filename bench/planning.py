@@ -213,6 +213,7 @@ def measure(db: Database, probe: Probe) -> Measured:
         probe.current = Pass()  # the clean-up is part of no pass
         measured.first.append(one_pass(db, probe))
         measured.second.append(one_pass(db, probe))
+        probe.current = Pass()  # nor is the floor
         if measured.first[-1].planned is None or measured.second[-1].planned is None:
             break  # failing again would say nothing new
         measured.floor.append(bulk_insert_floor(db))

@@ -27,6 +27,7 @@ class Calendar:
         self.closing_days = frozenset(closing_days)
         # Planning asks the same few sums for a thousand milestones on a few dates.
         self._sums: dict[tuple[date, int], date] = {}
+        self._counts: dict[tuple[date, date], int] = {}
 
     def is_working_day(self, day: date) -> bool:
         return (day.weekday() < 5 and day not in _closed(day.year)
@@ -65,8 +66,12 @@ class Calendar:
 
     def between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``."""
-        return sum(self.is_working_day(start + timedelta(days=n))
-                   for n in range(1, (end - start).days + 1))
+        known = self._counts.get((start, end))
+        if known is None:
+            known = self._counts[(start, end)] = sum(
+                self.is_working_day(start + timedelta(days=n))
+                for n in range(1, (end - start).days + 1))
+        return known
 
     def on_or_before(self, day: date) -> date:
         while not self.is_working_day(day):

@@ -69,8 +69,11 @@ def _claim_regio(session: Session, regio_id: int) -> bool:
         select(func.pg_try_advisory_xact_lock(_LOCK_SPACE, regio_id))))
 
 
-def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
+def plan_regio(ctx: Ctx, rules: Rules, teller: int | None = None) -> Planned:
+    """Plan one regio. ``teller``: the change counter, read before anything else in this
+    unit of work (read here when not given)."""
     done = Planned()
+    teller = read_counter(ctx.session) if teller is None else teller
     calendar = of_regio(ctx.regio.instellingen)
     # An afweging past its term closes whatever the hour: its result is not a reminder.
     done.afwegingen_verlopen = len(afwegingen.expire(ctx))
@@ -78,8 +81,8 @@ def plan_regio(ctx: Ctx, rules: Rules) -> Planned:
     if today is None:
         return done
     plan = reminders.Plan(ctx, calendar, rules)
+    stand = _Stand.read(ctx, teller, today, rules, calendar)
     away = reminders.absences_on(ctx, today)
-    stand = _Stand.read(ctx, today, rules, calendar)
     if stand.changed:
         done.herinneringen = reminders.plan_milestones(plan, away)
     done.statusvragen = reminders.plan_status_requests(plan, away)
@@ -111,11 +114,8 @@ class _Stand:
     stored: PlanningStand | None
 
     @classmethod
-    def read(cls, ctx: Ctx, today: date, rules: Rules, calendar: Calendar) -> _Stand:
-        # The counter before the data: a change committed after this read is counted
-        # past what is stored, so the next pass plans in full.
-        teller = ctx.session.scalar(select(PlanningTeller.teller).where(
-            PlanningTeller.id == COUNTER_ID)) or 0
+    def read(cls, ctx: Ctx, teller: int, today: date, rules: Rules,
+             calendar: Calendar) -> _Stand:
         inputs = f"{rules!r}|{sorted(calendar.closing_days)}"
         sleutel = f"{today.isoformat()}|{hashlib.sha256(inputs.encode()).hexdigest()}"
         return cls(sleutel, teller, ctx.session.get(PlanningStand, ctx.regio.id))
@@ -133,6 +133,14 @@ class _Stand:
             self.stored.sleutel, self.stored.teller = self.sleutel, self.teller
 
 
+def read_counter(session: Session) -> int:
+    """The change counter (storage.planning_counter). Read before the data a pass plans
+    from: a change committed after it is counted past what the pass stores, so the next
+    pass plans in full (on PostgreSQL every statement sees what was committed by then)."""
+    return session.scalar(select(PlanningTeller.teller).where(
+        PlanningTeller.id == COUNTER_ID)) or 0
+
+
 def plan(db: Database, now: datetime, tz: ZoneInfo, defaults: Rules) -> Planned:
     total = Planned()
     with db.read() as session:
@@ -142,9 +150,10 @@ def plan(db: Database, now: datetime, tz: ZoneInfo, defaults: Rules) -> Planned:
             if not _claim_regio(session, regio_id):
                 log.info("regio %s is being planned by another worker", regio_id)
                 continue
+            teller = read_counter(session)  # before the regio's settings: see read_counter
             regio = session.get(Regio, regio_id)
             assert regio is not None
             ctx = Ctx(session=session, regio=regio, actor=system_actor(regio), now=now, tz=tz,
                       platform="console")
-            total.add(plan_regio(ctx, Rules.of_regio(regio.instellingen, defaults)))
+            total.add(plan_regio(ctx, Rules.of_regio(regio.instellingen, defaults), teller))
     return total

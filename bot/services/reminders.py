@@ -92,12 +92,12 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     ctx, today = plan.ctx, plan.today
     # Beyond this date no reminder can be due yet; the margin covers weekend dates.
     horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
-    found = ctx.session.execute(
+    found = [(m, o) for m, o in ctx.session.execute(
         select(Mijlpaal, Opgave).join(Opgave, Opgave.id == open_milestone_opgave(ctx.session))
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))
-        .order_by(Mijlpaal.datum, Mijlpaal.id)).tuples().all()
+        .order_by(Mijlpaal.datum, Mijlpaal.id))]
     if not found:
         return 0
     late, rows = _split_escalated(plan, found)

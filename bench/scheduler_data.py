@@ -2,8 +2,9 @@
 per backend and a large milestone register loaded in bulk.
 
 SQLite: a fresh file under /tmp. PostgreSQL: the database ``bench`` on the local server
-(created when absent; the test suite uses ``test``), its ``public`` schema dropped and
-made again for every dataset. Both are migrated with ``storage.migrate.upgrade``.
+(created when absent; the test suite uses ``test``), a schema of the benchmark's own
+(``public`` unless it names one, so benchmarks run side by side do not drop each other's
+data) dropped and made again for every dataset. Both are migrated with ``storage.migrate.upgrade``.
 
 The register: one regio reached on the console, a few hundred people with console
 accounts, one opgave per ten milestones with its whole driehoek filled in, and
@@ -58,8 +59,12 @@ def backends(argv: Sequence[str]) -> list[str]:
     return [choice]
 
 
-def fresh_database(backend: str, name: str) -> Database:
-    """An empty, migrated database for one dataset."""
+# The PostgreSQL schema of each open benchmark database.
+_SCHEMAS: dict[int, str] = {}
+
+
+def fresh_database(backend: str, name: str, schema: str = "public") -> Database:
+    """An empty, migrated database for one dataset (on PostgreSQL in ``schema``)."""
     if backend == "sqlite":
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
         path = SQLITE_DIR / f"{name}.db"
@@ -67,7 +72,8 @@ def fresh_database(backend: str, name: str) -> Database:
         db = Database(f"sqlite:///{path}")
     else:
         _ensure_pg_database("bench")
-        db = Database(PG_BENCH_URL)
+        db = Database(PG_BENCH_URL, connect_args={"options": f"-csearch_path={schema}"})
+        _SCHEMAS[id(db)] = schema
         _empty_pg_schema(db)
     upgrade(db)
     return db
@@ -83,6 +89,7 @@ def discard(db: Database) -> None:
     else:
         _empty_pg_schema(db)
         db.dispose()
+        _SCHEMAS.pop(id(db), None)
 
 
 def _unlink_sqlite(path: Path) -> None:
@@ -92,9 +99,10 @@ def _unlink_sqlite(path: Path) -> None:
 
 
 def _empty_pg_schema(db: Database) -> None:
+    schema = _SCHEMAS.get(id(db), "public")
     with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
 
 
 def _ensure_pg_database(name: str) -> None:

@@ -25,6 +25,9 @@ def _closed(year: int) -> dict[date, str]:
 class Calendar:
     def __init__(self, closing_days: Iterable[date] = ()) -> None:
         self.closing_days = frozenset(closing_days)
+        # Planning asks the same few sums for a thousand milestones on a few dates.
+        self._sums: dict[tuple[date, int], date] = {}
+        self._counts: dict[tuple[date, date], int] = {}
 
     def is_working_day(self, day: date) -> bool:
         return (day.weekday() < 5 and day not in _closed(day.year)
@@ -50,17 +53,25 @@ class Calendar:
 
     def add(self, day: date, count: int) -> date:
         """``count`` working days after ``day`` (before it when negative)."""
-        step = timedelta(days=1 if count >= 0 else -1)
+        known = self._sums.get((day, count))
+        if known is not None:
+            return known
+        start, step = day, timedelta(days=1 if count >= 0 else -1)
         for _ in range(abs(count)):
             day += step
             while not self.is_working_day(day):
                 day += step
+        self._sums[(start, count)] = day
         return day
 
     def between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end``."""
-        return sum(self.is_working_day(start + timedelta(days=n))
-                   for n in range(1, (end - start).days + 1))
+        known = self._counts.get((start, end))
+        if known is None:
+            known = self._counts[(start, end)] = sum(
+                self.is_working_day(start + timedelta(days=n))
+                for n in range(1, (end - start).days + 1))
+        return known
 
     def on_or_before(self, day: date) -> date:
         while not self.is_working_day(day):

@@ -10,6 +10,8 @@ A claim is a lease: rows whose lease ran out are taken over.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,17 +21,93 @@ from sqlalchemy.orm import Session
 from storage.db import dialect_insert
 from storage.models import OutboxBericht, VerwerktEvent
 
+_TABLE = OutboxBericht.__table__
+# Every row is written with every column, so many rows share one statement (an
+# executemany needs the same parameters in every row) and one compiled form.
+_COLUMNS = tuple(c.name for c in _TABLE.columns if c.name != "id")
+# Rows per INSERT: PostgreSQL and SQLite both take this many (twelve parameters each).
+PER_STATEMENT = 1000
+_BATCH = "outbox.batch"
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _complete(row: Mapping[str, Any]) -> dict[str, Any]:
+    full = dict.fromkeys(_COLUMNS)
+    full.update(status="pending", pogingen=0, onzeker=False,
+                volgende_poging_op=row["aangemaakt_op"])
+    full.update(row)
+    return full
+
+
+def _statement(session: Session) -> Any:
+    """INSERT … ON CONFLICT (delivery_key) DO NOTHING RETURNING delivery_key, made once
+    per dialect: bound parameters, so it is compiled once and its cache key is cheap."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in _STATEMENTS:
+        _STATEMENTS[dialect] = dialect_insert(session)(_TABLE).on_conflict_do_nothing(
+            index_elements=["delivery_key"]).returning(_TABLE.c.delivery_key)
+    return _STATEMENTS[dialect]
+
+
+def enqueue_many(session: Session, rows: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Store many messages, each once per delivery key, in one statement per
+    ``PER_STATEMENT`` rows; returns the delivery keys that were new. A key given twice is
+    stored as first given (as enqueueing them one by one would)."""
+    unique: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault(row["delivery_key"], _complete(row))
+    ordered = list(unique.values())
+    if session.autoflush:
+        session.flush()  # as an ORM insert would: the rows may refer to pending objects
+    new: set[str] = set()
+    for start in range(0, len(ordered), PER_STATEMENT):
+        new.update(session.scalars(_statement(session), ordered[start:start + PER_STATEMENT]))
+    return new
+
+
+class Batch:
+    """Rows enqueued while a batch is open (see ``batched``); ``new`` holds the delivery
+    keys newly stored once it closed."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Mapping[str, Any]] = {}
+        self.new: set[str] = set()
+
+    def add(self, row: Mapping[str, Any]) -> bool:
+        if row["delivery_key"] in self.rows:
+            return False
+        self.rows[row["delivery_key"]] = row
+        return True
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[Batch]:
+    """Collect every ``enqueue`` on this session and write them together when the block
+    ends (without an exception): planning stores thousands of reminders a morning, and one
+    INSERT per row cost more than all the rest of planning. Inside the block ``enqueue``
+    cannot know yet whether a row is new; count ``Batch.new`` afterwards. Nothing inside
+    may read the outbox for rows enqueued in the same block."""
+    outer = session.info.get(_BATCH)
+    batch = Batch()
+    session.info[_BATCH] = batch
+    try:
+        yield batch
+    finally:
+        if outer is None:
+            session.info.pop(_BATCH, None)
+        else:
+            session.info[_BATCH] = outer
+    batch.new = enqueue_many(session, batch.rows.values())
+
 
 def enqueue(session: Session, **row: Any) -> bool:
-    """Store a message once per delivery key; return whether it was new."""
-    insert = dialect_insert(session)
-    row.setdefault("status", "pending")
-    row.setdefault("pogingen", 0)
-    row.setdefault("volgende_poging_op", row["aangemaakt_op"])
-    statement = insert(OutboxBericht).values(**row).on_conflict_do_nothing(
-        index_elements=["delivery_key"]
-    ).returning(OutboxBericht.id)
-    return session.execute(statement).scalar() is not None
+    """Store a message once per delivery key; return whether it was new. Inside
+    ``batched`` the row waits for the batch, and this says only whether its key is new
+    to the batch."""
+    batch = session.info.get(_BATCH)
+    if batch is not None:
+        return bool(batch.add(row))
+    return bool(enqueue_many(session, [row]))
 
 
 def claim(

@@ -5,13 +5,25 @@ move it (date picker), report a blockage, or be reminded later."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from bot.dates import format_date, format_short
+from bot import dates
 from bot.messages import Button, Line, Message, PersonRef, Section, line
 from bot.schedule import Reminder
 from bot.texts import current_language, t, tn
 from bot.vocab import STATUS_ICONS
 from storage.models import Mijlpaal, Opgave, Persoon
+
+
+# A morning's thousand reminders name a few dozen dates: each is formatted once.
+@lru_cache(maxsize=1024)
+def format_date(day: date, language: str) -> str:
+    return dates.format_date(day, language)
+
+
+@lru_cache(maxsize=1024)
+def format_short(day: date, language: str) -> str:
+    return dates.format_short(day, language)
 
 
 def ref(opgave: Opgave, mijlpaal: Mijlpaal) -> str:

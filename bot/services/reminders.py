@@ -21,6 +21,7 @@ from bot.schedule import Reminder, Rules, due_for, return_day, status_round
 from bot.services import notify
 from bot.services import reminder_messages as messages
 from bot.workdays import Calendar
+from storage import outbox
 from storage.models import Afwezigheid, Mijlpaal, Opgave, OutboxBericht, Persoon, Uitstel
 from storage.queries import open_milestone_opgave
 
@@ -98,15 +99,15 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     ctx, today = plan.ctx, plan.today
     # Beyond this date no reminder can be due yet; the margin covers weekend dates.
     horizon = plan.calendar.add(today, plan.rules.horizon) + timedelta(days=4)
-    rows = ctx.session.execute(
+    found = [(m, o) for m, o in ctx.session.execute(
         select(Mijlpaal, Opgave).join(Opgave, Opgave.id == open_milestone_opgave(ctx.session))
         .where(Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum <= horizon,
                Opgave.regio_id == ctx.regio.id, Opgave.fase != CLOSED_FASE)
         .options(joinedload(Mijlpaal.besluit_door))
-        .order_by(Mijlpaal.datum, Mijlpaal.id)).all()
-    if not rows:
+        .order_by(Mijlpaal.datum, Mijlpaal.id))]
+    if not found:
         return 0
-    late, rows = _split_escalated(plan, rows)
+    late, rows = _split_escalated(plan, found)
     ids = {m.id for m, _ in rows}
     snoozed = {(u.persoon_id, u.mijlpaal_id): u.tot for u in ctx.session.scalars(
         select(Uitstel).join(Mijlpaal, Mijlpaal.id == Uitstel.mijlpaal_id).where(
@@ -117,31 +118,56 @@ def plan_milestones(plan: Plan, away: dict[int, Afwezigheid]) -> int:
     people = {p.id: p for p in ctx.session.scalars(select(Persoon).where(Persoon.id.in_(wanted)))}
     vervangers = {a.vervanger_id for a in away.values() if a.vervanger_id is not None}
     notify.know_accounts(ctx, wanted | vervangers)
-    dues = {m.id: _dues(plan, m, o, people, snoozed, away) for m, o in rows}
+    recipients = {m.id: _recipients(ctx, o, m, people) for m, o in rows}
+    dues = {m.id: _dues(plan, m, recipients[m.id], snoozed, away) for m, _ in rows}
     planned = _already_planned(ctx, rows, dues, away)
     escalated_before = _escalated_before(ctx)
-    sent = sum(_escalate(plan, mijlpaal, opgave, people, away) for mijlpaal, opgave in late
-               if _escalation_key(mijlpaal) not in escalated_before)
-    for mijlpaal, opgave in rows:
-        base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
-        left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
-        if not _recipients(ctx, opgave, mijlpaal, people):
-            # Every role vacant: the opgave's own channel hears it.
-            due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules)
-            if due is not None:
-                sent += notify.to_channel(ctx, notify.home_channel(ctx, opgave),
-                                          messages.reminder(opgave, mijlpaal, due, today, left),
-                                          f"{base}:{due.label}")
+    with outbox.batched(ctx.session) as batch:
+        for mijlpaal, opgave in late:
+            if _escalation_key(mijlpaal) not in escalated_before:
+                _escalate(plan, mijlpaal, opgave, people, away)
+        for mijlpaal, opgave in rows:
+            _remind(plan, mijlpaal, opgave, recipients[mijlpaal.id], dues[mijlpaal.id],
+                    planned, away)
+    return len(batch.new)
+
+
+def _remind(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, recipients: list[Persoon],
+            dues: list[tuple[Persoon, Reminder]], planned: set[tuple[int, int, str]],
+            away: dict[int, Afwezigheid]) -> None:
+    """One milestone's due reminders, each text built once for all who get it as their
+    own (only a stand-in's copy names whom it is for)."""
+    ctx, today = plan.ctx, plan.today
+    base = f"herinnering:m{mijlpaal.id}:{mijlpaal.datum.isoformat()}"
+    left = plan.calendar.between(today, mijlpaal.datum) if mijlpaal.datum > today else 0
+    if not recipients:
+        # Every role vacant: the opgave's own channel hears it.
+        due = due_for(mijlpaal.datum, today, plan.calendar, plan.rules)
+        if due is not None:
+            notify.to_channel(ctx, notify.home_channel(ctx, opgave),
+                              messages.reminder(opgave, mijlpaal, due, today, left),
+                              f"{base}:{due.label}")
+        return
+    served: set[int] = set()
+    built: dict[str, Message] = {}
+    for persoon, due in dues:
+        if (mijlpaal.id, persoon.id, due.label) in planned:
+            served.add(persoon.id)  # reached before: still no copy for their stand-in
             continue
-        served: set[int] = set()
-        for persoon, due in dues[mijlpaal.id]:
-            if (mijlpaal.id, persoon.id, due.label) in planned:
-                served.add(persoon.id)  # reached before: still no copy for their stand-in
-                continue
-            build = partial(messages.reminder, opgave, mijlpaal, due, today, left)
-            sent += _send(plan, persoon, build, f"{base}:{due.label}", away, served,
-                          opgave=opgave)
-    return sent
+        _send(plan, persoon, partial(_reminder_text, built, opgave, mijlpaal, due, today, left),
+              f"{base}:{due.label}", away, served, opgave=opgave)
+
+
+def _reminder_text(built: dict[str, Message], opgave: Opgave, mijlpaal: Mijlpaal,
+                   due: Reminder, today: date, left: int,
+                   on_behalf: tuple[Persoon, date] | None = None) -> Message:
+    """The reminder, built once per milestone and due reminder; a stand-in's copy (which
+    says whom it is for) is its own."""
+    if on_behalf is not None:
+        return messages.reminder(opgave, mijlpaal, due, today, left, on_behalf)
+    if due.label not in built:
+        built[due.label] = messages.reminder(opgave, mijlpaal, due, today, left)
+    return built[due.label]
 
 
 def _split_escalated(plan: Plan, rows: Sequence[tuple[Mijlpaal, Opgave]]) -> tuple[
@@ -188,17 +214,27 @@ def _escalate(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, 
     return sum(_send(plan, manager, build, key, away, opgave=opgave) for manager in managers)
 
 
-def _dues(plan: Plan, mijlpaal: Mijlpaal, opgave: Opgave, people: dict[int, Persoon],
+def _dues(plan: Plan, mijlpaal: Mijlpaal, recipients: list[Persoon],
           snoozed: dict[tuple[int, int], date],
           away: dict[int, Afwezigheid]) -> list[tuple[Persoon, Reminder]]:
-    """Each recipient of the milestone with the reminder due for them today."""
+    """Each recipient of the milestone with the reminder due for them today: the same
+    for everyone who has not snoozed it, so worked out once."""
     found = []
-    for persoon in _recipients(plan.ctx, opgave, mijlpaal, people):
+    regular: Reminder | None = None
+    worked_out = False
+    for persoon in recipients:
         # A vervanger may snooze what reaches them on someone's behalf.
         absence = away.get(persoon.id)
         snooze = snoozed.get((persoon.id, mijlpaal.id)) or (
-            snoozed.get((absence.vervanger_id, mijlpaal.id)) if absence else None)
-        due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules, snooze)
+            snoozed.get((absence.vervanger_id, mijlpaal.id))
+            if absence and absence.vervanger_id is not None else None)
+        if snooze is not None:
+            due = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules, snooze)
+        else:
+            if not worked_out:
+                regular = due_for(mijlpaal.datum, plan.today, plan.calendar, plan.rules)
+                worked_out = True
+            due = regular
         if due is not None:
             found.append((persoon, due))
     return found

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from storage.models.overleg import Agendapunt, Overleg, OverlegLid, Vergadering
     from storage.models.paging import PagingState
     from storage.models.people import Identiteit, Persoon, PloLid
+    from storage.models.planning import PlanningStand, PlanningTeller
     from storage.models.regio import Gemeente, Inwoneraandeel, PlatformKanaal, Regio, Werkruimte
 
 # Where each name lives, so that naming it loads only its module.
@@ -65,6 +66,8 @@ _MODULES = {
     "Identiteit": "people",
     "Persoon": "people",
     "PloLid": "people",
+    "PlanningStand": "planning",
+    "PlanningTeller": "planning",
     "Gemeente": "regio",
     "Inwoneraandeel": "regio",
     "PlatformKanaal": "regio",
@@ -119,6 +122,8 @@ __all__ = [
     "OverlegLid",
     "PagingState",
     "Persoon",
+    "PlanningStand",
+    "PlanningTeller",
     "PlatformKanaal",
     "PloLid",
     "Regio",

@@ -48,3 +48,7 @@ def _where_on_create(index: Index, table: Table) -> None:
         index.dialect_kwargs[f"{connection.dialect.name}_where"] = text(index.info["where"])
 
     event.listen(table, "before_create", add_where)
+
+
+# Every process that has the models counts its changes to what planning reads.
+import storage.planning_counter  # noqa: E402, F401

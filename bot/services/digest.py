@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select, union_all
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from bot.context import Ctx
 from bot.errors import UserError
@@ -169,10 +169,8 @@ class _Week:
         self.since = ctx.now - timedelta(weeks=1)
         self.stale_before = ctx.now - timedelta(weeks=rules.status_cadence_weeks)
         visible = visibility.dilemmas_anywhere(ctx)
-        self.visible_audit = or_(AuditRegel.dilemma_id.is_(None),
-                                 AuditRegel.dilemma_id.in_(select(Dilemma.id).where(visible)))
-        self.audit = (AuditRegel.regio_id == ctx.regio.id, AuditRegel.op >= self.since,
-                      self.visible_audit)
+        self.visible_dilemmas = select(Dilemma.id).where(visible)
+        self.audit = self._audit(AuditRegel)
         self.due_soon = (Mijlpaal.afgerond_op.is_(None),
                          Mijlpaal.datum <= ctx.today + UPCOMING)
         self.open_dilemma = (Dilemma.status != "opgelost", visible)
@@ -188,20 +186,31 @@ class _Week:
 
     def _net_changed(self) -> Select[int | None]:
         """The opgaven with a change this week that was not undone (audit.net_changes:
-        per thing changed, its first old value against its last new one)."""
+        per thing changed, its first old value against its last new one; a thing changed
+        once is changed). Grouped, and only a thing changed more than once looks up its
+        first and last entry: window functions over the week cost ten times as much."""
         key = (AuditRegel.opgave_id, AuditRegel.entiteit, AuditRegel.entiteit_id,
                AuditRegel.veld)
-        order = (AuditRegel.op, AuditRegel.id)
-        week = select(
-            AuditRegel.opgave_id,
-            func.count().over(partition_by=key).label("n"),
-            func.first_value(AuditRegel.oud).over(partition_by=key, order_by=order)
-            .label("first_old"),
-            func.last_value(AuditRegel.nieuw).over(partition_by=key, order_by=order,
-                                                   rows=(None, None)).label("last_new"),
-        ).where(*self.audit).subquery()
-        return select(week.c.opgave_id).where(
-            or_(week.c.n == 1, week.c.first_old.is_distinct_from(week.c.last_new)))
+        things = (select(*key, func.count().label("n")).where(*self.audit)
+                  .group_by(*key).subquery())
+
+        def end(column: str, first: bool) -> ScalarSelect[Any]:
+            # Found through its opgave (the regio follows from it; by the regio and the
+            # week, each lookup would read the whole week).
+            entry = aliased(AuditRegel)
+            order = (entry.op, entry.id) if first else (entry.op.desc(), entry.id.desc())
+            return (select(getattr(entry, column)).where(
+                entry.opgave_id == things.c.opgave_id, entry.entiteit == things.c.entiteit,
+                entry.entiteit_id == things.c.entiteit_id, entry.veld == things.c.veld,
+                *self._audit(entry)[1:]).order_by(*order).limit(1).scalar_subquery())
+
+        return select(things.c.opgave_id).where(or_(
+            things.c.n == 1, end("oud", True).is_distinct_from(end("nieuw", False))))
+
+    def _audit(self, entry: type[AuditRegel]) -> tuple[ColumnElement[bool], ...]:
+        """The regio's entries of this week that the actor may see."""
+        return (entry.regio_id == self.ctx.regio.id, entry.op >= self.since,
+                or_(entry.dilemma_id.is_(None), entry.dilemma_id.in_(self.visible_dilemmas)))
 
     def own(self, me: int) -> tuple[ColumnElement[bool], ...]:
         """A reader's share: the opgaven with news in whose driehoek they are, or with a
@@ -283,14 +292,19 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
     sql = _Week(ctx, rules)
     scope = (_running(ctx) if reader is None or wants_whole_agenda(ctx, reader)
              else sql.own(reader.id))
+    # The counts of the opgaven's own columns in one pass over an index; those with news
+    # in one pass over what has news (the first ones and how many).
+    total, stale, vacant = (int(n or 0) for n in session.execute(select(
+        func.count(), func.count().filter(sql.stale), func.count().filter(VACANT))
+        .select_from(Opgave).where(*scope)).one())
     shown, told = _first(session, select(Opgave.id, Opgave.code).where(*scope, sql.told)
                          .order_by(*AGENDA), MAX_OPGAVEN + SHOWN)
-    total = session.scalar(select(func.count()).select_from(Opgave).where(*scope))
     in_sections = [opgave_id for opgave_id, _ in shown[:MAX_OPGAVEN]]
     own_ids = [] if reader is None else _own_todo(sql, scope, reader.id)
     news = sql.news(list({*in_sections, *own_ids}))
     rest = Few([code for _, code in shown[MAX_OPGAVEN:]], max(told - MAX_OPGAVEN, 0))
-    lists = (_todo_all(sql, told, rest) if reader is None else
+    lists = (_todo_all(sql, Lists(told, rest, Few([], 0), Few([], stale), Few([], vacant),
+                                  Few([], 0), own=[])) if reader is None else
              Lists(told, rest, Few([], 0), Few([], 0), Few([], 0), Few([], 0),
                    own=[news[i] for i in own_ids]))
     calendar = of_regio(ctx.regio.instellingen)
@@ -300,7 +314,7 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
     unreachable = (_unreachable(ctx, sql.since)
                    if reader is None or reader.is_programmamanager else [])
     return Digest(week, today, [news[i] for i in in_sections], away, reader,
-                  total=int(total or 0), unreachable=unreachable, lists=lists,
+                  total=total, unreachable=unreachable, lists=lists,
                   escalated={i for i, day in late
                              if i is not None and escalated(day, today, calendar, rules)})
 
@@ -320,30 +334,30 @@ def _own_todo(sql: _Week, scope: tuple[ColumnElement[bool], ...], me: int) -> li
                                         .order_by(*AGENDA)))
 
 
-def _todo_all(sql: _Week, told: int, rest: Few[str]) -> Lists:
-    """The PLO channel's lists: each its first names and how many, in agenda order."""
+def _todo_all(sql: _Week, counted: Lists) -> Lists:
+    """The PLO channel's lists, each its first names in agenda order and how many (the
+    opgaven already ``counted``)."""
     session, running = sql.ctx.session, _running(sql.ctx)
     late, late_total = _first(session, select(
         Opgave.code, Mijlpaal.volgnummer, Mijlpaal.id, Mijlpaal.datum)
         .join(Opgave, Opgave.id == open_milestone_opgave(session))
         .where(*running, Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < sql.ctx.today)
         .order_by(*AGENDA, Mijlpaal.datum, Mijlpaal.volgnummer))
-    stale, stale_total = _first(session, select(Opgave.code).where(*running, sql.stale)
-                                .order_by(*AGENDA))
-    vacant, vacant_total = _first(session, select(Opgave).where(*running, VACANT)
-                                  .order_by(*AGENDA))
+    stale = session.scalars(select(Opgave.code).where(*running, sql.stale)
+                            .order_by(*AGENDA).limit(SHOWN))
+    vacant = session.scalars(select(Opgave).where(*running, VACANT)
+                             .order_by(*AGENDA).limit(SHOWN))
     # One open afweging per opgave at a time: grouped per opgave, it is that one.
     waiting, waiting_total = _first(session, _answered().add_columns(Opgave.code)
                                     .join(Opgave, Opgave.id == Afweging.opgave_id)
                                     .where(*running, Afweging.status == "open")
                                     .group_by(Afweging.opgave_id, *AGENDA).order_by(*AGENDA))
-    return Lists(
-        told, rest, late=Few([Late(*r) for r in late], late_total),
-        stale=Few([code for code, in stale], stale_total),
-        vacant=Few([(o.code, register.vacant_roles(o)) for o, in vacant], vacant_total),
+    return replace(
+        counted, late=Few([Late(*r) for r in late], late_total),
+        stale=Few(list(stale), counted.stale.total),
+        vacant=Few([(o.code, register.vacant_roles(o)) for o in vacant], counted.vacant.total),
         waiting=Few([(code, (int(done or 0), int(asked))) for _, done, asked, code in waiting],
-                    waiting_total),
-        own=[])
+                    waiting_total))
 
 
 def _unreachable(ctx: Ctx, since: datetime) -> list[tuple[Persoon, int]]:

@@ -67,7 +67,8 @@ def build(db: Database) -> dict[str, int]:
             "vertrouwelijk": True, "status": "open", "ingediend_op": MONDAY - timedelta(days=2)}])
         session.execute(insert(AuditRegel), [
             # Q-2's status went to "risico" and back: no change to report.
-            _change(ids["Q-2"], 3, "op koers", "risico"), _change(ids["Q-2"], 2, "risico", "op koers"),
+            _change(ids["Q-2"], 3, "op koers", "risico"),
+            _change(ids["Q-2"], 2, "risico", "op koers"),
             # Q-3's went to "aandacht": news.
             _change(ids["Q-3"], 2, "op koers", "aandacht")])
     return people

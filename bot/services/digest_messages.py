@@ -42,7 +42,7 @@ def _milestone(news: News, m: Mijlpaal, today: date, escalated: set[int]) -> Lin
 def _todo_all(digest: Digest) -> list[Line]:
     """For the PLO channel: what the overleg must pick up, one line per kind."""
     lists = digest.listed()
-    kinds: list[tuple[str, str]] = [
+    kinds = [
         ("digest.todo.te_laat", _some(lists.late, lambda m: _late_ref(m, digest.escalated))),
         ("digest.todo.status", _some(lists.stale, str)),
         ("digest.todo.vacant", _some(lists.vacant, lambda v: f"{v[0]} ({_roles(v[1])})")),

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, func, or_, select, union_all
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from bot.context import Ctx
 from bot.errors import UserError
@@ -429,26 +429,33 @@ AT_RISK = ("risico", "geblokkeerd")
 
 
 def overviews(ctx: Ctx, week: date, skip: set[int] | None = None) -> list[Overview]:
-    """What every bestuurlijk opdrachtgever (but those in ``skip``) is shown this week, in
-    three queries for the whole regio: planning asks again every minute of the day."""
-    today, skip = ctx.today, skip or set()
-    opgaven = list(ctx.session.scalars(select(Opgave).where(
-        *_running(ctx), Opgave.bestuurlijk_opdrachtgever_id.is_not(None))
-        .options(joinedload(Opgave.bestuurlijk_opdrachtgever))
+    """What every bestuurlijk opdrachtgever (but those in ``skip``) with something to be
+    shown is shown this week, in three queries for the whole regio: planning asks again
+    every minute of the day. Only the opgaven that are late, at risk or with a dilemma put
+    to their bestuurder are read (not every opgave of the regio, and no list of ids that
+    grows with it: PostgreSQL takes at most 65,535 parameters)."""
+    today = ctx.today
+    late_now = (Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < today)
+    put_now = (Dilemma.status != "opgelost", Dilemma.geescaleerd_naar_bestuurder)
+    shown = (*_running(ctx), Persoon.actief,
+             Opgave.bestuurlijk_opdrachtgever_id.not_in(skip or set()),
+             or_(Opgave.status.in_(AT_RISK),
+                 Opgave.id.in_(select(Mijlpaal.opgave_id).where(*late_now)),
+                 Opgave.id.in_(select(Dilemma.opgave_id).where(*put_now))))
+    chosen = (select(Opgave.id)
+              .join(Persoon, Persoon.id == Opgave.bestuurlijk_opdrachtgever_id).where(*shown))
+    opgaven = list(ctx.session.scalars(
+        select(Opgave).join(Persoon, Persoon.id == Opgave.bestuurlijk_opdrachtgever_id)
+        .where(*shown).options(contains_eager(Opgave.bestuurlijk_opdrachtgever))
         .order_by(Opgave.agenda_volgorde, Opgave.code)))
-    opgaven = [o for o in opgaven if o.bestuurlijk_opdrachtgever_id not in skip
-               and o.bestuurlijk_opdrachtgever is not None
-               and o.bestuurlijk_opdrachtgever.actief]
-    ids = [o.id for o in opgaven]
     late: dict[int, list[Mijlpaal]] = {}
     for m in ctx.session.scalars(select(Mijlpaal).where(
-            Mijlpaal.opgave_id.in_(ids), Mijlpaal.afgerond_op.is_(None), Mijlpaal.datum < today)
+            Mijlpaal.opgave_id.in_(chosen), *late_now)
             .order_by(Mijlpaal.datum, Mijlpaal.volgnummer)):
         late.setdefault(m.opgave_id, []).append(m)
     put: dict[int, list[Dilemma]] = {}
     for d in ctx.session.scalars(select(Dilemma).where(
-            Dilemma.opgave_id.in_(ids), Dilemma.status != "opgelost",
-            Dilemma.geescaleerd_naar_bestuurder).order_by(Dilemma.volgnummer)):
+            Dilemma.opgave_id.in_(chosen), *put_now).order_by(Dilemma.volgnummer)):
         put.setdefault(d.opgave_id, []).append(d)
     found: dict[int, Overview] = {}
     for opgave in opgaven:

@@ -8,8 +8,11 @@ command ends, so every figure is that one command's peak and nothing else's.
 
 Two registers, as in bench/planning.py: one opgave per ten milestones (100,000 opgaven)
 and a fixed 1,000 opgaven; 1,000 milestones due at the planning instant (a digest day).
+Each is measured in three runs (the outbox emptied before each), and reported as a
+report.Row: the tick's peak against the import baseline of the same run, target 150 MB.
+PostgreSQL: the schema ``bench_worker_rss`` of the ``bench`` database.
 
-    python bench/worker_rss.py [sqlite|postgres|all]      (default: sqlite)
+    python bench/worker_rss.py [sqlite|postgres|all]      (default: all)
 """
 
 from __future__ import annotations
@@ -28,9 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import create_engine, delete, func, select, text  # noqa: E402
+
+from bench.report import RUNS, Row, row, show  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.models import OutboxBericht  # noqa: E402
+
 TOTAL = 1_000_000
 DUE = 1_000
 TARGET_MB = 150
+SCHEMA = "bench_worker_rss"
 SERIES: tuple[tuple[str, int | None], ...] = (
     ("1 opgave per 10 mijlpalen", None),
     ("1,000 opgaven", 1_000),
@@ -82,48 +92,94 @@ def clean_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def run_backend(backend: str) -> None:
-    from sqlalchemy import func, select
+def _database(backend: str) -> Database:
+    """The dataset's database: a fresh SQLite file, or on PostgreSQL this benchmark's own
+    schema in the ``bench`` database (other benchmarks empty ``public`` there)."""
+    from bench.scheduler_data import PG_BENCH_URL, _ensure_pg_database, fresh_database
+    from storage.migrate import upgrade
 
-    from bench.scheduler_data import PLANNING_NOW, build_register, discard, fresh_database
-    from storage.db import Database
-    from storage.models import OutboxBericht
+    if backend == "sqlite":
+        return fresh_database(backend, "worker-rss")
+    _ensure_pg_database("bench")
+    admin = create_engine(PG_BENCH_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    admin.dispose()
+    db = Database(PG_BENCH_URL, connect_args={"options": f"-csearch_path={SCHEMA}"})
+    upgrade(db)
+    return db
 
-    print(f"\n== worker peak RSS on {backend}: {TOTAL:,} mijlpalen, {DUE:,} due; "
-          f"regiobot tick --now {PLANNING_NOW.isoformat()}")
+
+def _url(db: Database) -> str:
+    """The URL a subprocess reaches the dataset with (the schema in it, on PostgreSQL)."""
+    if db.is_sqlite:
+        return db.url
+    return f"{db.url}?options=-csearch_path%3D{SCHEMA}"
+
+
+def _discard(db: Database) -> None:
+    from bench.scheduler_data import discard
+
+    if db.is_sqlite:
+        discard(db)
+        return
+    db.dispose()
+    with db.engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+    db.dispose()
+
+
+def rows_of(backend: str) -> list[Row]:
+    from bench.scheduler_data import PLANNING_NOW, build_register
+
+    found: list[Row] = []
     with tempfile.TemporaryDirectory() as cwd:  # no .env of the project's
         for label, opgaven in SERIES:
-            db = fresh_database(backend, "worker-rss")
+            db = _database(backend)
             built = build_register(db, TOTAL, DUE, opgaven)
-            url = db.url
-            db.dispose()
-            env = clean_env(url)
-            baseline = run_measured([sys.executable, "-c", "import bot.worker"], env, cwd)
-            tick = run_measured([*regiobot(), "tick", "--now", PLANNING_NOW.isoformat()],
-                                env, cwd)
-            db = Database(url)
-            with db.read() as session:
-                sent = session.scalar(select(func.count()).select_from(OutboxBericht).where(
-                    OutboxBericht.status == "sent"))
-            discard(db)
-            verdict = "within" if tick.mb <= TARGET_MB else "OVER"
-            print(f"  -- {label} ({int(built['opgaven']):,} opgaven; loaded in "
-                  f"{built['seconds']:.0f} s)")
-            print(f"  baseline (import bot.worker): {baseline.mb:6.1f} MB")
-            print(f"  regiobot tick:                {tick.mb:6.1f} MB  ratio "
-                  f"{tick.mb / baseline.mb:.1f}x  {verdict} the {TARGET_MB} MB target; exit "
-                  f"{tick.returncode}, {tick.seconds:.1f} s, {sent or 0:,} outbox rows sent")
-            if tick.error:
-                print(f"  tick failed: {tick.error}")
+            env = clean_env(_url(db))
+            baselines: list[float] = []
+            ticks: list[float] = []
+            for _ in range(RUNS):
+                # Every run plans the same day from scratch: what an earlier run planned
+                # is taken out again (planning asks the outbox what it did already).
+                with db.write() as session:
+                    session.execute(delete(OutboxBericht))
+                baseline = run_measured([sys.executable, "-c", "import bot.worker"], env, cwd)
+                tick = run_measured([*regiobot(), "tick", "--now", PLANNING_NOW.isoformat()],
+                                    env, cwd)
+                with db.read() as session:
+                    sent = session.scalar(select(func.count()).select_from(OutboxBericht)
+                                          .where(OutboxBericht.status == "sent"))
+                print(f"  {backend}, {label} ({int(built['opgaven']):,} opgaven, loaded in "
+                      f"{built['seconds']:.0f} s): import {baseline.mb:.1f} MB, tick "
+                      f"{tick.mb:.1f} MB, exit {tick.returncode}, {tick.seconds:.1f} s, "
+                      f"{sent or 0:,} sent" + (f"; failed: {tick.error}" if tick.error else ""),
+                      flush=True)
+                if tick.returncode:
+                    raise SystemExit(f"regiobot tick failed on {backend}: {tick.error}")
+                baselines.append(baseline.mb)
+                ticks.append(tick.mb)
+            _discard(db)
+            found.append(row(f"worker RSS, {TOTAL:,} mijlpalen, {label} ({backend})", "MB",
+                             ticks, floors=baselines, floor_name="import bot.worker",
+                             max_value=TARGET_MB))
+    return found
+
+
+def rows(backends: list[str]) -> list[Row]:
+    return [r for backend in backends for r in rows_of(backend)]
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure(sys.argv[2:])
         return
-    from bench.scheduler_data import run_each
-
-    run_each(sys.argv, "worker peak RSS", run_backend)
+    choice = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if choice not in ("sqlite", "postgres", "all"):
+        raise SystemExit(f"usage: {Path(sys.argv[0]).name} [sqlite|postgres|all]")
+    show(rows(["sqlite", "postgres"] if choice == "all" else [choice]))
 
 
 if __name__ == "__main__":

@@ -3,21 +3,21 @@ has news, in agenda order; quiet opgaven are one closing line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from bot.dates import format_date, format_short
 from bot.messages import Line, Message, PersonRef, Section, line
 from bot.services import audit
-from bot.services.digest import Digest, News, Overview
+from bot.services.digest import MAX_OPGAVEN, Digest, Few, Late, News, Overview
 from bot.services.reminder_messages import when
 from bot.texts import current_language, t, tn
 from bot.vocab import STATUS_ICONS
-from storage.models import Mijlpaal
+from storage.models import Afwezigheid, Mijlpaal
 
 MAX_CHANGES = 3
-# One section per opgave; beyond this many the rest is named by code (a Slack message
-# takes 50 blocks, and nobody reads forty sections on a phone).
-MAX_OPGAVEN = 30
+T = TypeVar("T")
 
 
 def _date(value: date) -> str:
@@ -41,22 +41,20 @@ def _milestone(news: News, m: Mijlpaal, today: date, escalated: set[int]) -> Lin
 
 def _todo_all(digest: Digest) -> list[Line]:
     """For the PLO channel: what the overleg must pick up, one line per kind."""
-    told = digest.news
+    lists = digest.listed()
     kinds = [
-        ("digest.todo.te_laat", [_late_ref(n, m, digest.escalated) for n in told
-                                 for m in n.overdue]),
-        ("digest.todo.status", [n.opgave.code for n in told if n.stale]),
-        ("digest.todo.vacant", [f"{n.opgave.code} ({_roles(n.vacant)})" for n in told
-                                if n.vacant]),
-        ("digest.todo.afweging", [f"{n.opgave.code} ({n.waiting[0]}/{n.waiting[1]})"
-                                  for n in told if n.waiting]),
+        ("digest.todo.te_laat", _some(lists.late, lambda m: _late_ref(m, digest.escalated))),
+        ("digest.todo.status", _some(lists.stale, str)),
+        ("digest.todo.vacant", _some(lists.vacant, lambda v: f"{v[0]} ({_roles(v[1])})")),
+        ("digest.todo.afweging", _some(lists.waiting,
+                                       lambda w: f"{w[0]} ({w[1][0]}/{w[1][1]})")),
     ]
-    return [line(t(key, items=_some(items))) for key, items in kinds if items] + \
+    return [line(t(key, items=items)) for key, items in kinds if items] + \
         _unreachable(digest)
 
 
-def _late_ref(news: News, m: Mijlpaal, escalated: set[int]) -> str:
-    ref = f"{news.opgave.code}#{m.volgnummer}"
+def _late_ref(m: Late, escalated: set[int]) -> str:
+    ref = f"{m.code}#{m.volgnummer}"
     return t("digest.todo.geescaleerd", ref=ref) if m.id in escalated else ref
 
 
@@ -65,7 +63,7 @@ def _unreachable(digest: Digest) -> list[Line]:
     if not digest.unreachable:
         return []
     total = sum(n for _, n in digest.unreachable)
-    items = _some([f"{p.naam} ({n})" for p, n in digest.unreachable])
+    items = _some(Few.of(digest.unreachable), lambda pair: f"{pair[0].naam} ({pair[1]})")
     return [line(tn("digest.onbereikbaar", total, items=items))]
 
 
@@ -74,11 +72,10 @@ def _roles(vacant: list[str]) -> str:
     return ", ".join(t(f"role.{role}") for role in vacant)
 
 
-def _some(items: list[str], shown: int = 12) -> str:
+def _some(items: Few[T], name: Callable[[T], str]) -> str:
     """A list that stays readable on a phone: the first dozen, then how many more."""
-    if len(items) <= shown:
-        return ", ".join(items)
-    return ", ".join(items[:shown]) + " " + tn("digest.en_meer", len(items) - shown)
+    named = ", ".join(name(item) for item in items.first)
+    return named + " " + tn("digest.en_meer", items.more) if items.more else named
 
 
 def _todo_mine(digest: Digest) -> list[Line]:
@@ -86,7 +83,7 @@ def _todo_mine(digest: Digest) -> list[Line]:
     assert digest.reader is not None
     me = digest.reader.id
     lines: list[Line] = []
-    for n in digest.news:
+    for n in digest.listed().own:
         pl = n.opgave.projectleider_id == me
         for m in [*n.overdue, *n.upcoming]:
             if m.eigenaar_id == me or (m.eigenaar_id is None and pl):
@@ -125,11 +122,12 @@ def digest(digest: Digest) -> Message:
     todo = _todo_mine(digest) if digest.reader is not None else _todo_all(digest)
     if todo:
         sections.append(Section(title=t("digest.todo"), lines=todo))
-    told = digest.told
-    sections += [_opgave(n, digest.today, digest.escalated) for n in told[:MAX_OPGAVEN]]
-    if len(told) > MAX_OPGAVEN:
-        sections.append(Section(lines=[line(t("digest.meer_opgaven", codes=_some(
-            [n.opgave.code for n in told[MAX_OPGAVEN:]])))]))
+    lists = digest.listed()
+    sections += [_opgave(n, digest.today, digest.escalated)
+                 for n in digest.told[:MAX_OPGAVEN]]
+    if lists.rest.total:
+        sections.append(Section(lines=[line(t("digest.meer_opgaven",
+                                               codes=_some(lists.rest, str)))]))
     if digest.besluiten:
         sections.append(Section(title=t("digest.besluiten"), lines=[
             line(f"{gemeente}: " + ", ".join(
@@ -138,18 +136,22 @@ def digest(digest: Digest) -> Message:
     if digest.away:
         sections.append(Section(title=t("digest.afwezig"), lines=[
             line(PersonRef(persoon_id=a.persoon.id, naam=a.persoon.naam),
-                 t("digest.afwezig.tot", date=_date(a.tot)),
-                 *([t("digest.afwezig.vervanger"),
-                    PersonRef(persoon_id=a.vervanger.id, naam=a.vervanger.naam)]
-                   if a.vervanger else []))
+                 t("digest.afwezig.tot", date=_date(a.tot)), *_stand_in(a))
             for a in digest.away]))
-    quiet = max(digest.total - len(digest.told), 0)
+    quiet = max(digest.total - lists.told, 0)
     context = [tn("digest.stil", quiet)] if quiet else []
     if digest.moved:
         context.insert(0, t("digest.verschoven", dag=format_date(digest.week, current_language()),
                             reden=digest.moved))
     return Message(heading=t("digest.kop", date=format_date(digest.week, current_language())),
                    sections=sections, context=context)
+
+
+def _stand_in(away: Afwezigheid) -> list[str | PersonRef]:
+    if away.vervanger is None:
+        return []
+    return [t("digest.afwezig.vervanger"),
+            PersonRef(persoon_id=away.vervanger.id, naam=away.vervanger.naam)]
 
 
 def overview(found: Overview) -> Message:

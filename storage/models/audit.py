@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import NAME_LENGTH, Base
@@ -12,6 +12,8 @@ class AuditRegel(Base):
     """Who changed what, when, from what to what. Written in the same transaction as the change."""
 
     __tablename__ = "audit_regel"
+    # The week's changes (the digest) without reading the regio's whole history.
+    __table_args__ = (Index("ix_audit_regel_week", "regio_id", "op"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     regio_id: Mapped[int] = mapped_column(ForeignKey("regio.id"), index=True)

@@ -30,6 +30,9 @@ class Opgave(Base):
         Index("ix_opgave_overzicht", "regio_id", "fase", "status", "eerste_open_mijlpaal",
               "status_op", "projectleider_id", "ambtelijk_opdrachtgever_id",
               "bestuurlijk_opdrachtgever_id", "agenda_volgorde", "code"),
+        # The agenda's order: the digest names the first few opgaven of a kind by walking
+        # it, instead of sorting the whole regio.
+        Index("ix_opgave_agenda", "regio_id", "agenda_volgorde", "code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ opgave around today) plus the week's news in proportion: a status change on one 
 in eight (one in five of them undone again), an open dilemma on one in twenty-five (a
 quarter of them vertrouwelijk, and as many solved ones), an open afweging with three
 respondents on one in a hundred. SQLite in a temporary file; PostgreSQL in a schema of
-its own (``bench_digestfast``) in the test database.
+its own (``bench_digest``) in the test database.
 
     python bench/digest.py [sqlite|postgres|all]      (default: all)
 """
@@ -51,7 +51,7 @@ SIZES = (500, 5_000, 20_000)
 MIJLPALEN_PER_OPGAVE = 10
 # A Monday, the digest's day, just after it is planned.
 NOW = datetime(2026, 11, 30, 9, 5, tzinfo=AMS)
-SCHEMA = "bench_digestfast"
+SCHEMA = "bench_digest"
 MAX_RATIO = 1.5
 # Gathers per run; a run's figure is the fastest (the least disturbed on a shared box).
 TRIES = 5

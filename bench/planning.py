@@ -55,7 +55,7 @@ from storage.db import Database  # noqa: E402
 from storage.models import OutboxBericht  # noqa: E402
 
 SIZES = (10_000, 1_000_000)
-PG_SCHEMA = "planfast"
+PG_SCHEMA = "bench_planning"
 PASS_1_MS = 100
 PASS_2_MS = 50
 MAX_GROWTH = 1.2

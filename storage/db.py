@@ -49,7 +49,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **_pool(kwargs))
         _sqlite_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **_pool(kwargs))
+    engine = create_engine(url, pool_pre_ping=True, **_pool(kwargs))
+    event.listen(engine, "connect", _no_jit)
+    return engine
+
+
+def _no_jit(connection: Any, _record: Any) -> None:
+    """PostgreSQL's JIT compiler pays off for long analytic queries, never for this bot's
+    short ones: it took 55 of 60 ms of a digest query that runs in 6 once its estimate
+    passed the JIT threshold. Off for every pooled connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    connection.commit()
 
 
 def _pool(kwargs: dict[str, Any]) -> dict[str, Any]:

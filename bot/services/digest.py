@@ -18,7 +18,6 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
@@ -299,12 +298,6 @@ def gather(ctx: Ctx, week: date, rules: Rules, reader: Persoon | None = None) ->
     what is shown; ``ctx``'s actor decides which vertrouwelijke dilemmas show (the bot
     itself: none)."""
     session, today = ctx.session, ctx.today
-    if session.get_bind().dialect.name == "postgresql":
-        # The planner's estimate of the per-thing lookups of net changes passes the JIT
-        # threshold: compiling took 55 of 60 ms for a query that runs in 6. Not LOCAL:
-        # reads run outside a transaction. It stays on the pooled connection, where JIT
-        # helps none of this bot's short queries either.
-        session.execute(text("SET jit = off"))
     sql = _Week(ctx, rules)
     scope = (_running(ctx) if reader is None or wants_whole_agenda(ctx, reader)
              else sql.own(reader.id))

@@ -372,6 +372,7 @@ TEXTS: dict[str, str] = {
     "card.effect_besproken": "negative effect discussed",
     "card.effect_open": "negative effect not yet discussed",
     "card.inzet": "Effort {year}",
+    "card.inzet.gemeente": "{naam} {uren} hours",
     "notice.status.heading": "{code} is now at {status}",
     "notice.status.none": "No explanation.",
     "notice.status.by": "Updated by {naam}; was: {old}.",

@@ -363,6 +363,7 @@ TEXTS: dict[str, str] = {
     "card.effect_besproken": "negatief effect besproken",
     "card.effect_open": "negatief effect nog niet besproken",
     "card.inzet": "Inzet {year}",
+    "card.inzet.gemeente": "{naam} {uren} uur",
     "notice.status.heading": "{code} staat nu op {status}",
     "notice.status.none": "Zonder toelichting.",
     "notice.status.by": "Bijgewerkt door {naam}; was: {old}.",

@@ -77,7 +77,7 @@ def _groups(source: str) -> dict[str, str]:
     """Each key of the dict literal in ``source`` → the comment line above its group."""
     lines = source.splitlines()
     tree = ast.parse(source)
-    keys = [node for node in ast.walk(tree) if isinstance(node, ast.Dict)][0].keys
+    keys = next(node for node in ast.walk(tree) if isinstance(node, ast.Dict)).keys
     groups: dict[str, str] = {}
     group: str | None = None
     previous = 0
@@ -125,24 +125,29 @@ def _write(path: Path, catalogue: Catalog) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def convert(root: Path = LOCALE_DIR) -> list[Path]:
-    """Write every language's ``.po`` and the ``.pot`` from the dicts; the paths written."""
-    module = import_module("bot.texts.nl")
-    dutch: dict[str, str] = module.TEXTS
-    source = Path(module.__file__ or "").read_text(encoding="utf-8")
+def dicts() -> tuple[dict[str, dict[str, str]], str]:
+    """The ``TEXTS`` dict of every language and the Dutch module's source (its comments)."""
+    texts = {language: import_module(f"bot.texts.{language}").TEXTS for language in LANGUAGES}
+    dutch = import_module("bot.texts.nl").__file__ or ""
+    return texts, Path(dutch).read_text(encoding="utf-8")
+
+
+def convert(texts: dict[str, dict[str, str]], source: str,
+            root: Path = LOCALE_DIR) -> list[Path]:
+    """Write every language's ``.po`` and the ``.pot`` from the dicts (``texts["nl"]`` is
+    the source, ``source`` its module's text); the paths written."""
+    dutch = texts["nl"]
     tags = plural_tags("nl")
     order = entries(dutch, source, tags)
-    extra = [key for language in LANGUAGES[1:]
-             for key in import_module(f"bot.texts.{language}").TEXTS if key not in dutch]
+    extra = sorted(key for language in texts for key in texts[language] if key not in dutch)
     if extra:
-        raise SystemExit(f"texts without a Dutch source: {sorted(extra)}")
+        raise SystemExit(f"texts without a Dutch source: {extra}")
     written = []
-    for language in LANGUAGES:
+    for language in texts:
         if plural_tags(language) != tags:
             raise SystemExit(f"{language}: plural forms {plural_tags(language)}, not {tags}")
-        texts = dutch if language == "nl" else import_module(f"bot.texts.{language}").TEXTS
         path = po_path(language, root)
-        _write(path, catalog(language, order, texts, tags))
+        _write(path, catalog(language, order, texts[language], tags))
         written.append(path)
     _write(template_path(root), catalog(None, order, dutch, tags))
     return [*written, template_path(root)]
@@ -155,14 +160,14 @@ def template(root: Path = LOCALE_DIR) -> Path:
     pot = _empty(None)
     for message in dutch:
         if message.id:
-            empty = tuple("" for _ in message.string) if message.pluralizable else ""
+            empty = ("",) * dutch.num_plurals if message.pluralizable else ""
             pot.add(message.id, empty, auto_comments=message.auto_comments)
     _write(template_path(root), pot)
     return template_path(root)
 
 
 def main(argv: list[str]) -> int:
-    paths = [template()] if argv[1:] == ["--template"] else convert()
+    paths = [template()] if argv[1:] == ["--template"] else convert(*dicts())
     for path in paths:
         print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
     return 0

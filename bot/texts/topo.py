@@ -127,7 +127,12 @@ def _write(path: Path, catalogue: Catalog) -> None:
 
 def dicts() -> tuple[dict[str, dict[str, str]], str]:
     """The ``TEXTS`` dict of every language and the Dutch module's source (its comments)."""
-    texts = {language: import_module(f"bot.texts.{language}").TEXTS for language in LANGUAGES}
+    try:
+        texts = {language: import_module(f"bot.texts.{language}").TEXTS
+                 for language in LANGUAGES}
+    except ModuleNotFoundError as gone:
+        raise SystemExit(f"{gone.name} is gone: the .po files are the source now (edit them; "
+                         "--template rewrites the .pot from the Dutch one)") from None
     dutch = import_module("bot.texts.nl").__file__ or ""
     return texts, Path(dutch).read_text(encoding="utf-8")
 

@@ -188,7 +188,8 @@ def card(ctx: Ctx, data: Card, open_dilemmas: list[Dilemma] | None = None,
                                        for naam, done in decision.steps.items()]))
     if data.inzet:
         sections.append(Section(title=t("card.inzet", year=ctx.today.year), lines=[line(
-            ", ".join(f"{naam} {hours(uren)} uur" for naam, uren in data.inzet))]))
+            ", ".join(t("card.inzet.gemeente", naam=naam, uren=hours(uren))
+                      for naam, uren in data.inzet))]))
     context = [tn("card.context", data.done_count, year=opgave.jaar or "–",
                  niveau=opgave.niveau or "–", vorm=opgave.vorm or "–")]
     if shared:

@@ -1,4 +1,4 @@
-"""Every text key the code asks for exists in every language (issue 22: ``/opgave dilemma
+"""Every text key the code asks for is a message of the catalogues (issue 22: ``/opgave dilemma
 opgelost xyz`` asked for ``grammar.bad_dilemma``, which did not exist, and crashed).
 
 The code is read, not run: every call of ``t``/``tn`` (and the grammar's ``fail``) is found
@@ -12,11 +12,14 @@ role or status shows up here as a missing text instead of a crash in front of a 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import get_args
 
 import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
 
 from bot.besluitvorming import FEEDBACK, ROUTES
 from bot.commands import GRAMMARS, OPGAVE_FIELDS, OVERLEG_KINDS, PERSON_FIELDS
@@ -25,13 +28,13 @@ from bot.permissions import PERMISSIONS
 from bot.questionnaire import StepKind
 from bot.roles import SCOPED, Role
 from bot.services.register import ROLE_OF
-from bot.texts import LANGUAGES, catalogue
+from bot.texts.catalogues import template_path
 from bot.vocab import NEEDS_ATTENTION
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("handlers").rglob("*.py")])
-# Functions whose first argument is a text key; ``tn`` adds ``.one`` and ``.other``.
-KEYED = {"t": ("",), "tn": (".one", ".other"), "fail": ("",)}
+# Functions whose first argument is a text key (``tn``'s has plural forms).
+KEYED = ("t", "tn", "fail")
 
 STEPS = (FEEDBACK, *{s for route in ROUTES.values() for s in route})
 DRIEHOEK = tuple(role for role, _ in ROLE_OF)
@@ -80,9 +83,9 @@ def _pattern(node: ast.expr) -> str:
     """A built key with its one run-time part as ``{}``: ``f"role.{r}"`` → ``role.{}``."""
     if isinstance(node, ast.BinOp):
         assert isinstance(node.left, ast.Constant), ast.unparse(node)
-        return f"{node.left.value}{{}}"
+        return f"{node.left.value!s}{{}}"
     assert isinstance(node, ast.JoinedStr)
-    parts = [p.value if isinstance(p, ast.Constant) else "{}" for p in node.values]
+    parts = [str(p.value) if isinstance(p, ast.Constant) else "{}" for p in node.values]
     assert parts.count("{}") == 1, ast.unparse(node)
     return "".join(parts)
 
@@ -147,7 +150,7 @@ def _resolve(module: _Module, node: ast.expr, modules: list[_Module]) -> Iterato
     elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         table = _module_assignment(module, node.value.id)
         for literal in _literals(table):
-            yield literal.value, where
+            yield str(literal.value), where
     elif isinstance(node, ast.Attribute) and node.attr == "summary":
         for grammar in GRAMMARS.values():
             for command in grammar.commands:
@@ -183,15 +186,15 @@ def _resolve_name(module: _Module, node: ast.Name, modules: list[_Module]) -> It
                                       for t in a.targets)), None)
         for literal in _literals(value):
             found = True
-            yield literal.value, module.where(literal)
+            yield str(literal.value), module.where(literal)
     if not found and isinstance(function, ast.FunctionDef):
         found = yield from _from_callers(function, node.id, modules)
     if not found:
         pytest.fail(f"{module.where(node)}: cannot tell which text key {node.id} is")
 
 
-def _from_callers(function: ast.FunctionDef, name: str, modules: list[_Module]) -> Iterator[
-        tuple[str, str]]:
+def _from_callers(function: ast.FunctionDef, name: str, modules: list[_Module]) -> Generator[
+        tuple[str, str], None, bool]:
     """A key passed in as a parameter: the literals its callers pass."""
     params = [a.arg for a in function.args.args]
     if name not in params:
@@ -221,31 +224,54 @@ def _called(call: ast.Call) -> str | None:
     return None
 
 
-def used_keys() -> dict[str, str]:
-    """Every text key the code asks for → one place that asks for it."""
+def used_keys() -> dict[str, tuple[bool, str]]:
+    """Every text key the code asks for → whether it is asked for with a count (``tn``),
+    and one place that asks for it."""
     modules = [_Module(path) for path in SOURCES if "texts" not in path.parts]
-    keys: dict[str, str] = {}
+    keys: dict[str, tuple[bool, str]] = {}
     for module in modules:
         for call in ast.walk(module.tree):
             if isinstance(call, ast.Call) and _called(call) in KEYED and call.args:
                 for key, where in _resolve(module, call.args[0], modules):
-                    for suffix in KEYED[_called(call) or ""]:
-                        keys.setdefault(key + suffix, where)
+                    keys.setdefault(key, (_called(call) == "tn", where))
     return keys
 
 
-def test_every_text_key_the_code_uses_exists_in_every_language() -> None:
+def _template() -> dict[str, bool]:
+    """Every message id of the template → whether it has plural forms."""
+    with template_path().open("rb") as file:
+        return {m.id if isinstance(m.id, str) else m.id[0]: m.pluralizable
+                for m in read_po(file) if m.id}
+
+
+def test_every_text_key_the_code_uses_is_a_message_of_the_catalogues() -> None:
     keys = used_keys()
-    assert "grammar.bad_dilemma" in keys and "permission.denied.one" in keys  # the reader works
-    for language in LANGUAGES:
-        texts = catalogue(language)
-        missing = {key: where for key, where in keys.items() if key not in texts}
-        assert not missing, f"{language}: missing texts {missing}"
+    assert keys["grammar.bad_dilemma"][0] is False and keys["permission.denied"][0] is True
+    ids = _template()
+    missing = {key: where for key, (_, where) in keys.items() if key not in ids}
+    assert not missing, f"missing texts {missing}"
+    # t() of a plural message, or tn() of a plain one, fails when it is shown.
+    wrong = {key: where for key, (counted, where) in keys.items() if ids[key] != counted}
+    assert not wrong, f"asked for with(out) a count, against the catalogue: {wrong}"
 
 
-def test_dutch_and_english_have_the_same_keys() -> None:
-    nl, en = catalogue("nl"), catalogue("en")
-    assert sorted(set(nl) - set(en)) == [] and sorted(set(en) - set(nl)) == []
+def test_pybabel_extract_finds_only_messages_of_the_catalogues() -> None:
+    """``pybabel extract -F babel.cfg`` reads the same keys from the code."""
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as file:
+        method_map, options_map = parse_mapping_cfg(file)
+    ids = _template()
+    found: dict[str, bool] = {}
+    for folder in ("bot", "handlers"):
+        for _, _, message, _, _ in extract_from_dir(ROOT / folder, method_map, options_map):
+            key = message[0] if isinstance(message, tuple) else message
+            found[key] = isinstance(message, tuple)
+    assert "permission.denied" in found and "grammar.unknown" in found
+    # Babel runs the two literals of t("a" if c else "b") together as one id "ab".
+    joined = {key for key in found if key not in ids and any(
+        key[:i] in ids and key[i:] in ids for i in range(1, len(key)))}
+    assert "done.ritme.ervoordone.ritme.erna" in joined
+    assert {key: plural for key, plural in found.items()
+            if key not in joined and ids.get(key) != plural} == {}
 
 
 @pytest.mark.parametrize("text", ["dilemma opgelost xyz", "dilemma escaleer JGD-03 bpsdl"])

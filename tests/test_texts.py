@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 
-from bot.texts import catalogue, t, use_language
+from bot import texts
+from bot.texts import catalogue, catalogues, t, use_language
+from bot.texts.catalogues import po_path
 
 
 def _fields(template: str) -> set[str]:
@@ -21,9 +24,14 @@ def test_english_texts_use_the_same_placeholders_as_dutch() -> None:
 
 
 def test_a_text_missing_in_english_falls_back_to_dutch(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
-    monkeypatch.delitem(catalogue("en"), "card.fase")
+    english = po_path("en", tmp_path)
+    english.parent.mkdir(parents=True)
+    english.write_text(po_path("en").read_text(encoding="utf-8").replace(
+        'msgid "card.fase"\nmsgstr "Phase"', 'msgid "card.fase"\nmsgstr ""'), encoding="utf-8")
+    monkeypatch.setattr(catalogues, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(texts, "_translations", {"nl": texts._translation("nl")})
     use_language("en")
     try:
         assert t("usage", usage="x") == "Usage: x"

@@ -14,10 +14,8 @@ its own (``bench_digest``) in the test database.
 
 from __future__ import annotations
 
-import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,10 +26,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.register_data import build  # noqa: E402
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import RUNS, Row, backends_from, row, show  # noqa: E402
+from bench.scheduler_data import discard, fresh_database  # noqa: E402
 from bot.context import Ctx, system_actor  # noqa: E402
 from bot.schedule import Rules  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -135,29 +134,11 @@ def fastest_ms(db: Database) -> float:
 @contextmanager
 def database(backend: str, name: str) -> Iterator[Database]:
     """An empty database: a SQLite file, or a PostgreSQL schema of this benchmark's."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Database(f"sqlite:///{tmp}/{name}.db")
-            try:
-                yield db
-            finally:
-                db.dispose()
-        return
-    url = os.environ.get("REGIOBOT_TEST_POSTGRES_URL",
-                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    schema = f"{SCHEMA}_{name}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
+    db = fresh_database(backend, f"digest-{name}", f"{SCHEMA}_{name}")
     try:
         yield db
     finally:
-        db.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        discard(db)
 
 
 def prepare(db: Database, opgaven: int) -> None:
@@ -197,10 +178,7 @@ def rows(backends: list[str]) -> list[Row]:
 
 
 def main() -> None:
-    choice = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if choice not in ("sqlite", "postgres", "all"):
-        raise SystemExit(f"usage: {Path(sys.argv[0]).name} [sqlite|postgres|all]")
-    show(rows(["sqlite", "postgres"] if choice == "all" else [choice]))
+    show(rows(backends_from(sys.argv)))
 
 
 if __name__ == "__main__":

@@ -30,11 +30,10 @@ from typing import Any, cast
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Table, create_engine, func, insert, select, text  # noqa: E402
+from sqlalchemy import Table, func, insert, select  # noqa: E402
 
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import RUNS, Row, backends_from, row, show  # noqa: E402
 from bench.scheduler_data import (  # noqa: E402
-    PG_BENCH_URL,
     discard,
     fresh_database,
     pg_available,
@@ -46,7 +45,6 @@ from bot.platforms.slack.sender import SlackSender, sending_client  # noqa: E402
 from config.settings import Settings  # noqa: E402
 from storage import outbox  # noqa: E402
 from storage.db import Database  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
 from storage.models import OutboxBericht  # noqa: E402
 from tests.slack.chat_stand_in import start  # noqa: E402
 
@@ -58,7 +56,7 @@ TOTAL = 50.0
 TEAM = "T1"
 GIVE_UP = 300.0  # seconds: something is stuck
 TARGET = 1.05
-PG_SCHEMA = "fanout_coldstart"
+PG_SCHEMA = "bench_fanout"
 
 
 def floor_seconds(total: int, per_channel: int) -> tuple[float, float]:
@@ -103,16 +101,7 @@ def outstanding(db: Database) -> int:
 
 def database(backend: str) -> Database:
     """A fresh, migrated database: SQLite's file, or PostgreSQL's own schema."""
-    if backend == "sqlite":
-        return fresh_database(backend, "fanout")
-    admin = create_engine(PG_BENCH_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
-    admin.dispose()
-    db = Database(PG_BENCH_URL, connect_args={"options": f"-csearch_path={PG_SCHEMA}"})
-    upgrade(db)
-    return db
+    return fresh_database(backend, "fanout", PG_SCHEMA)
 
 
 def run_backend(backend: str) -> float:
@@ -219,10 +208,7 @@ def rows(backends: list[str]) -> list[Row]:
 
 
 def main() -> None:
-    choice = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if choice not in ("sqlite", "postgres", "all"):
-        raise SystemExit("usage: fanout.py [sqlite|postgres|all]")
-    show(rows(["sqlite", "postgres"] if choice == "all" else [choice]))
+    show(rows(backends_from(sys.argv)))
 
 
 if __name__ == "__main__":

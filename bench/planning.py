@@ -38,10 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event, insert, select, text  # noqa: E402
 
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import BACKENDS, RUNS, Row, row, show  # noqa: E402
 from bench.scheduler_data import (  # noqa: E402
     AMS,
-    BACKENDS,
     PLANNING_NOW,
     build_register,
     discard,

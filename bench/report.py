@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 RUNS = 3
 
@@ -123,8 +124,14 @@ def show(rows: Sequence[Row]) -> None:
     print(table(rows))
 
 
-def backends_from(argv: list[str]) -> list[str]:
-    which = argv[1] if len(argv) > 1 else "all"
-    if which not in ("sqlite", "postgres", "all"):
-        raise SystemExit(f"usage: {argv[0]} [sqlite|postgres|all]")
-    return ["sqlite", "postgres"] if which == "all" else [which]
+BACKENDS = ("sqlite", "postgres")
+
+
+def backends_from(argv: Sequence[str], default: str = "all") -> list[str]:
+    """``[sqlite|postgres|all]`` from the command line."""
+    which = argv[1] if len(argv) > 1 else default
+    if which == "all":
+        return list(BACKENDS)
+    if which not in BACKENDS:
+        raise SystemExit(f"usage: {Path(argv[0]).name} [sqlite|postgres|all]")
+    return [which]

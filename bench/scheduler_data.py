@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import Table, create_engine, insert, text  # noqa: E402
 
+from bench.report import backends_from  # noqa: E402
 from bot.workdays import Calendar  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -41,22 +42,11 @@ PLANNING_NOW = datetime(2027, 3, 9, 9, 5, tzinfo=AMS)
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PG_BENCH_URL = f"{PG_SERVER}/bench"
 SQLITE_DIR = Path("/tmp/regiobot-bench")
-BACKENDS = ("sqlite", "postgres")
 PEOPLE = 300
 MILESTONES_PER_OPGAVE = 10
 LEAD = 7  # working days: the reminder that is due on the planning day
 SLUG = "bench"
 CHUNK = 50_000
-
-
-def backends(argv: Sequence[str]) -> list[str]:
-    """``[sqlite|postgres|all]`` from the command line; SQLite by default."""
-    choice = argv[1] if len(argv) > 1 else "sqlite"
-    if choice == "all":
-        return list(BACKENDS)
-    if choice not in BACKENDS:
-        raise SystemExit(f"usage: {Path(argv[0]).name} [sqlite|postgres|all]")
-    return [choice]
 
 
 # The PostgreSQL schema of each open benchmark database.
@@ -270,7 +260,7 @@ def run_each(argv: Sequence[str], what: str, run: Callable[[str], None]) -> None
     and say how long each took (and how busy the machine was)."""
     import os
 
-    for backend in backends(argv):
+    for backend in backends_from(argv, default="sqlite"):
         if backend == "postgres" and (why := pg_available()) is not None:
             print(f"\n== {what} on postgres skipped: {why}")
             continue

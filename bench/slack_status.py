@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.register_data import build  # noqa: E402
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import RUNS, Row, backends_from, row, show  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import HEAD_REVISION  # noqa: E402
 from tests.conftest import NOW  # noqa: E402
@@ -200,10 +200,7 @@ def rows(backends: list[str]) -> list[Row]:
 
 
 def main() -> None:
-    only = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if only not in ("sqlite", "postgres", "all"):
-        raise SystemExit("usage: python bench/slack_status.py [sqlite|postgres|all]")
-    show(rows(["sqlite", "postgres"] if only == "all" else [only]))
+    show(rows(backends_from(sys.argv)))
 
 
 def prepare(db: Database) -> None:

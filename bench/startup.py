@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import RUNS, Row, backends_from, row, show  # noqa: E402
 
 NOW = "2026-11-24T10:00:00+01:00"
 SAMPLES = 5  # starts per run and kind; a run's figure is their median
@@ -159,10 +159,7 @@ def rows(backends: list[str]) -> list[Row]:
 
 
 def main() -> None:
-    choice = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if choice not in ("sqlite", "postgres", "all"):
-        raise SystemExit("usage: startup.py [sqlite|postgres|all]")
-    show(rows(["sqlite", "postgres"] if choice == "all" else [choice]))
+    show(rows(backends_from(sys.argv)))
 
 
 if __name__ == "__main__":

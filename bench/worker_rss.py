@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, delete, func, select, text  # noqa: E402
+from sqlalchemy import delete, func, select  # noqa: E402
 
-from bench.report import RUNS, Row, row, show  # noqa: E402
+from bench.report import RUNS, Row, backends_from, row, show  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import OutboxBericht  # noqa: E402
 
@@ -95,20 +95,9 @@ def clean_env(database_url: str) -> dict[str, str]:
 def _database(backend: str) -> Database:
     """The dataset's database: a fresh SQLite file, or on PostgreSQL this benchmark's own
     schema in the ``bench`` database (other benchmarks empty ``public`` there)."""
-    from bench.scheduler_data import PG_BENCH_URL, _ensure_pg_database, fresh_database
-    from storage.migrate import upgrade
+    from bench.scheduler_data import fresh_database
 
-    if backend == "sqlite":
-        return fresh_database(backend, "worker-rss")
-    _ensure_pg_database("bench")
-    admin = create_engine(PG_BENCH_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    admin.dispose()
-    db = Database(PG_BENCH_URL, connect_args={"options": f"-csearch_path={SCHEMA}"})
-    upgrade(db)
-    return db
+    return fresh_database(backend, "worker-rss", SCHEMA)
 
 
 def _url(db: Database) -> str:
@@ -118,20 +107,8 @@ def _url(db: Database) -> str:
     return f"{db.url}?options=-csearch_path%3D{SCHEMA}"
 
 
-def _discard(db: Database) -> None:
-    from bench.scheduler_data import discard
-
-    if db.is_sqlite:
-        discard(db)
-        return
-    db.dispose()
-    with db.engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-    db.dispose()
-
-
 def rows_of(backend: str) -> list[Row]:
-    from bench.scheduler_data import PLANNING_NOW, build_register
+    from bench.scheduler_data import PLANNING_NOW, build_register, discard
 
     found: list[Row] = []
     with tempfile.TemporaryDirectory() as cwd:  # no .env of the project's
@@ -161,7 +138,7 @@ def rows_of(backend: str) -> list[Row]:
                     raise SystemExit(f"regiobot tick failed on {backend}: {tick.error}")
                 baselines.append(baseline.mb)
                 ticks.append(tick.mb)
-            _discard(db)
+            discard(db)
             found.append(row(f"worker RSS, {TOTAL:,} mijlpalen, {label} ({backend})", "MB",
                              ticks, floors=baselines, floor_name="import bot.worker",
                              max_value=TARGET_MB))
@@ -176,10 +153,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--measure":
         measure(sys.argv[2:])
         return
-    choice = sys.argv[1] if len(sys.argv) > 1 else "all"
-    if choice not in ("sqlite", "postgres", "all"):
-        raise SystemExit(f"usage: {Path(sys.argv[0]).name} [sqlite|postgres|all]")
-    show(rows(["sqlite", "postgres"] if choice == "all" else [choice]))
+    show(rows(backends_from(sys.argv)))
 
 
 if __name__ == "__main__":

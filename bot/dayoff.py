@@ -13,7 +13,7 @@ from typing import Any
 from bot.context import Ctx
 from bot.dates import format_date
 from bot.forms import FieldKind, Form, FormField, Option, RawValue
-from bot.grammar import Parsed
+from bot.grammar import SURE, Parsed
 from bot.messages import Button, Message, Section, line
 from bot.replies import Reply
 from bot.texts import current_language, t
@@ -36,12 +36,18 @@ def guard(ctx: Ctx, parsed: Parsed, text: str, root: str, run: Callable[[], Repl
     day_off = warning(ctx, parsed, text, root)
     if day_off is None:
         return run()
+    dry_run(ctx, run)
+    return day_off
+
+
+def dry_run(ctx: Ctx, run: Callable[[], object]) -> None:
+    """Run ``run`` and keep nothing of it: its refusal (no permission, no such meeting)
+    still reaches the user, before any warning about the day."""
     savepoint = ctx.session.begin_nested()
     try:
         run()
     finally:
         savepoint.rollback()
-    return day_off
 
 
 def warning(ctx: Ctx, parsed: Parsed, text: str, root: str) -> Reply | None:
@@ -68,7 +74,7 @@ def _reply(day: date, why: tuple[str, str], workday: date, root: str, text: str,
            span: tuple[int, int]) -> Reply:
     language = current_language()
     shown, shown_workday = format_date(day, language), format_date(workday, language)
-    anyway = _retyped(text, span, f"toch {text[span[0]:span[1]]}")
+    anyway = _retyped(text, span, f"{SURE} {text[span[0]:span[1]]}")
     moved = _retyped(text, span, workday.strftime("%d-%m-%Y"))
     kind, name = why
     lines = [line(t(f"datum.vrij.{kind}", dag=shown, naam=name)),
@@ -97,16 +103,12 @@ def form_guard(ctx: Ctx, form: Form, raw: Mapping[str, RawValue], values: dict[s
     warned = _form_warnings(ctx, form, values, sure)
     if not warned:
         return run()
-    savepoint = ctx.session.begin_nested()
-    try:
-        run()
-    finally:
-        savepoint.rollback()
+    dry_run(ctx, run)
     errors: dict[str, str] = {}
     for name, (day, why, workday) in warned.items():
         errors[name] = " ".join([_said(day, why, workday), t(
             "datum.vrij.form.typ", werkdag=workday.strftime("%d-%m-%Y"),
-            toch=f"toch {day.strftime('%d-%m-%Y')}")])
+            toch=f"{SURE} {day.strftime('%d-%m-%Y')}")])
     again = form.model_copy(update={
         "args": form.args | {CONFIRMED + name: day.isoformat()
                              for name, (day, _, _) in warned.items()},

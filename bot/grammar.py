@@ -46,7 +46,8 @@ RECENT = timedelta(days=183)
 # Between an old date and the new one: "verplaats bpsdl 13 april naar 14 april".
 MOVE_WORDS = frozenset({"naar", "to"})
 # Before a date on a day off: "toch 27 april" plans it there after the warning.
-SURE_WORDS = frozenset({"toch", "anyway"})
+SURE = "toch"
+SURE_WORDS = frozenset({SURE, "anyway"})
 
 
 class Kind(StrEnum):
